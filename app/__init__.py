@@ -1,0 +1,48 @@
+"""The Medvirke application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import DEFAULT_SECRET_KEY, Config, ProductionConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] = Config) -> Flask:
+    """Build the application: configuration, extensions, blueprints, handlers."""
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.from_object(config_class)
+    if issubclass(config_class, ProductionConfig) and (
+        app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(app.config["SECRET_KEY"]) < 32
+    ):
+        raise RuntimeError("Refusing to start in production without a SECRET_KEY (32+ chars).")
+
+    from app.core import cli, errors, i18n, mail, security, templating
+    from app.core.db import configure_engines
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    configure_engines(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+
+    from app.auth import account_bp
+    from app.auth import bp as auth_bp
+    from app.core import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/account")
+
+    errors.register(app)
+    mail.register(app)
+    security.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app

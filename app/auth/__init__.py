@@ -1,0 +1,8 @@
+"""Accounts: registration, confirmation, login, password reset, own profile."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+account_bp = Blueprint("account", __name__, template_folder="templates")
+
+from app.auth import routes  # noqa: E402, F401

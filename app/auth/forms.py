@@ -1,0 +1,135 @@
+"""Account forms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from app.core.forms import BaseForm, WholeNumberField, language_choices, strip_text
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        _l("E-post"),
+        filters=[strip_text],
+        validators=[
+            DataRequired(_l("Skriv inn e-postadressen din.")),
+            Length(max=254, message=_l("E-postadressen er for lang.")),
+            Email(_l("Skriv inn en gyldig e-postadresse, for eksempel navn@eksempel.no."),
+                  check_deliverability=False),
+        ],
+    )  # fmt: skip
+
+
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        _l("Passord"),
+        description=_l(
+            "Minst 10 tegn. En setning du husker er lett å huske og vanskelig å gjette."
+        ),
+        validators=[
+            DataRequired(_l("Velg et passord.")),
+            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                   message=_l("Passordet må ha mellom 10 og 200 tegn.")),
+        ],
+    )  # fmt: skip
+    confirm = PasswordField(
+        _l("Gjenta passordet"),
+        validators=[
+            DataRequired(_l("Skriv passordet en gang til.")),
+            EqualTo("password", _l("Passordene er ikke like.")),
+        ],
+    )
+    return password, confirm
+
+
+def _name_field() -> StringField:
+    return StringField(
+        _l("Fullt navn"),
+        filters=[strip_text],
+        validators=[
+            DataRequired(_l("Skriv inn fullt navn.")),
+            Length(max=120, message=_l("Navnet kan ha høyst 120 tegn.")),
+        ],
+    )
+
+
+class RegisterForm(BaseForm):
+    name = _name_field()
+    email = _email_field()
+    password, password_confirm = _new_password_fields()
+    submit = SubmitField(_l("Opprett konto"))
+
+
+class LoginForm(BaseForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Passord"),
+        validators=[DataRequired(_l("Skriv inn passordet ditt.")), Length(max=PASSWORD_MAX)],
+    )
+    remember = BooleanField(_l("Husk meg på denne maskinen"))
+    submit = SubmitField(_l("Logg inn"))
+
+
+class LogoutForm(BaseForm):
+    submit = SubmitField(_l("Logg ut"))
+
+
+class ResendConfirmationForm(BaseForm):
+    submit = SubmitField(_l("Send bekreftelseslenken på nytt"))
+
+
+class ResetRequestForm(BaseForm):
+    email = _email_field()
+    submit = SubmitField(_l("Send lenke for nytt passord"))
+
+
+class ResetPasswordForm(BaseForm):
+    password, password_confirm = _new_password_fields()
+    submit = SubmitField(_l("Lagre nytt passord"))
+
+
+def _valid_birth_year(_form: object, field: WholeNumberField) -> None:
+    if field.data is not None and not 1900 <= field.data <= date.today().year:
+        raise ValidationError(str(_l("Fødselsåret må være mellom 1900 og i år.")))
+
+
+class AccountForm(BaseForm):
+    name = _name_field()
+    postal_code = StringField(
+        _l("Postnummer"),
+        description=_l("Fire sifre. Du må bo i kommunen for å skrive under på innbyggerforslag."),
+        filters=[strip_text],
+        validators=[
+            Optional(),
+            Regexp(r"^\d{4}$", message=_l("Postnummeret må være fire sifre, for eksempel 7374.")),
+        ],
+    )  # fmt: skip
+    birth_year = WholeNumberField(
+        _l("Fødselsår"),
+        description=_l("Valgfritt. Brukes bare i anonym statistikk."),
+        validators=[Optional(), _valid_birth_year],
+    )
+    language = SelectField(_l("Foretrukket språk"), choices=language_choices)
+    submit = SubmitField(_l("Lagre"))

@@ -1,0 +1,185 @@
+"""Account views: thin, one service call and one commit each."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import account_bp, bp, services
+from app.auth.forms import (
+    AccountForm,
+    LoginForm,
+    LogoutForm,
+    RegisterForm,
+    ResendConfirmationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from app.auth.models import User
+from app.core.forms import safe_next
+from app.extensions import db, limiter, login_manager
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Logg inn for å se denne siden.")
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(login_token: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.login_token == login_token))
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def register():  # type: ignore[no-untyped-def]
+    """Create a resident account and mail a confirmation link."""
+    if current_user.is_authenticated:
+        return redirect(url_for("account.profile"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        services.register_user(
+            form.name.data, form.email.data, form.password.data, str(get_locale())
+        )
+        db.session.commit()
+        session["registered_email"] = services.normalise_email(form.email.data)
+        return redirect(url_for("auth.registered"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.get("/register/sent")
+def registered():  # type: ignore[no-untyped-def]
+    """Tell the new user to look for the confirmation mail."""
+    return render_template("auth/registered.html", email=session.get("registered_email"))
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str):  # type: ignore[no-untyped-def]
+    """Confirm an email address from the link in the mail."""
+    try:
+        services.confirm_email(token)
+    except services.ExpiredToken:
+        flash(_("Lenken er utløpt. Logg inn og be om en ny bekreftelseslenke."), "warning")
+        return redirect(url_for("auth.login"))
+    except services.InvalidToken:
+        flash(_("Lenken er ugyldig. Sjekk at du har kopiert hele lenken."), "danger")
+        return redirect(url_for("core.index"))
+    db.session.commit()
+    flash(_("Takk! E-postadressen din er bekreftet."), "success")
+    target = "account.profile" if current_user.is_authenticated else "auth.login"
+    return redirect(url_for(target))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():  # type: ignore[no-untyped-def]
+    """Log in with email and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Feil e-postadresse eller passord."))
+        elif not user.active:
+            form.form_errors.append(_("Kontoen er stengt. Kontakt kommunen om du har spørsmål."))
+        else:
+            if user.language is None and session.get("lang"):
+                user.language = session["lang"]
+            login_user(user, remember=bool(form.remember.data))
+            db.session.commit()
+            if not user.is_confirmed:
+                flash(_("Du er logget inn, men må bekrefte e-postadressen før du kan delta."),
+                      "warning")  # fmt: skip
+            else:
+                flash(_("Du er logget inn."), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("core.index")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    """Log out (POST, so a link on another site cannot do it)."""
+    form = LogoutForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("Du er logget ut."), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_request():  # type: ignore[no-untyped-def]
+    """Ask for a password reset link."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, str(get_locale()))
+        db.session.commit()
+        flash(_("Hvis adressen er registrert hos oss, har vi sendt en lenke for nytt passord. "
+                "Lenken virker i to timer."), "info")  # fmt: skip
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_password(token: str):  # type: ignore[no-untyped-def]
+    """Choose a new password from the link in the mail."""
+    try:
+        user = services.user_for_reset_token(token)
+    except services.AuthError:
+        flash(_("Lenken for nytt passord er ugyldig eller utløpt. Be om en ny."), "warning")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash(_("Passordet er endret. Logg inn med det nye passordet."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@account_bp.route("", methods=["GET", "POST"])
+@login_required
+def profile():  # type: ignore[no-untyped-def]
+    """The user's own profile."""
+    form = AccountForm(obj=current_user)
+    if request.method == "GET" and current_user.language is None:
+        form.language.data = str(get_locale())
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            name=form.name.data,
+            postal_code=form.postal_code.data,
+            birth_year=form.birth_year.data,
+            language=form.language.data,
+        )
+        session["lang"] = form.language.data
+        db.session.commit()
+        flash(_("Endringene er lagret."), "success")
+        return redirect(url_for("account.profile"))
+    return render_template("auth/account.html", form=form, resend_form=ResendConfirmationForm())
+
+
+@account_bp.post("/confirm")
+@login_required
+@limiter.limit(_reset_limit)
+def resend_confirmation():  # type: ignore[no-untyped-def]
+    """Send the confirmation link again."""
+    form = ResendConfirmationForm()
+    if form.validate_on_submit() and not current_user.is_confirmed:
+        services.send_confirmation(current_user)
+        db.session.commit()
+        flash(_("Vi har sendt en ny bekreftelseslenke til %(email)s.", email=current_user.email),
+              "info")  # fmt: skip
+    return redirect(url_for("account.profile"))

@@ -1,0 +1,227 @@
+"""Accounts: the write side. Services flush; the view commits."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.auth.models import User, UserRole, new_login_token
+from app.core.db import utcnow
+from app.core.links import absolute_url
+from app.core.mail import queue_mail
+from app.core.permissions import Role
+from app.extensions import db
+
+_DUMMY_PASSWORD = "not a real password, only here for timing"  # noqa: S105
+
+
+@functools.cache
+def _argon2(time_cost: int, memory_cost: int) -> tuple[PasswordHasher, str]:
+    """An argon2id hasher, and a hash that is verified when no account matches the email
+    (so a wrong email costs as long as a wrong password)."""
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+    return hasher, hasher.hash(_DUMMY_PASSWORD)
+
+
+def _costs() -> tuple[int, int]:
+    return current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"]
+
+
+def _hasher() -> PasswordHasher:
+    return _argon2(*_costs())[0]
+
+
+class AuthError(Exception):
+    """A rule of the accounts domain was broken."""
+
+
+class InvalidToken(AuthError):
+    pass
+
+
+class ExpiredToken(AuthError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    roles: tuple[Role, ...] = (Role.resident,),
+    language: str | None = None,
+    confirmed: bool = False,
+) -> User:
+    """Add an account holding ``roles``; the caller has checked the email is free."""
+    user = User(
+        email=normalise_email(email),
+        name=name,
+        password_hash=hash_password(password),
+        language=language,
+        confirmed_at=utcnow() if confirmed else None,
+    )
+    user.roles = [UserRole(role=role) for role in dict.fromkeys(roles)]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def register_user(name: str, email: str, password: str, language: str) -> User | None:
+    """Register a resident and mail a confirmation link.
+
+    If the address already has an account, that account's owner is told by mail instead,
+    so the form never reveals which addresses are registered. Returns the new user or None.
+    """
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_mail(
+            existing.email,
+            "already_registered",
+            existing.language or language,
+            user=existing,
+            login_url=absolute_url("auth.login"),
+            reset_url=absolute_url("auth.reset_request"),
+        )
+        return None
+    user = create_user(email, name, password, language=language)
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    """Queue a mail with a signed link that confirms the address (valid 48 hours)."""
+    token = _serializer("confirm-email").dumps({"uid": user.id, "email": user.email})
+    queue_mail(
+        user.email,
+        "confirm_email",
+        user.language or "nb",
+        user=user,
+        confirm_url=absolute_url("auth.confirm", token=token),
+        hours=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600,
+    )
+
+
+def confirm_email(token: str) -> User:
+    """Mark the account named by a confirmation token as confirmed."""
+    data = _load(token, "confirm-email", current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.email != data.get("email"):
+        raise InvalidToken
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same cost either way)."""
+    user = find_user_by_email(email)
+    if user is None:
+        _verify(_argon2(*_costs())[1], password)
+        return None
+    if not _verify(user.password_hash, password):
+        return None
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def request_password_reset(email: str, language: str) -> None:
+    """Mail a reset link if the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = _serializer("reset-password").dumps({"uid": user.id, "t": user.login_token})
+    queue_mail(
+        user.email,
+        "reset_password",
+        user.language or language,
+        user=user,
+        reset_url=absolute_url("auth.reset_password", token=token),
+        hours=current_app.config["RESET_TOKEN_MAX_AGE"] // 3600,
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset token was issued to; a used token (password changed) is invalid."""
+    data = _load(token, "reset-password", current_app.config["RESET_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.login_token != data.get("t") or not user.active:
+        raise InvalidToken
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every other session of the account."""
+    user.password_hash = hash_password(password)
+    user.login_token = new_login_token()
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()  # the reset link proved the address
+
+
+def update_profile(
+    user: User, *, name: str, postal_code: str | None, birth_year: int | None, language: str
+) -> None:
+    """Save the fields of the account page."""
+    user.name = name
+    user.postal_code = postal_code or None
+    user.birth_year = birth_year
+    user.language = language
+
+
+def grant_role(user: User, role: Role) -> bool:
+    """Give ``user`` a role; False if already held."""
+    if role in user.role_set:
+        return False
+    user.roles.append(UserRole(role=role))
+    db.session.flush()
+    return True
+
+
+def revoke_role(user: User, role: Role) -> bool:
+    """Take a role from ``user``; False if not held."""
+    held = [r for r in user.roles if r.role == role]
+    for r in held:
+        user.roles.remove(r)
+    db.session.flush()
+    return bool(held)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _load(token: str, salt: str, max_age: int) -> dict[str, Any]:
+    try:
+        data = _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise ExpiredToken from exc
+    except BadSignature as exc:
+        raise InvalidToken from exc
+    if not isinstance(data, dict):
+        raise InvalidToken
+    return data

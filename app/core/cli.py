@@ -1,0 +1,121 @@
+"""Command-line tools: flask users …, flask demo seed, flask translate …"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.core.permissions import Role
+from app.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
+ROLE_CHOICE = click.Choice([r.value for r in Role])
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+    app.cli.add_command(translate)
+
+
+@click.group(cls=AppGroup, help="Manage accounts.")
+def users() -> None:
+    pass
+
+
+@users.command("create", help="Create a confirmed account (for setting up staff).")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--role", "roles", multiple=True, type=ROLE_CHOICE, help="Repeat for several.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_create(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
+    from app.auth import services
+    from app.auth.forms import PASSWORD_MIN
+
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"The password must have at least {PASSWORD_MIN} characters.")
+    if services.find_user_by_email(email):
+        raise click.ClickException(f"An account with {email} exists already.")
+    chosen = tuple(Role(r) for r in roles) or (Role.resident,)
+    user = services.create_user(email, name, password, roles=chosen, confirmed=True)
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(chosen))}.")
+
+
+def _user_or_fail(email: str):  # type: ignore[no-untyped-def]
+    from app.auth import services
+
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with {email}.")
+    return user
+
+
+@users.command("grant", help="Give an account a role.")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+def users_grant(email: str, role: str) -> None:
+    from app.auth import services
+
+    changed = services.grant_role(_user_or_fail(email), Role(role))
+    db.session.commit()
+    click.echo(f"{email}: {role} {'granted' if changed else 'was already held'}.")
+
+
+@users.command("revoke", help="Take a role from an account.")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+def users_revoke(email: str, role: str) -> None:
+    from app.auth import services
+
+    changed = services.revoke_role(_user_or_fail(email), Role(role))
+    db.session.commit()
+    click.echo(f"{email}: {role} {'revoked' if changed else 'was not held'}.")
+
+
+@click.group(cls=AppGroup, help="Demo data.")
+def demo() -> None:
+    pass
+
+
+@demo.command("seed", help="Seed the Røros demo (idempotent; refused in production).")
+def demo_seed() -> None:
+    if not current_app.config.get("DEMO_ALLOWED"):
+        raise click.ClickException("The demo seed is refused under ProductionConfig.")
+    from app.core.demo import seed
+
+    for line in seed():
+        click.echo(line)
+
+
+@click.group(cls=AppGroup, help="Translation catalogues (pybabel).")
+def translate() -> None:
+    pass
+
+
+def _pybabel(*args: str) -> None:
+    exe = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(exe), *args], check=True, cwd=ROOT)  # noqa: S603
+
+
+@translate.command("extract", help="Extract messages into translations/messages.pot.")
+def translate_extract() -> None:
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", "translations/messages.pot", ".")  # fmt: skip
+
+
+@translate.command("update", help="Merge messages.pot into every catalogue.")
+def translate_update() -> None:
+    _pybabel(
+        "update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching"
+    )
+
+
+@translate.command("compile", help="Compile the catalogues to .mo files.")
+def translate_compile() -> None:
+    _pybabel("compile", "-d", "translations")

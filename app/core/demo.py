@@ -1,0 +1,66 @@
+"""The Røros demo: settings and one account per role. Idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.core.models import MunicipalityKind, MunicipalitySettings
+from app.core.permissions import Role
+from app.extensions import db
+
+#: Demo accounts, listed with their passwords in README.md.
+DEMO_USERS = [
+    ("innbygger@roros.example", "Ingrid Innbygger", "innbygger-demo-2026", (Role.resident,),
+     "7374"),
+    ("utvalg@roros.example", "Ola Utvalg", "utvalg-demo-2026", (Role.resident, Role.committee),
+     "7374"),
+    ("tjenesteleder@roros.example", "Tone Tjenesteleder", "tjeneste-demo-2026",
+     (Role.service_owner,), "7374"),
+    ("admin@roros.example", "Arne Administrator", "admin-demo-2026", (Role.admin,), None),
+]  # fmt: skip
+
+RØROS = {
+    "name": "Røros kommune",
+    "number": "5025",
+    "kind": MunicipalityKind.kommune,
+    "population": 5681,  # 1 January 2025
+    "postal_codes": ["7370", "7372", "7373", "7374", "7375"],
+    "areas": ["Røros sentrum", "Brekken", "Glåmos", "Hitterdalen", "Feragen", "Galåen"],
+    "electoral_period_start": date(2023, 10, 1),
+    "electoral_period_end": date(2027, 9, 30),
+}
+
+#: Later domains append their own seeders here; each yields lines to print.
+SEEDERS: list[Callable[[], Iterator[str]]] = []
+
+
+def seed_settings() -> Iterator[str]:
+    settings = db.session.scalar(sa.select(MunicipalitySettings).limit(1))
+    if settings is None:
+        db.session.add(MunicipalitySettings(**RØROS))
+        yield "Settings: Røros kommune (5025, 5 681 inhabitants)."
+    else:
+        yield f"Settings: kept ({settings.name})."
+
+
+def seed_users() -> Iterator[str]:
+    from app.auth import services
+
+    for email, name, password, roles, postal_code in DEMO_USERS:
+        if services.find_user_by_email(email):
+            yield f"User {email}: exists."
+            continue
+        user = services.create_user(email, name, password, roles=roles, confirmed=True)
+        user.postal_code = postal_code
+        yield f"User {email}: created ({', '.join(roles)})."
+
+
+def seed() -> Iterator[str]:
+    """Run every seeder in one transaction and commit."""
+    for seeder in [seed_settings, seed_users, *SEEDERS]:
+        yield from seeder()
+        db.session.flush()
+    db.session.commit()

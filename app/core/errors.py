@@ -1,0 +1,76 @@
+"""Friendly error pages (JSON under /api/)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Noe var galt med forespørselen"),
+          _l("Vi forsto ikke det som ble sendt. Gå tilbake og prøv igjen.")),
+    403: (_l("Du har ikke tilgang"),
+          _l("Du har ikke tilgang til denne siden. Logg inn med en bruker som har tilgang, "
+             "eller kontakt kommunen hvis du mener dette er feil.")),
+    404: (_l("Fant ikke siden"),
+          _l("Siden finnes ikke, eller den er flyttet. Sjekk adressen, "
+             "eller gå til forsiden.")),
+    405: (_l("Dette går ikke her"),
+          _l("Denne handlingen er ikke tillatt på denne adressen.")),
+    413: (_l("For mye innhold"),
+          _l("Det du sendte var for stort. Gjør teksten eller filen mindre og prøv igjen.")),
+    429: (_l("For mange forsøk"),
+          _l("Du har prøvd for mange ganger på kort tid. Vent litt og prøv igjen.")),
+    500: (_l("Noe gikk galt hos oss"),
+          _l("Det oppstod en feil hos oss. Ingenting av det du sendte er lagret halvveis. "
+             "Prøv igjen om litt.")),
+}  # fmt: skip
+CSRF_MESSAGE = _l(
+    "Skjemaet var utløpt eller manglet sikkerhetsnøkkel. Gå tilbake, last siden på nytt "
+    "og send skjemaet igjen."
+)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(code: int, message: str | None = None):  # type: ignore[no-untyped-def]
+    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    text = str(message or default_message)
+    if wants_json():
+        return jsonify(error={"status": code, "title": str(title), "message": text}), code
+    return render_template("core/error.html", code=code, title=title, message=text), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError):  # type: ignore[no-untyped-def]
+        return render_error(400, str(CSRF_MESSAGE))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+        code = error.code or 500
+        if code not in MESSAGES:
+            code = 400 if 400 <= code < 500 else 500
+        response = render_error(code)
+        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            body, status = response
+            return body, status, {"Allow": ", ".join(error.valid_methods)}
+        return response
+
+    @app.errorhandler(InternalServerError)
+    @app.errorhandler(Exception)
+    def _internal(error: Exception):  # type: ignore[no-untyped-def]
+        if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
+            return _http(error)
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

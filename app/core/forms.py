@@ -1,0 +1,104 @@
+"""Form base class and validators shared by every domain."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    Field,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+
+from app.core.i18n import LANGUAGE_NAMES
+
+#: C0/C1 control characters except tab, newline and carriage return (which text areas need).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Bidirectional overrides and isolates, used to disguise text (e.g. "gpj.exe").
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
+
+CONTROL_MESSAGE = _l("Teksten inneholder usynlige kontrolltegn som ikke er tillatt. Fjern dem.")
+LINE_BREAK_MESSAGE = _l("Dette feltet kan bare ha én linje.")
+
+
+def strip_text(value: str | None) -> str | None:
+    """Trim surrounding white space and normalise to NFC, so 'å' is always one character."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", value).strip()
+
+
+class BaseForm(FlaskForm):
+    """A FlaskForm (so CSRF applies) that refuses control characters in every text field.
+
+    Hostile input gets a clear message here, before anything reaches the database
+    (PostgreSQL cannot store NUL, so it must never get that far).
+    """
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, StringField | TextAreaField) and not isinstance(
+                field, HiddenField
+            ):
+                ok = _check_text(field) and ok
+        return ok
+
+
+def _check_text(field: Field) -> bool:
+    value = field.data if isinstance(field.data, str) else ""
+    message = None
+    if _CONTROL.search(value) or _BIDI.search(value):
+        message = CONTROL_MESSAGE
+    elif not isinstance(field, TextAreaField) and _LINE_BREAK.search(value):
+        message = LINE_BREAK_MESSAGE
+    if message is None:
+        return True
+    if str(message) not in [str(e) for e in field.errors]:
+        field.errors = [*field.errors, message]
+    return False
+
+
+def language_choices() -> list[SelectChoice]:
+    """The languages with a catalogue, each named in its own language."""
+    return [SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGE_NAMES.items()]
+
+
+class LanguageForm(BaseForm):
+    """The language chooser in the header: a select and a button, no JavaScript needed."""
+
+    language = SelectField(_l("Språk"), choices=language_choices)
+    next = HiddenField()
+    submit = SubmitField(_l("Bytt språk"))
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """A redirect target that stays on this site (a path, never another host)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return fallback
+    if _CONTROL.search(target) or "\\" in target:
+        return fallback
+    return target.removesuffix("?")
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField whose parse error is translated with the rest of the site."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(str(_l("Skriv et helt tall, for eksempel 1985."))) from exc

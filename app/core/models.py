@@ -1,0 +1,70 @@
+"""Platform-wide models: the municipality's settings and the mail outbox."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import utcnow
+from app.extensions import db
+
+
+class MunicipalityKind(enum.StrEnum):
+    kommune = "kommune"
+    fylkeskommune = "fylkeskommune"
+
+
+class MunicipalitySettings(db.Model):
+    """The one row of settings that makes Medvirke Røros (or any other municipality)."""
+
+    __tablename__ = "municipality_settings"
+    __table_args__ = (
+        sa.CheckConstraint("population > 0", name="population_positive"),
+        sa.CheckConstraint(
+            "electoral_period_end > electoral_period_start", name="electoral_period_order"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: Official municipality number (kommunenummer), e.g. "5025" for Røros
+    number: Mapped[str] = mapped_column(sa.String(4))
+    kind: Mapped[MunicipalityKind] = mapped_column(default=MunicipalityKind.kommune)
+    population: Mapped[int]
+    #: Postal codes inside the municipality; signing a proposal needs one of these
+    postal_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: Areas (grender) residents choose from in their panel profile
+    areas: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    electoral_period_start: Mapped[date]
+    electoral_period_end: Mapped[date]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MailStatus(enum.StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+
+
+class OutboxMail(db.Model):
+    """A mail written in the same transaction as the event that caused it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(8))
+    #: Template name, kept so operators can see what kind of mail a row is
+    template: Mapped[str] = mapped_column(sa.String(80))
+    status: Mapped[MailStatus] = mapped_column(default=MailStatus.pending, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

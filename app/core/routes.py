@@ -1,0 +1,52 @@
+"""Front page, statements, health check and the language chooser."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import jsonify, redirect, render_template, session
+from flask_login import current_user
+
+from app.core import bp
+from app.core.forms import LanguageForm, safe_next
+from app.extensions import db
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    """The front page."""
+    return render_template("core/index.html")
+
+
+@bp.get("/accessibility")
+def accessibility():  # type: ignore[no-untyped-def]
+    """Tilgjengelighetserklæring."""
+    return render_template("core/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy():  # type: ignore[no-untyped-def]
+    """Personvernerklæring."""
+    return render_template("core/privacy.html")
+
+
+@bp.post("/language")
+def set_language():  # type: ignore[no-untyped-def]
+    """Remember the chosen language in the session and, when logged in, on the account."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.language.data
+        if current_user.is_authenticated:
+            current_user.language = form.language.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data))
+
+
+@bp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    """Liveness and database check for load balancers."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")

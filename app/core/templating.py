@@ -1,0 +1,58 @@
+"""What every template can use: settings, navigation, the shared forms, filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, has_request_context, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.core.i18n import LANGUAGE_NAMES
+from app.core.markdown import render_markdown
+from app.core.permissions import ROLE_LABELS
+from app.core.settings import get_settings
+
+#: Main navigation: (endpoint, label). A section appears once its blueprint is registered.
+NAVIGATION = [
+    ("proposals.index", _l("Forslag")),
+    ("panel.index", _l("Brukerpanel")),
+    ("declarations.index", _l("Serviceerklæringer")),
+    ("moments.index", _l("Serviceøyeblikk")),
+    ("compass.index", _l("Kompass")),
+]
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        from app.auth.forms import LogoutForm
+        from app.core.forms import LanguageForm
+
+        if not has_request_context():  # mail rendered by a worker or a command
+            return {"municipality": get_settings()}
+        navigation = [
+            (url_for(endpoint), label, request.endpoint == endpoint)
+            for endpoint, label in NAVIGATION
+            if endpoint in app.view_functions
+        ]
+        # formdata=None: these header forms never read the request (it may be the bad one)
+        language_form = LanguageForm(None, language=str(get_locale()), next=request.full_path)
+        return {
+            "municipality": get_settings(),
+            "navigation": navigation,
+            "language_form": language_form,
+            "language_names": LANGUAGE_NAMES,
+            "role_labels": ROLE_LABELS,
+            "logout_form": LogoutForm(None) if current_user.is_authenticated else None,
+            "current_language": str(get_locale()),
+        }

@@ -1,0 +1,324 @@
+"""Account pages through the test client, with CSRF on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.core.permissions import Role, confirmed_required
+from app.extensions import db
+from tests.conftest import PASSWORD, csrf_token, login, outbox, submit
+
+ROLES = ["anonymous", "unconfirmed", "resident", "committee", "service_owner", "admin"]
+
+
+def _link(mail_body: str, part: str) -> str:
+    url = next(line.strip() for line in mail_body.splitlines() if part in line)
+    return url.replace("http://localhost", "")
+
+
+def test_journey_register_confirm_login_nynorsk_logout(client):
+    """Through the real forms with CSRF: register, confirm by mail, log in, nynorsk, log out."""
+    response = submit(
+        client,
+        "/auth/register",
+        {
+            "name": "Siri Sjøvold",
+            "email": "siri@roros.example",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert "siri@roros.example" in client.get(response.location).get_data(as_text=True)
+
+    [mail] = outbox("siri@roros.example")
+    assert mail.status == "sent"
+    confirm = client.get(_link(mail.body_text, "/auth/confirm/"), follow_redirects=True)
+    assert "E-postadressen din er bekreftet" in confirm.get_data(as_text=True)
+
+    response = submit(client, "/auth/login", {"email": "siri@roros.example", "password": PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/account").get_data(as_text=True)
+    assert "Min konto" in page
+    assert "siri@roros.example" in page
+
+    response = submit(client, "/language", {"language": "nn", "next": "/account"})
+    assert response.location.endswith("/account")
+    page = client.get("/account").get_data(as_text=True)
+    assert '<html lang="nn">' in page
+    assert "Kontoen min" in page  # Nynorsk, not Bokmål
+    assert "Min konto" not in page
+    assert db.session.scalar(sa.select(User.language)) == "nn"
+
+    response = submit(client, "/auth/logout")
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 302  # logged out: sent to log in
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user):
+    make_user(email="known@roros.example")
+    wrong = submit(client, "/auth/login", {"email": "known@roros.example", "password": "x" * 12})
+    unknown = submit(client, "/auth/login", {"email": "nobody@roros.example", "password": "x" * 12})
+    assert wrong.status_code == unknown.status_code == 200
+
+    def message(response):  # the page minus the CSRF token, which differs per request
+        return re.sub(r'value="[^"]*"', "", response.get_data(as_text=True))
+
+    assert message(wrong) == message(unknown)
+    assert "Feil e-postadresse eller passord" in message(wrong)
+
+
+def test_registering_a_known_email_looks_the_same_as_a_new_one(client, make_user):
+    make_user(email="taken@roros.example")
+    data = {"name": "X", "password": PASSWORD, "password_confirm": PASSWORD}
+    known = submit(client, "/auth/register", {**data, "email": "taken@roros.example"})
+    fresh = submit(client, "/auth/register", {**data, "email": "fresh@roros.example"})
+    assert known.status_code == fresh.status_code == 302
+    assert known.location == fresh.location
+
+
+def test_register_validation_messages(client):
+    response = submit(
+        client,
+        "/auth/register",
+        {"name": "", "email": "ikke-epost", "password": "kort", "password_confirm": "annet"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Skriv inn fullt navn" in html
+    assert "gyldig e-postadresse" in html
+    assert "mellom 10 og 200 tegn" in html
+    assert 'aria-invalid="true"' in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_unconfirmed_user_can_log_in_but_is_told_why_they_cannot_take_part(app, make_user):
+    @app.get("/test-take-part")
+    @confirmed_required
+    def take_part():  # type: ignore[no-untyped-def]
+        return "ok"
+
+    client = app.test_client()
+    make_user(email="new@roros.example", confirmed=False)
+    response = submit(client, "/auth/login", {"email": "new@roros.example", "password": PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert "ikke bekreftet e-postadressen" in page
+    response = client.get("/test-take-part", follow_redirects=True)
+    assert "bekrefte e-postadressen din før du kan delta" in response.get_data(as_text=True)
+
+    confirmed = login(app.test_client(), make_user(email="ok@roros.example"))
+    assert confirmed.get("/test-take-part").get_data(as_text=True) == "ok"
+
+
+def test_resend_confirmation(client, make_user):
+    login(client, make_user(email="again@roros.example", confirmed=False))
+    response = submit(client, "/account/confirm")
+    assert response.status_code == 302
+    assert [m.template for m in outbox("again@roros.example")] == ["confirm_email"]
+
+
+def test_deactivated_account_cannot_log_in(client, make_user):
+    make_user(email="closed@roros.example", active=False)
+    response = submit(
+        client, "/auth/login", {"email": "closed@roros.example", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "Kontoen er stengt" in response.get_data(as_text=True)
+
+
+def test_deactivated_account_loses_its_session(client, make_user):
+    user = make_user()
+    login(client, user)
+    assert client.get("/account").status_code == 200
+    user.active = False
+    db.session.commit()
+    assert client.get("/account").status_code == 302
+
+
+def test_password_reset_journey(client, make_user):
+    make_user(email="glemt@roros.example")
+    response = submit(client, "/auth/reset", {"email": "glemt@roros.example"})
+    assert response.status_code == 302
+    link = _link(outbox("glemt@roros.example")[0].body_text, "/auth/reset/")
+    assert client.get(link).status_code == 200
+    response = submit(
+        client, link, {"password": "nytt passord 2026", "password_confirm": "nytt passord 2026"}
+    )
+    assert response.status_code == 302
+    response = submit(
+        client, "/auth/login", {"email": "glemt@roros.example", "password": "nytt passord 2026"}
+    )
+    assert response.status_code == 302
+    # the link is used up
+    assert client.get(link).status_code == 302
+
+
+def test_reset_for_unknown_email_says_the_same(client):
+    response = submit(
+        client, "/auth/reset", {"email": "ukjent@roros.example"}, follow_redirects=True
+    )
+    assert "Hvis adressen er registrert" in response.get_data(as_text=True)
+    assert outbox() == []
+
+
+def test_account_update(client, make_user):
+    user = make_user()
+    login(client, user)
+    response = submit(
+        client,
+        "/account",
+        {"name": "Kari Nordmann", "postal_code": "7374", "birth_year": "1990", "language": "en"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert (user.postal_code, user.birth_year, user.language) == ("7374", 1990, "en")
+    assert '<html lang="en">' in client.get("/account").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("postal_code", "123", "fire sifre"),
+        ("postal_code", "abcd", "fire sifre"),
+        ("birth_year", "1850", "mellom 1900 og i år"),
+        ("birth_year", "3000", "mellom 1900 og i år"),
+        ("birth_year", "nittenåtti", "helt tall"),
+        ("name", "", "fullt navn"),
+    ],
+)
+def test_account_refuses_bad_input_with_a_message(client, make_user, field, value, message):
+    user = make_user(postal_code="7374")
+    login(client, user)
+    data = {"name": "Kari", "postal_code": "7374", "birth_year": "", "language": "nb"}
+    response = submit(client, "/account", {**data, field: value})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.postal_code == "7374"
+    assert user.name == "Kari Nordmann"
+
+
+def test_login_is_rate_limited_with_a_friendly_page(client):
+    token = csrf_token(client)
+    statuses = [
+        client.post(
+            "/auth/login",
+            data={"csrf_token": token, "email": "a@roros.example", "password": "x" * 12},
+        ).status_code
+        for _ in range(12)
+    ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[-1] == 429
+    page = client.post("/auth/login", data={"csrf_token": token}).get_data(as_text=True)
+    assert "For mange forsøk" in page
+
+
+def test_login_redirects_only_within_the_site(client, make_user):
+    make_user(email="next@roros.example")
+    data = {"email": "next@roros.example", "password": PASSWORD}
+    response = submit(client, "/auth/login?next=https://evil.example/", data)
+    assert response.location == "/"
+    client.get("/")  # keep the session
+    response = submit(client, "/auth/login?next=/account", data)
+    assert response.location == "/account"
+
+
+def test_accept_language_and_default(client):
+    assert '<html lang="nb">' in client.get("/").get_data(as_text=True)
+    for header, lang in [("en-GB,en;q=0.9", "en"), ("nn-NO", "nn"), ("no", "nb"), ("de", "nb")]:
+        html = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+        assert f'<html lang="{lang}">' in html, header
+
+
+def test_language_chooser_remembered_in_session_for_visitors(client):
+    submit(client, "/language", {"language": "en", "next": "/privacy"})
+    html = client.get("/", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Privacy statement" in html
+
+
+def test_dates_are_shown_in_oslo_time(client, make_user):
+    from datetime import UTC, datetime
+
+    user = make_user(created_at=datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+    login(client, user)
+    html = client.get("/account").get_data(as_text=True)
+    assert "1. januar 2027" in html  # 00:30 in Oslo
+
+
+# --- permission matrix -------------------------------------------------------------------
+
+
+def _client_for(role, app, make_user):
+    client = app.test_client()
+    if role == "anonymous":
+        return client
+    if role == "unconfirmed":
+        return login(client, make_user(confirmed=False))
+    return login(client, make_user(Role(role)))
+
+
+GET_MATRIX = {
+    # path: status for anonymous, status for everyone logged in
+    "/": (200, 200),
+    "/accessibility": (200, 200),
+    "/privacy": (200, 200),
+    "/healthz": (200, 200),
+    "/auth/login": (200, 200),
+    "/auth/register": (200, 302),
+    "/auth/register/sent": (200, 200),
+    "/auth/reset": (200, 200),
+    "/account": (302, 200),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", list(GET_MATRIX))
+def test_permission_matrix_get(app, make_user, role, path):
+    expected = GET_MATRIX[path][0 if role == "anonymous" else 1]
+    assert _client_for(role, app, make_user).get(path).status_code == expected
+
+
+POST_MATRIX = {
+    "/auth/logout": (302, 302),
+    "/language": (302, 302),
+    "/account/confirm": (302, 302),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", list(POST_MATRIX))
+def test_permission_matrix_post(app, make_user, role, path):
+    client = _client_for(role, app, make_user)
+    response = submit(client, path, {"language": "nb", "next": "/"})
+    assert response.status_code == POST_MATRIX[path][0 if role == "anonymous" else 1]
+    if path == "/account/confirm" and role == "anonymous":
+        assert "/auth/login" in response.location
+    assert client.post(path).status_code == 400  # never without a CSRF token
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("unconfirmed", 403),
+        ("resident", 403),
+        ("committee", 200),
+        ("service_owner", 403),
+        ("admin", 200),
+    ],
+)
+def test_role_required(app, make_user, role, expected):
+    from app.core.permissions import role_required
+
+    @app.get("/test-committee-or-admin")
+    @role_required(Role.committee, Role.admin)
+    def guarded():  # type: ignore[no-untyped-def]
+        return "ok"
+
+    assert _client_for(role, app, make_user).get("/test-committee-or-admin").status_code == expected

@@ -1,0 +1,187 @@
+"""Fixtures: an app on a migrated database (SQLite file, or PostgreSQL from
+TEST_DATABASE_URL), clients per role, and form helpers that go through CSRF."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.auth import services as auth_services
+from app.auth.models import User
+from app.core.demo import RØROS
+from app.core.models import MunicipalitySettings, OutboxMail
+from app.core.permissions import Role
+from app.extensions import db
+from config import TestConfig
+
+PASSWORD = "et langt passord 123"
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def drop_everything(engine: sa.Engine) -> None:
+    """Leave an empty database: what `flask db upgrade` starts from on a fresh machine."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        else:
+            meta = sa.MetaData()
+            meta.reflect(conn)
+            conn.execute(sa.text("PRAGMA foreign_keys = OFF"))
+            for table in reversed(meta.sorted_tables):
+                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}"'))
+
+
+def clear_tables(engine: sa.Engine) -> None:
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'medvirke-test.sqlite3'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def config_class(database_url: str) -> type[TestConfig]:
+    """TestConfig on a database migrated from empty to head, once per session."""
+
+    class SessionConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(SessionConfig)
+    with app.app_context():
+        drop_everything(db.engine)
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return SessionConfig
+
+
+@pytest.fixture
+def app(config_class: type[TestConfig]) -> Iterator[Flask]:
+    """The web app that clients talk to.
+
+    Test code runs inside the context of a second app on the same database. Flask reuses
+    an app context that is already pushed for the same app, so if the test held the web
+    app's context, every request would share the test's `g` and database session and could
+    see writes a view never committed. With two apps, each request gets its own, as in
+    production, and the test sees only what was committed.
+    """
+    app = create_app(config_class)
+    test_side = create_app(config_class)
+    with test_side.app_context():
+        db.session.add(MunicipalitySettings(**RØROS))
+        db.session.commit()
+        yield app
+        db.session.remove()
+        clear_tables(db.engine)
+        db.engine.dispose()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *roles: Role,
+        email: str | None = None,
+        name: str = "Kari Nordmann",
+        confirmed: bool = True,
+        password: str = PASSWORD,
+        **fields: object,
+    ) -> User:
+        user = auth_services.create_user(
+            email or f"bruker{next(counter)}@roros.example",
+            name,
+            password,
+            roles=roles or (Role.resident,),
+            confirmed=confirmed,
+        )
+        for key, value in fields.items():
+            setattr(user, key, value)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client: FlaskClient, user: User) -> FlaskClient:
+    """Log ``user`` in on ``client`` the way Flask-Login would after a form login."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.login_token
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def login_as(app: Flask, make_user: Callable[..., User]) -> Callable[..., FlaskClient]:
+    def as_role(*roles: Role, confirmed: bool = True) -> FlaskClient:
+        return login(app.test_client(), make_user(*roles, confirmed=confirmed))
+
+    return as_role
+
+
+@pytest.fixture
+def resident_client(login_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return login_as(Role.resident)
+
+
+@pytest.fixture
+def committee_client(login_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return login_as(Role.committee)
+
+
+@pytest.fixture
+def service_owner_client(login_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return login_as(Role.service_owner)
+
+
+@pytest.fixture
+def admin_client(login_as: Callable[..., FlaskClient]) -> FlaskClient:
+    return login_as(Role.admin)
+
+
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    """The CSRF token a real browser would find in the page's form."""
+    page = client.get(path)
+    match = _CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({page.status_code})"
+    return match.group(1)
+
+
+def submit(client: FlaskClient, path: str, data: dict[str, object] | None = None, **kw: object):
+    """POST ``data`` to ``path`` with a CSRF token taken from a page, like a browser.
+
+    Every page carries the token (the language chooser is a form), so the front page will do.
+    """
+    return client.post(path, data={"csrf_token": csrf_token(client), **(data or {})}, **kw)
+
+
+def outbox(to: str | None = None) -> list[OutboxMail]:
+    stmt = sa.select(OutboxMail).order_by(OutboxMail.id)
+    if to:
+        stmt = stmt.where(OutboxMail.to_address == to)
+    return list(db.session.scalars(stmt))

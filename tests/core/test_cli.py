@@ -1,0 +1,95 @@
+"""flask users …, flask demo seed."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.auth import services
+from app.auth.models import User
+from app.core.demo import DEMO_USERS
+from app.core.models import MunicipalitySettings
+from app.core.permissions import Role
+from app.extensions import db
+from config import ProductionConfig
+
+
+def test_users_create_grant_revoke(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "create", "leder@roros.example", "--name", "Lea Leder",
+              "--role", "committee", "--role", "admin", "--password", "staff-password-1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = services.find_user_by_email("leder@roros.example")
+    assert user.is_confirmed
+    assert user.role_set == {Role.committee, Role.admin}
+    assert services.authenticate("leder@roros.example", "staff-password-1") == user
+
+    assert runner.invoke(args=["users", "grant", "leder@roros.example", "resident"]).exit_code == 0
+    assert runner.invoke(args=["users", "revoke", "leder@roros.example", "admin"]).exit_code == 0
+    db.session.expire_all()
+    assert services.find_user_by_email("leder@roros.example").role_set == {
+        Role.committee,
+        Role.resident,
+    }
+
+
+def test_users_create_refuses_bad_input(app):
+    runner = app.test_cli_runner()
+    short = runner.invoke(args=["users", "create", "a@roros.example", "--name", "A",
+                                "--password", "kort"])  # fmt: skip
+    assert short.exit_code != 0
+    assert "at least 10" in short.output
+    bad_role = runner.invoke(args=["users", "create", "a@roros.example", "--name", "A",
+                                   "--role", "king", "--password", "langt passord 1"])  # fmt: skip
+    assert bad_role.exit_code != 0
+    unknown = runner.invoke(args=["users", "grant", "nobody@roros.example", "admin"])
+    assert unknown.exit_code != 0
+    assert "No account" in unknown.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_demo_seed_is_idempotent(app):
+    db.session.execute(sa.delete(MunicipalitySettings))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["demo", "seed"])
+        assert result.exit_code == 0, result.output
+    settings = db.session.scalars(sa.select(MunicipalitySettings)).all()
+    assert len(settings) == 1
+    assert (settings[0].name, settings[0].number, settings[0].population) == (
+        "Røros kommune",
+        "5025",
+        5681,
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == len(DEMO_USERS)
+    for email, _name, password, roles, _postal in DEMO_USERS:
+        user = services.authenticate(email, password)
+        assert user is not None
+        assert user.role_set == set(roles)
+        assert user.is_confirmed
+    held = {role for *_, roles, _ in DEMO_USERS for role in roles}
+    assert held == set(Role)  # one demo account per role
+
+
+def test_demo_seed_refused_in_production(config_class):
+    class Prod(ProductionConfig):
+        SECRET_KEY = "p" * 40
+        SQLALCHEMY_DATABASE_URI = config_class.SQLALCHEMY_DATABASE_URI
+
+    prod = create_app(Prod)
+    result = prod.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code != 0
+    assert "refused" in result.output
+
+
+@pytest.mark.parametrize("population", [0, -5])
+def test_population_must_be_positive_in_the_database(app, population):
+    settings = db.session.scalar(sa.select(MunicipalitySettings))
+    settings.population = population
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()

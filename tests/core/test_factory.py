@@ -1,0 +1,102 @@
+"""The application factory and the configuration classes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from config import DEFAULT_SECRET_KEY, Config, DevelopmentConfig, ProductionConfig, TestConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_test_config_is_applied(app):
+    assert app.config["TESTING"] is True
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "nb"
+    assert app.config["MAX_CONTENT_LENGTH"] > 0
+    for blueprint in ("core", "auth", "account"):
+        assert blueprint in app.blueprints
+
+
+def test_production_refuses_default_secret_key():
+    class Prod(ProductionConfig):
+        SECRET_KEY = DEFAULT_SECRET_KEY
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(Prod)
+
+
+def test_production_refuses_short_secret_key():
+    class Prod(ProductionConfig):
+        SECRET_KEY = "short"  # noqa: S105
+
+    with pytest.raises(RuntimeError):
+        create_app(Prod)
+
+
+def test_production_starts_with_a_real_secret_and_secure_cookies(config_class):
+    class Prod(ProductionConfig):
+        SECRET_KEY = "x" * 48
+        SQLALCHEMY_DATABASE_URI = config_class.SQLALCHEMY_DATABASE_URI
+
+    app = create_app(Prod)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["DEMO_ALLOWED"] is False
+
+
+def test_config_reads_environment():
+    """config.py takes its values from the environment (read in a fresh interpreter)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgresql://u@db.example:5432/medvirke",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/3",
+        "MAIL_PORT": "2525",
+        "MAIL_USE_TLS": "true",
+        "SECRET_KEY": "k" * 40,
+    }
+    code = (
+        "import json, config; c = config.Config; print(json.dumps([c.SQLALCHEMY_DATABASE_URI,"
+        " c.RATELIMIT_STORAGE_URI, c.MAIL_PORT, c.MAIL_USE_TLS, c.SECRET_KEY]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    url, limiter_uri, port, tls, key = json.loads(out)
+    assert url == "postgresql+psycopg://u@db.example:5432/medvirke"
+    assert limiter_uri == "redis://127.0.0.1:6379/3"
+    assert (port, tls, key) == (2525, True, "k" * 40)
+
+
+def test_config_classes_differ_where_they_must():
+    assert issubclass(DevelopmentConfig, Config)
+    assert TestConfig.TESTING is True
+    assert ProductionConfig.MAIL_BACKEND in {"smtp", "console", "memory"}
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas only apply to SQLite")
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(sa.text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_foreign_keys_are_enforced(app):
+    from app.auth.models import UserRole
+    from app.core.permissions import Role
+
+    db.session.add(UserRole(user_id=987654, role=Role.admin))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()

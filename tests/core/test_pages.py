@@ -1,0 +1,171 @@
+"""Public pages, security headers, errors and the health check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask import abort
+
+from app.core.markdown import render_markdown
+from tests.conftest import submit
+
+PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/auth/login", "/auth/register", "/auth/reset"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_has_one_h1_skip_link_and_footer(client, path):
+    response = client.get(path)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    assert 'href="#main"' in html
+    assert 'id="main"' in html
+    assert 'href="/accessibility"' in html
+    assert 'href="/privacy"' in html
+    assert "Røros kommune" in html
+    assert '<html lang="nb">' in html
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_no_inline_scripts_or_styles(client, path):
+    html = client.get(path).get_data(as_text=True)
+    assert "<script" not in html
+    assert "<style" not in html
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_session_cookie_is_httponly(client, make_user):
+    make_user(email="cookie@roros.example")
+    response = submit(
+        client, "/auth/login", {"email": "cookie@roros.example", "password": "et langt passord 123"}
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    assert "HttpOnly" in session_cookie
+
+
+def test_designsystemet_css_is_served(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "/static/vendor/designsystemet/index.css" in html
+    css = client.get("/static/vendor/designsystemet/index.css")
+    assert css.status_code == 200
+    assert b".ds-button" in css.data
+    css.close()
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_a_broken_database(app, client, monkeypatch):
+    from app.extensions import db
+
+    def broken(*_args, **_kwargs):
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("down"))
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unavailable"
+
+
+def test_404_is_friendly_and_translated(client):
+    response = client.get("/finnes-ikke")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Fant ikke siden" in html
+    assert "<h1" in html
+    response = client.get("/finnes-ikke", headers={"Accept-Language": "en"})
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_405_is_friendly(client):
+    response = client.post("/privacy")
+    assert response.status_code == 405
+    assert "Dette går ikke her" in response.get_data(as_text=True)
+
+
+def test_csrf_failure_is_a_friendly_400(client):
+    response = client.post("/auth/login", data={"email": "a@roros.example", "password": "x"})
+    assert response.status_code == 400
+    assert "sikkerhetsnøkkel" in response.get_data(as_text=True)
+
+
+def test_413_when_the_request_is_too_large(client, app):
+    big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)
+    response = client.post("/auth/login", data={"email": big})
+    assert response.status_code == 413
+    assert "For mye innhold" in response.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/finnes-ikke")
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.get_json()["error"]["status"] == 404
+
+
+def test_500_rolls_back_and_renders_a_friendly_page(app, client):
+    from app.auth.models import User
+    from app.extensions import db
+
+    @app.get("/test-boom")
+    def boom():  # type: ignore[no-untyped-def]
+        db.session.add(User(email="half@roros.example", name="Halv", password_hash="x"))
+        db.session.flush()
+        raise RuntimeError("boom")
+
+    response = client.get("/test-boom")
+    assert response.status_code == 500
+    assert "Noe gikk galt hos oss" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.email == "half@roros.example")) is None
+
+
+def test_403_page(app, client):
+    @app.get("/test-forbidden")
+    def forbidden():  # type: ignore[no-untyped-def]
+        abort(403)
+
+    response = client.get("/test-forbidden")
+    assert response.status_code == 403
+    assert "Du har ikke tilgang" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("source", "forbidden"),
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ("[x](javascript:alert(1))", "href"),
+        ('<a href="javascript:alert(1)">x</a>', "<a"),
+        ("<img src=x onerror=alert(1)>", "<img"),
+        ('<a href="http://x" onclick="evil()">x</a>', "<a "),
+        ("[x](data:text/html;base64,PHNjcmlwdD4=)", "href"),
+        ("[x](JaVaScRiPt:alert(1))", "href"),
+    ],
+)
+def test_markdown_is_inert(source, forbidden):
+    assert forbidden not in str(render_markdown(source))
+
+
+def test_markdown_keeps_formatting_and_safe_links():
+    html = str(render_markdown("# Tittel\n\n**fet** og [lenke](https://roros.kommune.no)"))
+    assert "<h2>Tittel</h2>" in html
+    assert "<strong>fet</strong>" in html
+    assert 'href="https://roros.kommune.no"' in html
+    assert "nofollow" in html
