@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -21,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(translate)
+    app.cli.add_command(mail)
 
 
 @click.group(cls=AppGroup, help="Manage accounts.")
@@ -119,3 +121,23 @@ def translate_update() -> None:
 @translate.command("compile", help="Compile the catalogues to .mo files.")
 def translate_compile() -> None:
     _pybabel("compile", "-d", "translations")
+
+
+@click.group(cls=AppGroup, help="The mail outbox.")
+def mail() -> None:
+    pass
+
+
+@mail.command("send", help="Send pending mail (once, or keep running with --loop).")
+@click.option("--loop", is_flag=True, help="Keep running, checking every --interval seconds.")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between rounds.")
+def mail_send(loop: bool, interval: float) -> None:
+    from app.core.mail import deliver_pending
+
+    while True:
+        sent = deliver_pending()
+        if sent or not loop:
+            click.echo(f"Sent {sent} mail(s).")
+        if not loop:
+            return
+        time.sleep(interval)

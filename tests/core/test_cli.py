@@ -93,3 +93,19 @@ def test_population_must_be_positive_in_the_database(app, population):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_mail_send_delivers_pending_rows(app):
+    from app.core.mail import queue_mail
+    from app.core.models import MailStatus, OutboxMail
+
+    user = services.create_user("post@roros.example", "Post", "langt passord 1")
+    queue_mail(user.email, "confirm_email", "en", user=user, confirm_url="http://x/c", hours=48)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1" in result.output
+    db.session.expire_all()
+    mail = db.session.scalar(sa.select(OutboxMail))
+    assert mail.status == MailStatus.sent
+    assert mail.subject == "Confirm your email address"
