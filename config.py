@@ -77,6 +77,9 @@ class Config:
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
 
+    #: Run background jobs at once in the calling process instead of through the worker
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)
+
     CONFIRM_TOKEN_MAX_AGE = 48 * 3600
     RESET_TOKEN_MAX_AGE = 2 * 3600
 
@@ -106,6 +109,7 @@ class TestConfig(Config):
     )
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "memory"
+    HUEY_IMMEDIATE = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024  # cheap hashing keeps the suite fast; still argon2id
     SITE_URL = "http://localhost"

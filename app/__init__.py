@@ -20,7 +20,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     ):
         raise RuntimeError("Refusing to start in production without a SECRET_KEY (32+ chars).")
 
-    from app.core import cli, errors, i18n, mail, security, templating
+    from app.core import cli, errors, i18n, jobs, mail, security, templating
     from app.core.db import configure_engines
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -32,6 +32,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
+    from app.admin import bp as admin_bp
     from app.auth import account_bp
     from app.auth import bp as auth_bp
     from app.core import bp as core_bp
@@ -39,9 +40,11 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
     errors.register(app)
     mail.register(app)
+    jobs.configure(app)
     security.register(app)
     templating.register(app)
     cli.register(app)

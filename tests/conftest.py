@@ -74,7 +74,13 @@ def config_class(database_url: str) -> type[TestConfig]:
 
 
 @pytest.fixture
-def app(config_class: type[TestConfig]) -> Iterator[Flask]:
+def config_overrides() -> dict[str, object]:
+    """Settings a test module changes for its app (override this fixture there)."""
+    return {}
+
+
+@pytest.fixture
+def app(config_class: type[TestConfig], config_overrides: dict[str, object]) -> Iterator[Flask]:
     """The web app that clients talk to.
 
     Test code runs inside the context of a second app on the same database. Flask reuses
@@ -83,6 +89,8 @@ def app(config_class: type[TestConfig]) -> Iterator[Flask]:
     see writes a view never committed. With two apps, each request gets its own, as in
     production, and the test sees only what was committed.
     """
+    if config_overrides:
+        config_class = type("OverriddenConfig", (config_class,), dict(config_overrides))
     app = create_app(config_class)
     test_side = create_app(config_class)
     with test_side.app_context():

@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
-    SelectField,
     StringField,
     SubmitField,
 )
@@ -23,7 +22,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.core.forms import BaseForm, WholeNumberField, language_choices, strip_text
+from app.core.forms import (
+    BaseForm,
+    ChoiceField,
+    WholeNumberField,
+    language_choices,
+    strip_text,
+)
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
@@ -131,5 +136,18 @@ class AccountForm(BaseForm):
         description=_l("Valgfritt. Brukes bare i anonym statistikk."),
         validators=[Optional(), _valid_birth_year],
     )
-    language = SelectField(_l("Foretrukket språk"), choices=language_choices)
+    language = ChoiceField(_l("Foretrukket språk"), choices=language_choices)
     submit = SubmitField(_l("Lagre"))
+
+
+class DeleteAccountForm(BaseForm):
+    password = PasswordField(
+        _l("Passordet ditt"),
+        description=_l("Skriv passordet ditt for å bekrefte at det er du."),
+        validators=[DataRequired(_l("Skriv inn passordet ditt.")), Length(max=PASSWORD_MAX)],
+    )
+    understood = BooleanField(
+        _l("Jeg forstår at kontoen slettes for godt og ikke kan gjenopprettes."),
+        validators=[DataRequired(_l("Kryss av for at du forstår at slettingen er endelig."))],
+    )
+    submit = SubmitField(_l("Slett kontoen min"))

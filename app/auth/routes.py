@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +23,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import account_bp, bp, services
 from app.auth.forms import (
     AccountForm,
+    DeleteAccountForm,
     LoginForm,
     LogoutForm,
     RegisterForm,
@@ -183,3 +195,36 @@ def resend_confirmation():  # type: ignore[no-untyped-def]
         flash(_("Vi har sendt en ny bekreftelseslenke til %(email)s.", email=current_user.email),
               "info")  # fmt: skip
     return redirect(url_for("account.profile"))
+
+
+@account_bp.get("/export")
+@login_required
+def export():  # type: ignore[no-untyped-def]
+    """Download everything Medvirke holds about the user, as JSON."""
+    data = services.export_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    filename = f"medvirke-mine-data-{data['exported'][:10]}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@account_bp.route("/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_reset_limit, methods=["POST"])
+def delete():  # type: ignore[no-untyped-def]
+    """Delete the account after a confirmation with the password."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if services.authenticate(current_user.email, form.password.data) is None:
+            form.password.errors.append(_("Passordet stemmer ikke."))
+        else:
+            services.delete_account(current_user._get_current_object())
+            db.session.commit()
+            logout_user()
+            session.pop("lang", None)
+            flash(_("Kontoen din er slettet. Takk for at du var med."), "success")
+            return redirect(url_for("core.index"))
+    return render_template("auth/delete.html", form=form)

@@ -12,9 +12,11 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.auth.models import User, UserRole, new_login_token
+from app.core.audit import audit
 from app.core.db import utcnow
 from app.core.links import absolute_url
 from app.core.mail import queue_mail
+from app.core.owndata import anonymise_everywhere, export_user_data, register_own_data
 from app.core.permissions import Role
 from app.extensions import db
 
@@ -225,3 +227,46 @@ def _load(token: str, salt: str, max_age: int) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidToken
     return data
+
+
+def _export_account(user: User) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "name": user.name,
+        "postal_code": user.postal_code,
+        "birth_year": user.birth_year,
+        "language": user.language,
+        "roles": sorted(r.value for r in user.role_set),
+        "created": user.created_at.isoformat(),
+        "confirmed": user.confirmed_at.isoformat() if user.confirmed_at else None,
+        "last_login": user.last_login_at.isoformat() if user.last_login_at else None,
+        "active": user.active,
+    }
+
+
+def _anonymise_account(_user: User) -> None:
+    """Nothing here: delete_account removes the account row itself, after every domain."""
+
+
+register_own_data("account", _export_account, _anonymise_account)
+
+
+def export_data(user: User) -> dict[str, Any]:
+    """Everything Medvirke holds about ``user``, by section, for /account/export."""
+    return {
+        "exported": utcnow().isoformat(),
+        "format": "medvirke-own-data/1",
+        **export_user_data(user),
+    }
+
+
+def delete_account(user: User) -> None:
+    """Delete the account: every domain anonymises its part, then the login itself goes.
+
+    Contributions stay where they were and show as "deleted user".
+    """
+    user_id = user.id
+    anonymise_everywhere(user)
+    db.session.delete(user)
+    db.session.flush()
+    audit(None, "account.deleted", details={"user_id": user_id}, actor_label="self")

@@ -8,15 +8,19 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     Field,
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.i18n import LANGUAGE_NAMES
 
@@ -68,6 +72,38 @@ def _check_text(field: Field) -> bool:
     return False
 
 
+class DayField(DateField):
+    """A date (yyyy-mm-dd, as <input type=date> sends it) with a translated parse error."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(
+                str(_l("Skriv datoen som åååå-mm-dd, for eksempel 2026-05-17."))
+            ) from exc
+
+
+class ChoiceField(SelectField):
+    """A SelectField whose 'not a valid choice' message is in the site's catalogues."""
+
+    def pre_validate(self, form: object) -> None:
+        if self.data not in {choice[0] for choice in self.iter_choices()}:
+            raise ValidationError(str(_l("Velg et av alternativene i listen.")))
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as checkboxes, usable without JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: object) -> None:
+        allowed = {choice[0] for choice in self.iter_choices()}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError(str(_l("Velg blant alternativene i listen.")))
+
+
 def language_choices() -> list[SelectChoice]:
     """The languages with a catalogue, each named in its own language."""
     return [SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGE_NAMES.items()]
@@ -76,7 +112,7 @@ def language_choices() -> list[SelectChoice]:
 class LanguageForm(BaseForm):
     """The language chooser in the header: a select and a button, no JavaScript needed."""
 
-    language = SelectField(_l("Språk"), choices=language_choices)
+    language = ChoiceField(_l("Språk"), choices=language_choices)
     next = HiddenField()
     submit = SubmitField(_l("Bytt språk"))
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context, render_template
@@ -16,16 +17,19 @@ from sqlalchemy.orm import Session
 
 from app.core.db import utcnow
 from app.core.models import MailStatus, OutboxMail
+from app.core.owndata import register_own_data
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+#: A row a worker claimed but never finished (the worker died) is released after this
+STALE_CLAIM = timedelta(minutes=10)
 _SESSION_KEY = "outbox_new_ids"
 
 
 def queue_mail(to: str, template: str, language: str, **context: object) -> OutboxMail:
-    """Render ``mail/<template>.{txt,html}`` in ``language`` and add it to the outbox."""
+    """Render ``mail/<template>.{subject.txt,txt,html}`` in ``language`` into the outbox."""
     context["mail_language"] = language
     with force_locale(language):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
@@ -45,16 +49,97 @@ def queue_mail(to: str, template: str, language: str, **context: object) -> Outb
     return mail
 
 
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before the next try: 1, 2, 4 … minutes, at most a few hours."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 240))
+
+
+def deliver_pending(
+    ids: list[int] | None = None, limit: int = 100, now: datetime | None = None
+) -> int:
+    """Send due mail one row at a time and return how many were sent. Commits.
+
+    A row is claimed by a compare-and-set from ``pending`` to ``sending`` before it is sent,
+    so two workers never send the same row; on PostgreSQL the candidate is picked with
+    ``FOR UPDATE SKIP LOCKED`` so workers do not queue behind each other's locks.
+    """
+    now = now or utcnow()
+    _release_stale_claims(now)
+    sent = 0
+    for _ in range(limit):
+        mail = _claim_next(now, ids)
+        if mail is None:
+            break
+        sent += _send_claimed(mail, now)
+    return sent
+
+
+def _release_stale_claims(now: datetime) -> None:
+    db.session.execute(
+        sa.update(OutboxMail)
+        .where(OutboxMail.status == MailStatus.sending, OutboxMail.claimed_at < now - STALE_CLAIM)
+        .values(status=MailStatus.pending, claimed_at=None)
+    )
+    db.session.commit()
+
+
+def _claim_next(now: datetime, ids: list[int] | None) -> OutboxMail | None:
+    while True:
+        candidate = (
+            sa.select(OutboxMail.id)
+            .where(OutboxMail.status == MailStatus.pending, OutboxMail.next_attempt_at <= now)
+            .order_by(OutboxMail.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if ids is not None:
+            candidate = candidate.where(OutboxMail.id.in_(ids))
+        mail_id = db.session.scalar(candidate)
+        if mail_id is None:
+            db.session.commit()
+            return None
+        claimed = db.session.execute(
+            sa.update(OutboxMail)
+            .where(OutboxMail.id == mail_id, OutboxMail.status == MailStatus.pending)
+            .values(status=MailStatus.sending, claimed_at=now)
+        )
+        db.session.commit()
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            return db.session.get(OutboxMail, mail_id)
+
+
+def _send_claimed(mail: OutboxMail, now: datetime) -> int:
+    try:
+        _send(_build_message(mail))
+    except (OSError, smtplib.SMTPException) as exc:
+        mail.attempts += 1
+        mail.last_error = str(exc)[:2000]
+        mail.claimed_at = None
+        if mail.attempts >= MAX_ATTEMPTS:
+            mail.status = MailStatus.failed
+        else:
+            mail.status = MailStatus.pending
+            mail.next_attempt_at = now + backoff(mail.attempts)
+        log.warning("mail %s not sent (attempt %s): %s", mail.id, mail.attempts, exc)
+        db.session.commit()
+        return 0
+    mail.status = MailStatus.sent
+    mail.sent_at = utcnow()
+    db.session.commit()
+    return 1
+
+
 def _build_message(mail: OutboxMail) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = mail.to_address
     msg["Subject"] = mail.subject
     msg["Message-ID"] = make_msgid(domain="medvirke.local")
-    msg["Content-Language"] = mail.language
     msg.set_content(mail.body_text)
     if mail.body_html:
         msg.add_alternative(mail.body_html, subtype="html")
+    # After add_alternative, which moves Content-* headers into the first part
+    msg["Content-Language"] = mail.language
     return msg
 
 
@@ -74,38 +159,6 @@ def _send(message: EmailMessage) -> None:
         raise RuntimeError(f"unknown MAIL_BACKEND {backend!r}")
 
 
-def deliver_pending(ids: list[int] | None = None, limit: int = 50) -> int:
-    """Send due mail; each row is claimed under a row lock so it is sent once. Commits."""
-    now = utcnow()
-    stmt = (
-        sa.select(OutboxMail)
-        .where(OutboxMail.status == MailStatus.pending, OutboxMail.next_attempt_at <= now)
-        .order_by(OutboxMail.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    if ids is not None:
-        stmt = stmt.where(OutboxMail.id.in_(ids))
-    sent = 0
-    for mail in db.session.scalars(stmt).all():
-        try:
-            _send(_build_message(mail))
-        except (OSError, smtplib.SMTPException) as exc:
-            mail.attempts += 1
-            mail.last_error = str(exc)[:2000]
-            if mail.attempts >= MAX_ATTEMPTS:
-                mail.status = MailStatus.failed
-            else:
-                mail.next_attempt_at = now + timedelta(seconds=30 * 2**mail.attempts)
-            log.warning("mail %s not sent (attempt %s): %s", mail.id, mail.attempts, exc)
-        else:
-            mail.status = MailStatus.sent
-            mail.sent_at = now
-            sent += 1
-    db.session.commit()
-    return sent
-
-
 def _committed(session: Session) -> None:
     ids = session.info.pop(_SESSION_KEY, None)
     if ids and has_app_context():
@@ -117,7 +170,7 @@ def _rolled_back(session: Session) -> None:
 
 
 def register(app: Flask) -> None:
-    """Deliver mail queued by a request once that request's transaction has committed."""
+    """Hand mail queued by a request to delivery once the request's transaction commits."""
     if not event.contains(db.session, "after_commit", _committed):
         event.listen(db.session, "after_commit", _committed)
         event.listen(db.session, "after_rollback", _rolled_back)
@@ -125,10 +178,39 @@ def register(app: Flask) -> None:
     @app.after_request
     def _deliver(response):  # type: ignore[no-untyped-def]
         ids = g.pop("outbox_committed", None)
-        if ids and app.config["MAIL_DELIVER_INLINE"]:
-            try:
+        if not ids:
+            return response
+        try:
+            if app.config["MAIL_DELIVER_INLINE"]:
                 deliver_pending(ids=ids)
-            except Exception:  # a failed delivery must never fail the user's request
-                log.exception("inline mail delivery failed; the worker will retry")
-                db.session.rollback()
+            else:
+                from app.core.jobs import send_outbox
+
+                send_outbox()
+        except Exception:  # a failed delivery must never fail the user's request
+            log.exception("mail delivery failed; the worker will retry")
+            db.session.rollback()
         return response
+
+
+def _export_mail(user: Any) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        sa.select(OutboxMail).where(OutboxMail.to_address == user.email).order_by(OutboxMail.id)
+    )
+    return [
+        {
+            "created": m.created_at.isoformat(),
+            "subject": m.subject,
+            "kind": m.template,
+            "status": m.status.value,
+        }
+        for m in rows
+    ]
+
+
+def _anonymise_mail(user: Any) -> None:
+    """Mail to the person holds their name and address; it goes with the account."""
+    db.session.execute(sa.delete(OutboxMail).where(OutboxMail.to_address == user.email))
+
+
+register_own_data("mail", _export_mail, _anonymise_mail)

@@ -45,6 +45,8 @@ class MunicipalitySettings(db.Model):
 
 class MailStatus(enum.StrEnum):
     pending = "pending"
+    #: Claimed by a worker; a row left here by a crashed worker is released after a while
+    sending = "sending"
     sent = "sent"
     failed = "failed"
 
@@ -67,4 +69,24 @@ class OutboxMail(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+
+
+class AuditEntry(db.Model):
+    """One privileged action, written by ``app.core.audit.audit`` in the action's transaction."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: Who acted, as shown at the time (kept when the account is later deleted, then scrubbed)
+    actor_label: Mapped[str] = mapped_column(sa.String(254))
+    #: Stable dotted key, e.g. "user.role_granted"
+    action: Mapped[str] = mapped_column(sa.String(80), index=True)
+    target_type: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    target_id: Mapped[str | None] = mapped_column(sa.String(40))
+    details: Mapped[dict[str, object]] = mapped_column(sa.JSON, default=dict)

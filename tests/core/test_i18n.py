@@ -65,4 +65,5 @@ def test_catalogues_hold_every_message_in_the_code(tmp_path):
     for language in LANGUAGES:
         known = {m.id for m in _catalogue(language) if m.id}
         missing = extracted - known
-        assert not missing, f"{language} lacks {sorted(missing)[:5]} — run make translations-update"
+        sample = sorted(map(str, missing))[:5]
+        assert not missing, f"{language} lacks {sample}: run make translations-update"

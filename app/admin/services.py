@@ -1,0 +1,92 @@
+"""Administration: the write side. Every action is audit-logged; nothing commits here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.auth.models import User, UserRole
+from app.core.audit import audit
+from app.core.models import MunicipalitySettings
+from app.core.permissions import Role
+from app.extensions import db
+
+
+class AdminRuleError(Exception):
+    """An administrative action that would break a rule; the message is for the user."""
+
+
+def _active_admin_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(UserRole)
+        .join(User)
+        .where(UserRole.role == Role.admin, User.active.is_(True))
+    )
+
+
+def set_roles(actor: User, user: User, roles: set[Role]) -> tuple[set[Role], set[Role]]:
+    """Give ``user`` exactly ``roles``; returns (granted, revoked)."""
+    granted, revoked = roles - user.role_set, user.role_set - roles
+    if Role.admin in revoked:
+        if user.id == actor.id:
+            raise AdminRuleError(_l("Du kan ikke fjerne din egen administratorrolle."))
+        if user.active and _active_admin_count() <= 1:
+            raise AdminRuleError(_l("Det må alltid være minst én aktiv administrator."))
+    for role in revoked:
+        user.roles = [r for r in user.roles if r.role != role]
+        audit(actor, "user.role_revoked", user, {"role": role.value})
+    for role in granted:
+        user.roles.append(UserRole(role=role))
+        audit(actor, "user.role_granted", user, {"role": role.value})
+    db.session.flush()
+    return granted, revoked
+
+
+def deactivate_user(actor: User, user: User) -> None:
+    """Close an account: it can no longer log in, and its sessions end."""
+    if user.id == actor.id:
+        raise AdminRuleError(_l("Du kan ikke deaktivere din egen konto."))
+    if user.has_role(Role.admin) and user.active and _active_admin_count() <= 1:
+        raise AdminRuleError(_l("Det må alltid være minst én aktiv administrator."))
+    if not user.active:
+        return
+    user.active = False
+    audit(actor, "user.deactivated", user)
+
+
+def reactivate_user(actor: User, user: User) -> None:
+    if user.active:
+        return
+    user.active = True
+    audit(actor, "user.reactivated", user)
+
+
+def update_settings(actor: User, values: dict[str, Any]) -> MunicipalitySettings:
+    """Save the municipality's settings; the audit entry lists what changed."""
+    settings = db.session.scalar(sa.select(MunicipalitySettings).limit(1))
+    if settings is None:
+        settings = MunicipalitySettings(**values)
+        db.session.add(settings)
+        changes = {key: [None, _plain(value)] for key, value in values.items()}
+    else:
+        changes = {
+            key: [_plain(getattr(settings, key)), _plain(value)]
+            for key, value in values.items()
+            if getattr(settings, key) != value
+        }
+        for key, value in values.items():
+            setattr(settings, key, value)
+    db.session.flush()
+    if changes:
+        audit(actor, "settings.updated", settings, changes)
+    return settings
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly copy of a setting for the audit log."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return getattr(value, "value", value)

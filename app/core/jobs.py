@@ -1,0 +1,93 @@
+"""Background jobs with huey: SQLite storage in instance/ by default, Redis at scale.
+
+The worker is `make worker` (huey_consumer app.worker.huey). Tests and `HUEY_IMMEDIATE=true`
+run tasks at once in the calling process. Later domains add scheduled jobs with
+``periodic(...)`` (reminders, monthly snapshots, the open-data export).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, has_app_context
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+
+INSTANCE_DIR = Path(__file__).resolve().parents[2] / "instance"
+
+
+def _make_huey() -> Huey:
+    immediate = os.environ.get("HUEY_IMMEDIATE", "").lower() in {"1", "true", "yes"}
+    redis_url = os.environ.get("HUEY_REDIS_URL")
+    if redis_url:
+        return RedisHuey("medvirke", url=redis_url, immediate=immediate)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    return SqliteHuey(
+        "medvirke",
+        filename=os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_DIR / "huey.sqlite3")),
+        immediate=immediate,
+    )
+
+
+huey = _make_huey()
+_worker_app: Flask | None = None
+
+
+def configure(app: Flask) -> None:
+    """Tests (and anyone setting HUEY_IMMEDIATE) run tasks in the calling process."""
+    if app.config.get("HUEY_IMMEDIATE"):
+        huey.immediate = True
+
+
+def _app() -> Flask:
+    """The Flask app a worker process runs tasks in, created on first use."""
+    global _worker_app
+    if _worker_app is None:
+        from app import create_app
+        from config import config_from_env
+
+        _worker_app = create_app(config_from_env())
+    return _worker_app
+
+
+def in_app_context(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a task inside an app context: the caller's (immediate mode) or the worker's."""
+
+    @wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            return fn(*args, **kwargs)
+        with _app().app_context():
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def periodic(schedule: crontab, name: str) -> Callable[[Callable[[], Any]], Any]:
+    """Register a scheduled job, run by the worker: ``@periodic(crontab(minute="0"), "x")``."""
+
+    def decorator(fn: Callable[[], Any]) -> Any:
+        return huey.periodic_task(schedule, name=name)(in_app_context(fn))
+
+    return decorator
+
+
+@huey.task(name="mail.send_outbox")
+@in_app_context
+def send_outbox() -> int:
+    """Send every due mail in the outbox."""
+    from app.core.mail import deliver_pending
+
+    total = 0
+    while sent := deliver_pending():
+        total += sent
+    return total
+
+
+@periodic(crontab(minute="*"), "mail.retry_outbox")
+def retry_outbox() -> int:
+    """Every minute: send what is due, including retries after SMTP was down."""
+    return send_outbox.call_local()

@@ -1,0 +1,97 @@
+"""Smoke test of the benchmark harness (bench/): a tiny run, end to end, with wrk."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 120
+
+URL_FIELDS = {
+    "path",
+    "rps",
+    "p50_ms",
+    "p99_ms",
+    "errors",
+    "non_2xx_3xx",
+    "ratio_to_baseline",
+    "target_ratio",
+    "meets_target",
+}
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def test_tiny_run_prints_complete_json() -> None:
+    if shutil.which("wrk") is None:
+        message = "wrk not installed: apt-get install wrk"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+    command = [sys.executable, "-m", "bench.run", "--scale", "tiny", "--duration", "1"]
+    command += ["--connections", "2"]
+    with subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.terminate()  # lets the harness stop its servers
+            stdout, stderr = process.communicate(timeout=30)
+            pytest.fail(f"bench.run took over {TIMEOUT_S} s:\n{stderr}")
+    assert process.returncode == 0, stderr
+
+    result = json.loads(stdout)  # stdout holds the JSON document and nothing else
+    assert set(result) >= {
+        "scale",
+        "duration_s",
+        "connections",
+        "baseline",
+        "urls",
+        "memory",
+        "generated",
+        "all_targets_met",
+    }
+    assert (result["scale"], result["duration_s"], result["connections"]) == ("tiny", 1, 2)
+    assert isinstance(result["all_targets_met"], bool)
+
+    baseline = result["baseline"]
+    assert set(baseline) >= {"url", "rps", "p50_ms", "p99_ms"}
+    assert baseline["url"] == "/"
+    for field in ("rps", "p50_ms", "p99_ms"):
+        assert _number(baseline[field]), (field, baseline)
+    assert baseline["rps"] > 0
+
+    from bench.run import TARGETS
+
+    assert [u["path"] for u in result["urls"]] == [path for path, _ in TARGETS]
+    for url in result["urls"]:
+        assert set(url) >= URL_FIELDS, url
+        for field in ("rps", "p50_ms", "p99_ms", "ratio_to_baseline", "target_ratio"):
+            assert _number(url[field]), (field, url)
+        assert url["rps"] > 0, url
+        assert url["errors"] == 0, url
+        assert url["non_2xx_3xx"] == 0, url
+        assert isinstance(url["meets_target"], bool)
+
+    memory = result["memory"]
+    peaks = memory["peak_rss_mb_per_worker"]
+    assert len(peaks) == 2
+    assert all(_number(p) for p in peaks)
+    assert min(peaks) > 0
+    assert memory["max_peak_rss_mb"] == max(peaks)
+
+    generated = result["generated"]
+    assert generated["municipality_settings"] == 1
+    assert generated["users"] >= 50
+    assert generated["user_roles"] >= generated["users"]
