@@ -1,6 +1,7 @@
 # Medvirke — `make run` to try it, `make test` to test it.
 PYTHON ?= python3
 PORT ?= 5000
+SCALE ?= roros
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
@@ -9,7 +10,7 @@ PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test setup lint format migrate seed translations-extract translations-update \
-        translations-compile worker clean
+        translations-compile worker bench clean
 
 run: setup migrate seed ## Set up, migrate, seed the Røros demo and serve on 127.0.0.1:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -63,8 +64,12 @@ translations-update: translations-extract
 translations-compile: setup
 	$(FLASK) translate compile
 
-worker: setup ## Send queued mail (and, later, run scheduled jobs)
-	$(FLASK) mail send --loop
+worker: setup ## The job worker: sends the outbox and runs scheduled jobs
+	$(BIN)/huey_consumer app.worker.huey --workers 2
+
+bench: setup ## Benchmark against a bare Flask app (SCALE=tiny|roros|oslo); installs wrk if missing
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) translations/*/LC_MESSAGES/*.mo

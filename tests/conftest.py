@@ -172,7 +172,7 @@ def admin_client(login_as: Callable[..., FlaskClient]) -> FlaskClient:
     return login_as(Role.admin)
 
 
-def csrf_token(client: FlaskClient, path: str = "/") -> str:
+def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
     """The CSRF token a real browser would find in the page's form."""
     page = client.get(path)
     match = _CSRF.search(page.get_data(as_text=True))
@@ -183,7 +183,7 @@ def csrf_token(client: FlaskClient, path: str = "/") -> str:
 def submit(client: FlaskClient, path: str, data: dict[str, object] | None = None, **kw: object):
     """POST ``data`` to ``path`` with a CSRF token taken from a page, like a browser.
 
-    Every page carries the token (the language chooser is a form), so the front page will do.
+    Every page with a form carries the session's token; the login page always has one.
     """
     return client.post(path, data={"csrf_token": csrf_token(client), **(data or {})}, **kw)
 

@@ -15,7 +15,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -107,14 +106,6 @@ class CheckboxListField(SelectMultipleField):
 def language_choices() -> list[SelectChoice]:
     """The languages with a catalogue, each named in its own language."""
     return [SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGE_NAMES.items()]
-
-
-class LanguageForm(BaseForm):
-    """The language chooser in the header: a select and a button, no JavaScript needed."""
-
-    language = ChoiceField(_l("Språk"), choices=language_choices)
-    next = HiddenField()
-    submit = SubmitField(_l("Bytt språk"))
 
 
 def safe_next(target: str | None, fallback: str = "/") -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import jsonify, redirect, render_template, session
+from flask import current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 
 from app.core import bp
-from app.core.forms import LanguageForm, safe_next
+from app.core.forms import safe_next
 from app.extensions import db
 
 
@@ -29,16 +29,19 @@ def privacy():  # type: ignore[no-untyped-def]
     return render_template("core/privacy.html")
 
 
-@bp.post("/language")
-def set_language():  # type: ignore[no-untyped-def]
-    """Remember the chosen language in the session and, when logged in, on the account."""
-    form = LanguageForm()
-    if form.validate_on_submit():
-        session["lang"] = form.language.data
-        if current_user.is_authenticated:
-            current_user.language = form.language.data
+@bp.get("/language/<code>")
+def set_language(code: str):  # type: ignore[no-untyped-def]
+    """Remember the chosen language in the session and, when logged in, on the account.
+
+    A plain link, so the chooser works without JavaScript and pages need no form for it;
+    the worst a forged link can do is change someone's language.
+    """
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated and current_user.language != code:
+            current_user.language = code
             db.session.commit()
-    return redirect(safe_next(form.next.data))
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.get("/healthz")

@@ -36,7 +36,6 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         from app.auth.forms import LogoutForm
-        from app.core.forms import LanguageForm
 
         if not has_request_context():  # mail rendered by a worker or a command
             return {"municipality": get_settings()}
@@ -45,14 +44,13 @@ def register(app: Flask) -> None:
             for endpoint, label in NAVIGATION
             if endpoint in app.view_functions
         ]
-        # formdata=None: these header forms never read the request (it may be the bad one)
-        language_form = LanguageForm(None, language=str(get_locale()), next=request.full_path)
         return {
             "municipality": get_settings(),
             "navigation": navigation,
-            "language_form": language_form,
+            "here": request.full_path.removesuffix("?"),
             "language_names": LANGUAGE_NAMES,
             "role_labels": ROLE_LABELS,
+            # formdata=None: never read the request here (it may be the one that failed)
             "logout_form": LogoutForm(None) if current_user.is_authenticated else None,
             "current_language": str(get_locale()),
         }

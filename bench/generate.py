@@ -1,0 +1,275 @@
+"""Fill an already-migrated database with synthetic data at a chosen scale.
+
+Every generator in ``GENERATORS`` is a function ``(engine, scale, rng) -> {table: rows}``
+that writes with SQLAlchemy Core bulk inserts (never the ORM per row) and returns how many
+rows it wrote. ``generate()`` runs them in order, each with its own ``random.Random``
+derived from the seed and the generator's name, so adding a generator never changes what
+the ones before it write.
+
+    python -m bench.generate --scale roros --database instance/bench/roros.sqlite3
+
+migrates the file to head (creating it if needed) and fills it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.core.demo import RØROS
+from app.core.permissions import Role
+
+#: Rows per executemany; large enough to be fast, small enough to keep memory flat.
+BATCH_SIZE = 5_000
+
+#: Every generated account has this password (hashed once, with cheap argon2 parameters).
+BENCH_PASSWORD = "bench-password-123"  # noqa: S105 - synthetic accounts only
+
+#: "Now" for generated timestamps: fixed, so the same seed writes the same rows.
+REFERENCE_TIME = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class Scale:
+    """How much of everything to generate. Later issues add fields (with defaults)."""
+
+    name: str
+    #: The municipality's population (written to the settings row)
+    inhabitants: int
+    #: Accounts in ``users`` (including the role holders below)
+    users: int
+    #: Accounts with the admin role (ids 1..admins)
+    admins: int
+    #: Accounts with the service_owner role (the next ids)
+    service_owners: int
+    #: Accounts with committee + resident (the next ids); everyone else is a resident
+    committee: int
+    #: Share of residents who never confirmed their email
+    unconfirmed_share: float = 0.05
+    #: Share of residents whose account is deactivated
+    inactive_share: float = 0.005
+
+
+SCALES: dict[str, Scale] = {
+    s.name: s
+    for s in [
+        Scale("tiny", inhabitants=50, users=50, admins=1, service_owners=2, committee=3),
+        Scale("roros", inhabitants=6_000, users=6_000, admins=3, service_owners=25, committee=15),
+        Scale(
+            "oslo", inhabitants=700_000, users=700_000, admins=20, service_owners=600, committee=59
+        ),
+    ]
+}
+
+Generator = Callable[[sa.Engine, Scale, random.Random], dict[str, int]]
+
+
+def bench_email(user_number: int) -> str:
+    """The email of the ``user_number``-th generated account (1-based)."""
+    return f"user{user_number}@bench.example"
+
+
+def _table(name: str) -> sa.Table:
+    # Importing the models registers their tables on the shared metadata.
+    import app.auth.models  # noqa: F401
+    import app.core.models  # noqa: F401
+    from app.extensions import db
+
+    return db.metadata.tables[name]
+
+
+def insert_batches(
+    conn: sa.Connection, table: sa.Table, rows: Iterable[dict[str, Any]], size: int = BATCH_SIZE
+) -> int:
+    """Insert ``rows`` with executemany, ``size`` at a time; return how many were written."""
+    written = 0
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            conn.execute(table.insert(), batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        conn.execute(table.insert(), batch)
+        written += len(batch)
+    return written
+
+
+def _next_id(conn: sa.Connection, table: sa.Table) -> int:
+    return (conn.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1
+
+
+# --- generators -----------------------------------------------------------------------------
+
+
+def generate_settings(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[str, int]:
+    """The one municipality settings row: Røros, with the scale's population."""
+    table = _table("municipality_settings")
+    with engine.begin() as conn:
+        conn.execute(table.delete())
+        conn.execute(
+            table.insert(),
+            [{**RØROS, "population": scale.inhabitants, "updated_at": REFERENCE_TIME}],
+        )
+    return {"municipality_settings": 1}
+
+
+FIRST_NAMES = (
+    "Ingrid Kari Anne Marit Solveig Astrid Liv Nora Emma Sofie Ida Maja Sara Hanne Tone "
+    "Ola Per Jan Lars Knut Arne Bjørn Nils Jon Erik Sander Jakob Emil Magnus Henrik Aksel"
+).split()
+LAST_NAMES = (
+    "Hansen Johansen Olsen Larsen Andersen Pedersen Nilsen Kristiansen Jensen Karlsen "
+    "Johnsen Pettersen Eriksen Berg Haugen Hagen Moen Bakken Aas Sæther Brodal Kokkvold "
+    "Mølmann Rasch Ryen Flatgård Gjelsvik Stuedal Tamnes Svendsen"
+).split()
+LANGUAGES = ("nb", "nn", "en", None)
+LANGUAGE_WEIGHTS = (70, 8, 7, 15)
+OUTSIDE_POSTAL_CODES = ("0150", "7010", "7080", "2450", "5003")
+
+
+def _user_rows(
+    scale: Scale, rng: random.Random, first_id: int, password_hash: str
+) -> Iterator[dict[str, Any]]:
+    postal_codes = RØROS["postal_codes"]
+    three_years = 3 * 365 * 24 * 3600
+    special = scale.admins + scale.service_owners + scale.committee
+    for n in range(1, scale.users + 1):
+        created = REFERENCE_TIME - timedelta(seconds=rng.randrange(three_years))
+        role_holder = n <= special
+        roll = rng.random()
+        confirmed = role_holder or roll >= scale.unconfirmed_share
+        active = role_holder or rng.random() >= scale.inactive_share
+        if confirmed and rng.random() < 0.6:
+            since = int((REFERENCE_TIME - created).total_seconds())
+            last_login = created + timedelta(seconds=rng.randrange(since))
+        else:
+            last_login = None
+        yield {
+            "id": first_id + n - 1,
+            "email": bench_email(n),
+            "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            "password_hash": password_hash,
+            "login_token": f"bench-{n}-{rng.getrandbits(64):016x}",
+            "confirmed_at": created + timedelta(minutes=rng.randrange(1, 600))
+            if confirmed
+            else None,
+            "active": active,
+            "language": rng.choices(LANGUAGES, LANGUAGE_WEIGHTS)[0],
+            "postal_code": (
+                rng.choice(postal_codes)
+                if rng.random() < 0.93
+                else rng.choice(OUTSIDE_POSTAL_CODES)
+            )
+            if rng.random() < 0.9
+            else None,
+            "birth_year": rng.randrange(1930, 2010) if rng.random() < 0.8 else None,
+            "created_at": created,
+            "last_login_at": last_login,
+        }
+
+
+def _role_rows(scale: Scale, first_id: int) -> Iterator[dict[str, Any]]:
+    a, s, c = scale.admins, scale.service_owners, scale.committee
+    for n in range(1, scale.users + 1):
+        user_id = first_id + n - 1
+        if n <= a:
+            roles: tuple[Role, ...] = (Role.admin,)
+        elif n <= a + s:
+            roles = (Role.service_owner,)
+        elif n <= a + s + c:
+            roles = (Role.resident, Role.committee)
+        else:
+            roles = (Role.resident,)
+        for role in roles:
+            yield {"user_id": user_id, "role": role, "granted_at": REFERENCE_TIME}
+
+
+def generate_users(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[str, int]:
+    """Accounts and their roles: user1..userN@bench.example, all with BENCH_PASSWORD.
+
+    The first ``admins`` accounts are administrators, the next ``service_owners`` service
+    owners, the next ``committee`` committee members (and residents); the rest residents.
+    """
+    from argon2 import PasswordHasher
+
+    # One hash for every account (hashing per user would take hours at the oslo scale);
+    # the salt comes from the seed so the same seed writes the same rows.
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024)
+    password_hash = hasher.hash(BENCH_PASSWORD, salt=rng.randbytes(16))
+    users, user_roles = _table("users"), _table("user_roles")
+    with engine.begin() as conn:
+        first_id = _next_id(conn, users)
+        n_users = insert_batches(conn, users, _user_rows(scale, rng, first_id, password_hash))
+        n_roles = insert_batches(conn, user_roles, _role_rows(scale, first_id))
+    return {"users": n_users, "user_roles": n_roles}
+
+
+#: Run in this order; later issues append theirs (after the tables they refer to).
+GENERATORS: list[Generator] = [generate_settings, generate_users]
+
+
+def generate(engine: sa.Engine, scale: Scale, seed: int = 1) -> dict[str, int]:
+    """Run every generator; return the rows written per table."""
+    counts: dict[str, int] = {}
+    for generator in GENERATORS:
+        rng = random.Random(f"{seed}:{generator.__name__}")
+        for table, rows in generator(engine, scale, rng).items():
+            counts[table] = counts.get(table, 0) + rows
+    return counts
+
+
+def migrate(database_url: str) -> None:
+    """Migrate the database at ``database_url`` to head, the way the tests do."""
+    import flask_migrate
+
+    from app import create_app
+    from app.extensions import db
+    from config import Config
+
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = database_url
+        RATELIMIT_ENABLED = False
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+def prepare(database_url: str, scale: Scale, seed: int = 1) -> dict[str, int]:
+    """Migrate to head and run every generator; return the rows written per table."""
+    migrate(database_url)
+    engine = sa.create_engine(database_url)
+    try:
+        return generate(engine, scale, seed)
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="roros")
+    parser.add_argument("--database", type=Path, required=True, help="SQLite file to fill")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    counts = prepare(f"sqlite:///{args.database.resolve()}", SCALES[args.scale], args.seed)
+    elapsed = time.perf_counter() - started
+    print(json.dumps({"scale": args.scale, "seconds": round(elapsed, 1), "generated": counts}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
