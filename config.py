@@ -77,6 +77,12 @@ class Config:
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
 
+    #: How long each process keeps its copy of the municipality's settings
+    SETTINGS_CACHE_SECONDS = _int("SETTINGS_CACHE_SECONDS", 30)
+
+    #: How long public pages are kept for visitors who are not logged in (0: never)
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 10)
+
     #: Run background jobs at once in the calling process instead of through the worker
     HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)
 
@@ -110,6 +116,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "memory"
     HUEY_IMMEDIATE = True
+    PAGE_CACHE_SECONDS = 0  # each test sees fresh pages; the cache has its own tests
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024  # cheap hashing keeps the suite fast; still argon2id
     SITE_URL = "http://localhost"

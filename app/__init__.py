@@ -30,7 +30,14 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Medvirke has no app-wide limits, only per-endpoint ones, which the @limiter.limit
+    # decorator checks itself; the extension's before_request check costs every page a
+    # lookup for nothing, so it is taken out.
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is off
+        hooks.remove(limiter._check_request_limit)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.install_template_gettext(app)
 
     from app.admin import bp as admin_bp
     from app.auth import account_bp

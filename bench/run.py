@@ -337,7 +337,8 @@ def server_env(database: Path) -> dict[str, str]:
         SECRET_KEY=random_secret(48),
         DATABASE_URL=f"sqlite:///{database}",
         MAIL_BACKEND="console",
-        RATELIMIT_ENABLED="false",
+        # Rate limits stay on, as in production (they guard POSTs; the pages measured are GETs)
+        RATELIMIT_ENABLED="true",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.pop("GUNICORN_CMD_ARGS", None)

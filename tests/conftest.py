@@ -19,11 +19,12 @@ from app.auth.models import User
 from app.core.demo import RØROS
 from app.core.models import MunicipalitySettings, OutboxMail
 from app.core.permissions import Role
+from app.core.settings import invalidate_settings
 from app.extensions import db
 from config import TestConfig
 
 PASSWORD = "et langt passord 123"
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_CSRF = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)"')
 
 
 def drop_everything(engine: sa.Engine) -> None:
@@ -96,6 +97,7 @@ def app(config_class: type[TestConfig], config_overrides: dict[str, object]) -> 
     with test_side.app_context():
         db.session.add(MunicipalitySettings(**RØROS))
         db.session.commit()
+        invalidate_settings()
         yield app
         db.session.remove()
         clear_tables(db.engine)

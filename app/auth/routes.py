@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 import sqlalchemy as sa
 from flask import (
@@ -53,8 +56,23 @@ def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
 
 
+def limit_posts(limit: Callable[[], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Rate-limit a view's POSTs; its GETs (showing the form) skip the limiter entirely."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        limited = limiter.limit(limit)(view)
+
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            return (limited if request.method == "POST" else view)(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@limit_posts(_reset_limit)
 def register():  # type: ignore[no-untyped-def]
     """Create a resident account and mail a confirmation link."""
     if current_user.is_authenticated:
@@ -94,7 +112,7 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_posts(_login_limit)
 def login():  # type: ignore[no-untyped-def]
     """Log in with email and password."""
     form = LoginForm()
@@ -129,7 +147,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@limit_posts(_reset_limit)
 def reset_request():  # type: ignore[no-untyped-def]
     """Ask for a password reset link."""
     form = ResetRequestForm()
@@ -143,7 +161,7 @@ def reset_request():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@limit_posts(_reset_limit)
 def reset_password(token: str):  # type: ignore[no-untyped-def]
     """Choose a new password from the link in the mail."""
     try:
@@ -213,7 +231,7 @@ def export():  # type: ignore[no-untyped-def]
 
 @account_bp.route("/delete", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_reset_limit, methods=["POST"])
+@limit_posts(_reset_limit)
 def delete():  # type: ignore[no-untyped-def]
     """Delete the account after a confirmation with the password."""
     form = DeleteAccountForm()

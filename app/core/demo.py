@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.core.models import MunicipalityKind, MunicipalitySettings
 from app.core.permissions import Role
+from app.core.settings import invalidate_settings
 from app.extensions import db
 
 #: Demo accounts, listed with their passwords in README.md.
@@ -41,6 +42,7 @@ def seed_settings() -> Iterator[str]:
     settings = db.session.scalar(sa.select(MunicipalitySettings).limit(1))
     if settings is None:
         db.session.add(MunicipalitySettings(**RØROS))
+        invalidate_settings()
         yield "Settings: Røros kommune (5025, 5 681 inhabitants)."
     else:
         yield f"Settings: kept ({settings.name})."

@@ -7,23 +7,27 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_login import current_user
 
 from app.core import bp
+from app.core.cache import cached_for_visitors
 from app.core.forms import safe_next
 from app.extensions import db
 
 
 @bp.get("/")
+@cached_for_visitors
 def index():  # type: ignore[no-untyped-def]
     """The front page."""
     return render_template("core/index.html")
 
 
 @bp.get("/accessibility")
+@cached_for_visitors
 def accessibility():  # type: ignore[no-untyped-def]
     """Tilgjengelighetserklæring."""
     return render_template("core/accessibility.html")
 
 
 @bp.get("/privacy")
+@cached_for_visitors
 def privacy():  # type: ignore[no-untyped-def]
     """Personvernerklæring."""
     return render_template("core/privacy.html")

@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.core.i18n import LANGUAGE_NAMES
+from app.core.i18n import LANGUAGE_NAMES, catalogue
 from app.core.markdown import render_markdown
 from app.core.permissions import ROLE_LABELS
 from app.core.settings import get_settings
@@ -24,7 +24,24 @@ NAVIGATION = [
 ]
 
 
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """url_for for links that are the same on every page, built once per process.
+
+    The key includes the script root, so a site mounted under a prefix still gets the
+    right links.
+    """
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    url = _fixed_urls.get(key)
+    if url is None:
+        url = _fixed_urls[key] = url_for(endpoint, **values)
+    return url
+
+
+_fixed_urls: dict[tuple[object, ...], str] = {}
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.globals["fixed_url"] = fixed_url
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["number"] = format_decimal
@@ -38,9 +55,10 @@ def register(app: Flask) -> None:
         from app.auth.forms import LogoutForm
 
         if not has_request_context():  # mail rendered by a worker or a command
-            return {"municipality": get_settings()}
+            return {"municipality": get_settings(), "_catalogue": catalogue()}
+        user = current_user._get_current_object()
         navigation = [
-            (url_for(endpoint), label, request.endpoint == endpoint)
+            (fixed_url(endpoint), label, request.endpoint == endpoint)
             for endpoint, label in NAVIGATION
             if endpoint in app.view_functions
         ]
@@ -51,6 +69,8 @@ def register(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "role_labels": ROLE_LABELS,
             # formdata=None: never read the request here (it may be the one that failed)
-            "logout_form": LogoutForm(None) if current_user.is_authenticated else None,
+            "logout_form": LogoutForm(None) if user.is_authenticated else None,
+            "user": user,
+            "_catalogue": catalogue(),
             "current_language": str(get_locale()),
         }

@@ -169,3 +169,17 @@ def test_markdown_keeps_formatting_and_safe_links():
     assert "<strong>fet</strong>" in html
     assert 'href="https://roros.kommune.no"' in html
     assert "nofollow" in html
+
+
+def test_error_page_renders_even_when_the_database_is_down(app, client, monkeypatch):
+    from app.core import settings as settings_module
+
+    settings_module.invalidate_settings()
+
+    def down(*_args, **_kwargs):
+        raise sa.exc.OperationalError("SELECT", {}, Exception("database is down"))
+
+    monkeypatch.setattr(settings_module, "_load", down)
+    response = client.get("/finnes-ikke")
+    assert response.status_code == 404
+    assert "Fant ikke siden" in response.get_data(as_text=True)
