@@ -103,6 +103,8 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    #: The worker sends mail, so no request waits for the SMTP server
+    MAIL_DELIVER_INLINE = _bool("MAIL_DELIVER_INLINE", False)
     DEMO_ALLOWED = False
 
 

@@ -35,6 +35,7 @@ from app.auth.forms import (
     ResetRequestForm,
 )
 from app.auth.models import User
+from app.core.cache import cached_for_visitors
 from app.core.forms import safe_next
 from app.extensions import db, limiter, login_manager
 
@@ -113,6 +114,7 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/login", methods=["GET", "POST"])
 @limit_posts(_login_limit)
+@cached_for_visitors(csrf=True)
 def login():  # type: ignore[no-untyped-def]
     """Log in with email and password."""
     form = LoginForm()

@@ -4,8 +4,11 @@ Most traffic to a municipal site is anonymous visitors reading public pages. Suc
 is the same for everyone who asks in the same language, so it is rendered once and kept
 in this process for ``PAGE_CACHE_SECONDS`` (10 s by default, 0 switches it off). A request
 that carries a cookie of ours (a session, a remembered login) is never served from or
-stored in the cache, nor is a response that wrote to the session (a flash message, a
-CSRF token) or that was not a 200.
+stored in the cache, nor is a response that was not a 200 or that wrote anything but a
+CSRF token to the session (a flash message, say).
+
+A page with a form (``@cached_for_visitors(csrf=True)``) is cached with a placeholder where
+the CSRF token goes; each visitor gets a fresh token of their own put in its place.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app, make_response, request, session
+from flask_wtf.csrf import generate_csrf
 
 from app.core.i18n import select_locale
 
 _pages: dict[tuple[str, ...], tuple[float, bytes, dict[str, str]]] = {}
 _lock = threading.Lock()
 MAX_PAGES = 2000
+_TOKEN_SLOT = b"\x00csrf-token\x00"  # never in a rendered page: forms refuse NUL
 
 
 def _cacheable_request() -> bool:
@@ -32,30 +37,45 @@ def _cacheable_request() -> bool:
     return not cookie_names.intersection(request.cookies)
 
 
-def cached_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
+def _key() -> tuple[str, ...]:
+    return (current_app.config["SQLALCHEMY_DATABASE_URI"], request.full_path, select_locale())
+
+
+def _store(key: tuple[str, ...], body: bytes, content_type: str) -> None:
+    expires = time.monotonic() + current_app.config["PAGE_CACHE_SECONDS"]
+    with _lock:
+        if len(_pages) >= MAX_PAGES:
+            _pages.clear()
+        _pages[key] = (expires, body, {"Content-Type": content_type})
+
+
+def cached_for_visitors(view: Callable[..., Any] | None = None, *, csrf: bool = False) -> Any:
     """Serve ``view`` from the page cache to anonymous visitors."""
 
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not _cacheable_request():
-            return view(*args, **kwargs)
-        key = (current_app.config["SQLALCHEMY_DATABASE_URI"], request.full_path, select_locale())
-        now = time.monotonic()
-        hit = _pages.get(key)
-        if hit and hit[0] > now:
-            return current_app.response_class(hit[1], headers=hit[2])
-        response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and not session.modified:
-            headers = {"Content-Type": response.headers["Content-Type"]}
-            with _lock:
-                if len(_pages) >= MAX_PAGES:
-                    _pages.clear()
-                _pages[key] = (now + current_app.config["PAGE_CACHE_SECONDS"],
-                               response.get_data(), headers)  # fmt: skip
-        response.vary.update(("Cookie", "Accept-Language"))
-        return response
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not _cacheable_request():
+                return view(*args, **kwargs)
+            key = _key()
+            token = generate_csrf().encode() if csrf else b""
+            hit = _pages.get(key)
+            if hit and hit[0] > time.monotonic():
+                body = hit[1].replace(_TOKEN_SLOT, token) if csrf else hit[1]
+                response = current_app.response_class(body, headers=hit[2])
+            else:
+                response = make_response(view(*args, **kwargs))
+                if response.status_code == 200 and set(session) <= {"csrf_token"}:
+                    body = response.get_data()
+                    if csrf:
+                        body = body.replace(token, _TOKEN_SLOT)
+                    _store(key, body, response.headers["Content-Type"])
+            response.vary.update(("Cookie", "Accept-Language"))
+            return response
 
-    return wrapped
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
 
 
 def clear_page_cache() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -81,3 +83,23 @@ def test_a_response_that_writes_to_the_session_is_not_cached(app):
         app.test_client().get("/test-flashing")
         app.test_client().get("/test-plain")
     assert calls == [1, 2, 1]  # the flashing view ran twice, the plain one once
+
+
+def test_a_cached_form_page_gives_every_visitor_a_working_token_of_their_own(app, make_user):
+    make_user(email="cached@roros.example")
+    first, second = app.test_client(), app.test_client()
+    page_one = first.get("/auth/login").get_data(as_text=True)
+    page_two = second.get("/auth/login").get_data(as_text=True)  # from the cache
+    token_one = re.search(r'name="csrf_token" value="([^"]+)"', page_one).group(1)
+    token_two = re.search(r'name="csrf_token" value="([^"]+)"', page_two).group(1)
+    assert token_one != token_two
+    assert re.sub(r'value="[^"]+"', "", page_one) == re.sub(r'value="[^"]+"', "", page_two)
+    assert "\x00" not in page_two
+    response = second.post(
+        "/auth/login",
+        data={"csrf_token": token_two, "email": "cached@roros.example",
+              "password": "et langt passord 123"},
+    )  # fmt: skip
+    assert response.status_code == 302  # logged in with the token from the cached page
+    stolen = first.post("/auth/login", data={"csrf_token": token_two, "email": "x@y.no"})
+    assert stolen.status_code == 400  # another visitor's token is no good
