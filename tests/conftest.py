@@ -146,6 +146,24 @@ def login(client: FlaskClient, user: User) -> FlaskClient:
     return client
 
 
+ROLES = ["anonymous", "unconfirmed", "resident", "committee", "service_owner", "admin"]
+
+
+@pytest.fixture
+def client_for(app: Flask, make_user: Callable[..., User]) -> Callable[[str], FlaskClient]:
+    """A client for one of ROLES, for permission matrices."""
+
+    def make(role: str) -> FlaskClient:
+        client = app.test_client()
+        if role == "anonymous":
+            return client
+        if role == "unconfirmed":
+            return login(client, make_user(confirmed=False))
+        return login(client, make_user(Role(role)))
+
+    return make
+
+
 @pytest.fixture
 def login_as(app: Flask, make_user: Callable[..., User]) -> Callable[..., FlaskClient]:
     def as_role(*roles: Role, confirmed: bool = True) -> FlaskClient:

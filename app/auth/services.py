@@ -107,22 +107,38 @@ def register_user(name: str, email: str, password: str, language: str) -> User |
     return user
 
 
-def send_confirmation(user: User) -> None:
-    """Queue a mail with a signed link that confirms the address (valid 48 hours)."""
-    token = _serializer("confirm-email").dumps({"uid": user.id, "email": user.email})
+def _mail_signed_link(
+    user: User, template: str, language: str, endpoint: str, salt: str, payload: dict[str, Any]
+) -> None:
+    """Queue ``template`` with a signed, expiring link to ``endpoint`` (its ``link``)."""
+    max_age = current_app.config[_MAX_AGE_SETTING[salt]]
+    token = _serializer(salt).dumps(payload)
     queue_mail(
         user.email,
-        "confirm_email",
-        user.language or "nb",
+        template,
+        language,
         user=user,
-        confirm_url=absolute_url("auth.confirm", token=token),
-        hours=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600,
+        link=absolute_url(endpoint, token=token),
+        hours=max_age // 3600,
     )
+
+
+_MAX_AGE_SETTING = {
+    "confirm-email": "CONFIRM_TOKEN_MAX_AGE",
+    "reset-password": "RESET_TOKEN_MAX_AGE",
+}
+
+
+def send_confirmation(user: User) -> None:
+    """Queue a mail with a signed link that confirms the address (valid 48 hours)."""
+    payload = {"uid": user.id, "email": user.email}
+    _mail_signed_link(user, "confirm_email", user.language or "nb", "auth.confirm",
+                      "confirm-email", payload)  # fmt: skip
 
 
 def confirm_email(token: str) -> User:
     """Mark the account named by a confirmation token as confirmed."""
-    data = _load(token, "confirm-email", current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    data = _load(token, "confirm-email")
     user = db.session.get(User, data.get("uid"))
     if user is None or user.email != data.get("email"):
         raise InvalidToken
@@ -150,20 +166,14 @@ def request_password_reset(email: str, language: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    token = _serializer("reset-password").dumps({"uid": user.id, "t": user.login_token})
-    queue_mail(
-        user.email,
-        "reset_password",
-        user.language or language,
-        user=user,
-        reset_url=absolute_url("auth.reset_password", token=token),
-        hours=current_app.config["RESET_TOKEN_MAX_AGE"] // 3600,
-    )
+    payload = {"uid": user.id, "t": user.login_token}
+    _mail_signed_link(user, "reset_password", user.language or language,
+                      "auth.reset_password", "reset-password", payload)  # fmt: skip
 
 
 def user_for_reset_token(token: str) -> User:
     """The user a reset token was issued to; a used token (password changed) is invalid."""
-    data = _load(token, "reset-password", current_app.config["RESET_TOKEN_MAX_AGE"])
+    data = _load(token, "reset-password")
     user = db.session.get(User, data.get("uid"))
     if user is None or user.login_token != data.get("t") or not user.active:
         raise InvalidToken
@@ -217,9 +227,9 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _load(token: str, salt: str, max_age: int) -> dict[str, Any]:
+def _load(token: str, salt: str) -> dict[str, Any]:
     try:
-        data = _serializer(salt).loads(token, max_age=max_age)
+        data = _serializer(salt).loads(token, max_age=current_app.config[_MAX_AGE_SETTING[salt]])
     except SignatureExpired as exc:
         raise ExpiredToken from exc
     except BadSignature as exc:

@@ -38,6 +38,7 @@ def users() -> None:
 def users_create(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
     from app.auth import services
     from app.auth.forms import PASSWORD_MIN
+    from app.core.audit import audit
 
     if len(password) < PASSWORD_MIN:
         raise click.ClickException(f"The password must have at least {PASSWORD_MIN} characters.")
@@ -45,6 +46,7 @@ def users_create(email: str, name: str, roles: tuple[str, ...], password: str) -
         raise click.ClickException(f"An account with {email} exists already.")
     chosen = tuple(Role(r) for r in roles) or (Role.resident,)
     user = services.create_user(email, name, password, roles=chosen, confirmed=True)
+    audit(None, "user.created", user, {"roles": sorted(chosen), "via": "cli"}, actor_label="cli")
     db.session.commit()
     click.echo(f"Created {user.email} with roles {', '.join(sorted(chosen))}.")
 
@@ -58,26 +60,33 @@ def _user_or_fail(email: str):  # type: ignore[no-untyped-def]
     return user
 
 
+def _change_role(email: str, role: str, grant: bool) -> None:
+    from app.auth import services
+    from app.core.audit import audit
+
+    user = _user_or_fail(email)
+    change = services.grant_role if grant else services.revoke_role
+    if change(user, Role(role)):
+        action = "user.role_granted" if grant else "user.role_revoked"
+        audit(None, action, user, {"role": role, "via": "cli"}, actor_label="cli")
+        click.echo(f"{email}: {role} {'granted' if grant else 'revoked'}.")
+    else:
+        click.echo(f"{email}: {role} {'was already held' if grant else 'was not held'}.")
+    db.session.commit()
+
+
 @users.command("grant", help="Give an account a role.")
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
 def users_grant(email: str, role: str) -> None:
-    from app.auth import services
-
-    changed = services.grant_role(_user_or_fail(email), Role(role))
-    db.session.commit()
-    click.echo(f"{email}: {role} {'granted' if changed else 'was already held'}.")
+    _change_role(email, role, grant=True)
 
 
 @users.command("revoke", help="Take a role from an account.")
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
 def users_revoke(email: str, role: str) -> None:
-    from app.auth import services
-
-    changed = services.revoke_role(_user_or_fail(email), Role(role))
-    db.session.commit()
-    click.echo(f"{email}: {role} {'revoked' if changed else 'was not held'}.")
+    _change_role(email, role, grant=False)
 
 
 @click.group(cls=AppGroup, help="Demo data.")

@@ -10,19 +10,8 @@ from app.auth.models import User
 from app.core.models import AuditEntry, MunicipalitySettings
 from app.core.permissions import Role
 from app.extensions import db
-from tests.conftest import login, submit
+from tests.conftest import ROLES, login, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
-
-ROLES = ["anonymous", "unconfirmed", "resident", "committee", "service_owner", "admin"]
-
-
-def _client_for(role, app, make_user):
-    client = app.test_client()
-    if role == "anonymous":
-        return client
-    if role == "unconfirmed":
-        return login(client, make_user(confirmed=False))
-    return login(client, make_user(Role(role)))
 
 
 def _audit(action: str) -> list[AuditEntry]:
@@ -57,9 +46,9 @@ SETTINGS = {
         ("GET", "/admin/audit"),
     ],
 )
-def test_permission_matrix(app, make_user, role, method, path):
+def test_permission_matrix(client_for, make_user, role, method, path):
     target = make_user(email="target@roros.example")
-    client = _client_for(role, app, make_user)
+    client = client_for(role)
     url = path.format(id=target.id)
     if method == "GET":
         response = client.get(url)

@@ -10,9 +10,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.core.permissions import Role, confirmed_required
 from app.extensions import db
-from tests.conftest import PASSWORD, csrf_token, login, outbox, submit
-
-ROLES = ["anonymous", "unconfirmed", "resident", "committee", "service_owner", "admin"]
+from tests.conftest import PASSWORD, ROLES, csrf_token, login, outbox, submit
 
 
 def _link(mail_body: str, part: str) -> str:
@@ -254,15 +252,6 @@ def test_dates_are_shown_in_oslo_time(client, make_user):
 # --- permission matrix -------------------------------------------------------------------
 
 
-def _client_for(role, app, make_user):
-    client = app.test_client()
-    if role == "anonymous":
-        return client
-    if role == "unconfirmed":
-        return login(client, make_user(confirmed=False))
-    return login(client, make_user(Role(role)))
-
-
 GET_MATRIX = {
     # path: status for anonymous, status for everyone logged in
     "/": (200, 200),
@@ -280,9 +269,9 @@ GET_MATRIX = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", list(GET_MATRIX))
-def test_permission_matrix_get(app, make_user, role, path):
+def test_permission_matrix_get(client_for, role, path):
     expected = GET_MATRIX[path][0 if role == "anonymous" else 1]
-    assert _client_for(role, app, make_user).get(path).status_code == expected
+    assert client_for(role).get(path).status_code == expected
 
 
 POST_MATRIX = {
@@ -293,8 +282,8 @@ POST_MATRIX = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", list(POST_MATRIX))
-def test_permission_matrix_post(app, make_user, role, path):
-    client = _client_for(role, app, make_user)
+def test_permission_matrix_post(client_for, role, path):
+    client = client_for(role)
     response = submit(client, path, {"language": "nb", "next": "/"})
     assert response.status_code == POST_MATRIX[path][0 if role == "anonymous" else 1]
     if path == "/account/confirm" and role == "anonymous":
@@ -313,7 +302,7 @@ def test_permission_matrix_post(app, make_user, role, path):
         ("admin", 200),
     ],
 )
-def test_role_required(app, make_user, role, expected):
+def test_role_required(app, client_for, role, expected):
     from app.core.permissions import role_required
 
     @app.get("/test-committee-or-admin")
@@ -321,4 +310,4 @@ def test_role_required(app, make_user, role, expected):
     def guarded():  # type: ignore[no-untyped-def]
         return "ok"
 
-    assert _client_for(role, app, make_user).get("/test-committee-or-admin").status_code == expected
+    assert client_for(role).get("/test-committee-or-admin").status_code == expected

@@ -100,7 +100,7 @@ def test_mail_send_delivers_pending_rows(app):
     from app.core.models import MailStatus, OutboxMail
 
     user = services.create_user("post@roros.example", "Post", "langt passord 1")
-    queue_mail(user.email, "confirm_email", "en", user=user, confirm_url="http://x/c", hours=48)
+    queue_mail(user.email, "confirm_email", "en", user=user, link="http://x/c", hours=48)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["mail", "send"])
     assert result.exit_code == 0, result.output
@@ -109,3 +109,15 @@ def test_mail_send_delivers_pending_rows(app):
     mail = db.session.scalar(sa.select(OutboxMail))
     assert mail.status == MailStatus.sent
     assert mail.subject == "Confirm your email address"
+
+
+def test_cli_role_changes_are_audited(app):
+    from app.core.models import AuditEntry
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["users", "create", "cli@roros.example", "--name", "C",
+                        "--password", "langt passord 1"])  # fmt: skip
+    runner.invoke(args=["users", "grant", "cli@roros.example", "committee"])
+    runner.invoke(args=["users", "revoke", "cli@roros.example", "committee"])
+    actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["user.created", "user.role_granted", "user.role_revoked"]

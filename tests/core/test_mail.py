@@ -164,7 +164,7 @@ def _queue(address: str, n: int = 1) -> OutboxMail:
     user = User(email=address, name="Mottaker", password_hash="x")
     rows = [
         mail_module.queue_mail(address, "confirm_email", "nb", user=user,
-                               confirm_url=f"http://x/{i}", hours=48)
+                               link=f"http://x/{i}", hours=48)
         for i in range(n)
     ]  # fmt: skip
     db.session.commit()
