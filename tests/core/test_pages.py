@@ -183,3 +183,14 @@ def test_error_page_renders_even_when_the_database_is_down(app, client, monkeypa
     response = client.get("/finnes-ikke")
     assert response.status_code == 404
     assert "Fant ikke siden" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/account", "/account/delete", "/admin/", "/admin/users", "/admin/settings", "/admin/audit"],
+)
+def test_logged_in_pages_have_one_h1(admin_client, path):
+    html = admin_client.get(path).get_data(as_text=True)
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    assert "<script" not in html
+    assert not re.search(r"\sstyle=", html)
