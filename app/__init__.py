@@ -43,11 +43,13 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     from app.auth import account_bp
     from app.auth import bp as auth_bp
     from app.core import bp as core_bp
+    from app.proposals import bp as proposals_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(proposals_bp, url_prefix="/proposals")
 
     errors.register(app)
     mail.register(app)

@@ -34,11 +34,11 @@ def drop_everything(engine: sa.Engine) -> None:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))
             conn.execute(sa.text("CREATE SCHEMA public"))
         else:
-            meta = sa.MetaData()
-            meta.reflect(conn)
             conn.execute(sa.text("PRAGMA foreign_keys = OFF"))
-            for table in reversed(meta.sorted_tables):
-                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}"'))
+            names = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'table'"))
+            # Full-text tables first: dropping one drops its shadow tables with it
+            for name in sorted(names.scalars(), key=lambda n: not n.endswith("_fts")):
+                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'))
 
 
 def clear_tables(engine: sa.Engine) -> None:

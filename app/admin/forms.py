@@ -65,12 +65,6 @@ class RolesForm(BaseForm):
     submit = SubmitField(_l("Lagre roller"))
 
 
-class ConfirmForm(BaseForm):
-    """A one-button action; Flask-WTF still checks its CSRF token."""
-
-    submit = SubmitField(_l("Bekreft"))
-
-
 def _lines(value: str | None, separators: str = r"[\n,;]+") -> list[str]:
     """Non-empty, stripped, de-duplicated items of a list typed into a text area."""
     parts = re.split(separators, value or "")

@@ -9,12 +9,12 @@ from flask_login import current_user
 from app.admin import bp, queries, services
 from app.admin.forms import (
     AuditFilterForm,
-    ConfirmForm,
     RolesForm,
     SettingsForm,
     UserFilterForm,
 )
 from app.auth.models import User
+from app.core.forms import ConfirmForm
 from app.core.permissions import Role, role_required
 from app.core.settings import get_settings
 from app.extensions import db

@@ -92,9 +92,20 @@ def configure_engines(app: Flask) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+#: Full-text search lives only in the migrations: FTS5 tables on SQLite, tsvector columns
+#: and their GIN indexes on PostgreSQL
+_SEARCH_NAMES = ("search_vector",)
+
+
 def _include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
-    """Leave full-text tables (and their shadow tables) out of autogenerate."""
-    return not (type_ == "table" and name is not None and "_fts" in name)
+    """Leave full-text tables, columns and indexes out of autogenerate."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return "_fts" not in name
+    if type_ in ("column", "index"):
+        return not any(part in name for part in _SEARCH_NAMES)
+    return True
 
 
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

@@ -15,6 +15,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -87,8 +88,19 @@ class ChoiceField(SelectField):
     """A SelectField whose 'not a valid choice' message is in the site's catalogues."""
 
     def pre_validate(self, form: object) -> None:
-        if self.data not in {choice[0] for choice in self.iter_choices()}:
-            raise ValidationError(str(_l("Velg et av alternativene i listen.")))
+        for choice in self.iter_choices():
+            try:
+                if self.coerce(choice[0]) == self.data:
+                    return
+            except (TypeError, ValueError):
+                continue
+        raise ValidationError(str(_l("Velg et av alternativene i listen.")))
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:  # coerce failed: "abc" for a number; pre_validate says why
+            self.data = None
 
 
 class CheckboxListField(SelectMultipleField):
@@ -101,6 +113,12 @@ class CheckboxListField(SelectMultipleField):
         allowed = {choice[0] for choice in self.iter_choices()}
         if any(value not in allowed for value in self.data or []):
             raise ValidationError(str(_l("Velg blant alternativene i listen.")))
+
+
+class ConfirmForm(BaseForm):
+    """A one-button action; Flask-WTF still checks its CSRF token."""
+
+    submit = SubmitField(_l("Bekreft"))
 
 
 def language_choices() -> list[SelectChoice]:

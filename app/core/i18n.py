@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_context
@@ -32,6 +32,8 @@ def from_accept_language() -> str | None:
 
 def select_locale() -> str:
     """The user's chosen language, else the session's, else the browser's, else nb."""
+    if not has_request_context():  # a worker or a command: the default, unless forced
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in supported():
         return current_user.language
     chosen = session.get("lang")

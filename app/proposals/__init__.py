@@ -1,0 +1,7 @@
+"""Innbyggerforslag (kommuneloven § 12-1): proposals, signatures and council decisions."""
+
+from flask import Blueprint
+
+bp = Blueprint("proposals", __name__, template_folder="templates")
+
+from app.proposals import owndata, routes  # noqa: E402, F401

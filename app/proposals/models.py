@@ -1,0 +1,125 @@
+"""Proposals, their signatures, paper batches and comments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import utcnow
+from app.extensions import db
+
+
+class ProposalState(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    submitted = "submitted"
+    in_review = "in_review"
+    decided = "decided"
+    withdrawn = "withdrawn"
+    rejected = "rejected"
+    expired = "expired"
+
+
+class DecisionOutcome(enum.StrEnum):
+    adopted = "adopted"
+    partly_adopted = "partly_adopted"
+    not_adopted = "not_adopted"
+    not_considered_same_content = "not_considered_same_content"
+    referred_to_plan_case = "referred_to_plan_case"
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+    __table_args__ = (
+        sa.CheckConstraint("focus_area BETWEEN 1 AND 8", name="focus_area_range"),
+        sa.CheckConstraint("signature_count >= 0", name="signature_count_positive"),
+        sa.CheckConstraint("paper_count >= 0", name="paper_count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short public title
+    title: Mapped[str] = mapped_column(sa.String(120))
+    summary: Mapped[str] = mapped_column(sa.String(500))
+    #: Markdown, rendered with render_markdown
+    body: Mapped[str] = mapped_column(sa.Text)
+    focus_area: Mapped[int]
+    topic: Mapped[str | None] = mapped_column(sa.String(60), index=True)
+    state: Mapped[ProposalState] = mapped_column(default=ProposalState.draft, index=True)
+    #: NULL once the initiator has deleted their account
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    opened_at: Mapped[datetime | None]
+    campaign_ends_on: Mapped[date | None]
+    #: Electronic signatures that count (not struck); kept in step by the services
+    signature_count: Mapped[int] = mapped_column(default=0)
+    #: Paper signatures registered by the committee in counted batches
+    paper_count: Mapped[int] = mapped_column(default=0)
+    threshold_reached_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    #: Whether the council must decide (threshold reached when submitted)
+    obliged: Mapped[bool | None]
+    #: Six months after submission; NULL when not obliged or referred to a plan case
+    decision_due_on: Mapped[date | None] = mapped_column(index=True)
+    review_started_at: Mapped[datetime | None]
+    decided_on: Mapped[date | None]
+    outcome: Mapped[DecisionOutcome | None]
+    case_reference: Mapped[str | None] = mapped_column(sa.String(60))
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+    #: For not_considered_same_content: the earlier proposal, or an earlier case reference
+    same_as_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="SET NULL")
+    )
+    same_as_case: Mapped[str | None] = mapped_column(sa.String(60))
+    closed_reason: Mapped[str | None] = mapped_column(sa.Text)
+    closed_at: Mapped[datetime | None]
+
+    author = relationship("User", lazy="joined")
+
+    @property
+    def total_signatures(self) -> int:
+        return self.signature_count + self.paper_count
+
+
+class Signature(db.Model):
+    __tablename__ = "signatures"
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    #: NULL once a signature on a submitted proposal is unlinked from a deleted account
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    postal_code: Mapped[str] = mapped_column(sa.String(4))
+    #: Kept for the share of signers under 18 (any age may sign)
+    birth_year: Mapped[int | None]
+    notify: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    struck_at: Mapped[datetime | None]
+    struck_reason: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+class PaperBatch(db.Model):
+    __tablename__ = "paper_batches"
+    __table_args__ = (sa.CheckConstraint("count > 0", name="count_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    count: Mapped[int]
+    received_on: Mapped[date]
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    registered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

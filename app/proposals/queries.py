@@ -1,0 +1,81 @@
+"""Proposals: the read side."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.proposals import search
+from app.proposals.models import Proposal, ProposalState, Signature
+
+PUBLIC_STATES = [s for s in ProposalState if s != ProposalState.draft]
+SORTS = {
+    "newest": (Proposal.opened_at.desc().nulls_last(), Proposal.id.desc()),
+    "signatures": (
+        (Proposal.signature_count + Proposal.paper_count).desc(),
+        Proposal.id.desc(),
+    ),
+    "deadline": (Proposal.decision_due_on.asc().nulls_last(), Proposal.id.desc()),
+}
+
+
+def proposals(
+    state: str | None = None,
+    focus_area: int | None = None,
+    topic: str | None = None,
+    q: str | None = None,
+    sort: str = "newest",
+) -> sa.Select[tuple[Proposal]]:
+    """Public proposals (never drafts) with the list page's filters; one query."""
+    stmt = sa.select(Proposal).where(Proposal.state.in_(PUBLIC_STATES))
+    if state:
+        stmt = stmt.where(Proposal.state == ProposalState(state))
+    if focus_area:
+        stmt = stmt.where(Proposal.focus_area == focus_area)
+    if topic:
+        stmt = stmt.where(Proposal.topic == topic)
+    if q and (clause := search.matching(q)) is not None:
+        stmt = stmt.where(clause)
+    return stmt.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+def similar(text: str, exclude_id: int | None = None, limit: int = 5) -> sa.Select:
+    """Up to five public proposals sharing words with ``text`` (hints while writing)."""
+    clause = search.matching(text, any_word=True)
+    if clause is None:
+        return sa.select(Proposal).where(sa.false())
+    stmt = sa.select(Proposal).where(Proposal.state.in_(PUBLIC_STATES), clause)
+    if exclude_id:
+        stmt = stmt.where(Proposal.id != exclude_id)
+    return stmt.order_by(Proposal.id.desc()).limit(limit)
+
+
+def topics() -> sa.Select[tuple[str]]:
+    return (
+        sa.select(Proposal.topic)
+        .where(Proposal.topic.is_not(None), Proposal.state.in_(PUBLIC_STATES))
+        .distinct()
+        .order_by(Proposal.topic)
+    )
+
+
+def review_queue() -> sa.Select[tuple[Proposal]]:
+    """Submitted proposals, earliest deadline first (those without one last)."""
+    return (
+        sa.select(Proposal)
+        .where(Proposal.state.in_([ProposalState.submitted, ProposalState.in_review]))
+        .order_by(Proposal.decision_due_on.asc().nulls_last(), Proposal.submitted_at)
+    )
+
+
+def signatures(proposal_id: int) -> sa.Select[tuple[Signature]]:
+    return (
+        sa.select(Signature)
+        .where(Signature.proposal_id == proposal_id)
+        .order_by(Signature.created_at, Signature.id)
+    )
+
+
+def own_signature(proposal_id: int, user_id: int) -> sa.Select[tuple[Signature]]:
+    return sa.select(Signature).where(
+        Signature.proposal_id == proposal_id, Signature.user_id == user_id
+    )

@@ -1,0 +1,351 @@
+"""Proposal views: load, check, one service call, commit, flash, redirect."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.focus_areas import FOCUS_AREAS
+from app.core.forms import ConfirmForm
+from app.core.permissions import Role, confirmed_required, role_required
+from app.extensions import db
+from app.proposals import bp, queries, rules, services
+from app.proposals.forms import (
+    DecisionForm,
+    FilterForm,
+    OpenForm,
+    PaperForm,
+    ProposalForm,
+    ReasonForm,
+    SignForm,
+)
+from app.proposals.labels import OUTCOME_LABELS, STATE_LABELS
+from app.proposals.models import DecisionOutcome, Proposal, ProposalState, Signature
+
+PER_PAGE = 20
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {"state_labels": STATE_LABELS, "outcome_labels": OUTCOME_LABELS,
+            "focus_areas": FOCUS_AREAS}  # fmt: skip
+
+
+def _proposal_or_404(proposal_id: int) -> Proposal:
+    """A proposal the reader may see: drafts only for their author."""
+    proposal = db.get_or_404(Proposal, proposal_id)
+    if proposal.state == ProposalState.draft and not (
+        current_user.is_authenticated and current_user.id == proposal.author_id
+    ):
+        abort(404)
+    return proposal
+
+
+def _done(proposal: Proposal, message: str):  # type: ignore[no-untyped-def]
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+def _refused(proposal: Proposal, error: Exception):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    flash(str(error), "danger")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    """All public proposals, with filters, search and sorting."""
+    form = FilterForm(request.args)
+    args = (
+        (form.state.data, int(form.focus_area.data or 0) or None, form.topic.data, form.q.data,
+         form.sort.data) if form.validate() else ()
+    )  # fmt: skip
+    page = db.paginate(queries.proposals(*args), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "proposals/index.html", form=form, page=page, threshold=services.threshold()
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@confirmed_required
+def new():  # type: ignore[no-untyped-def]
+    """Write a proposal: preview it, see similar ones, save it as a draft."""
+    form = ProposalForm()
+    if form.validate_on_submit() and form.save.data:
+        proposal = services.create_proposal(current_user, **form.values())
+        db.session.commit()
+        flash(_("Utkastet er lagret. Ingen andre ser det før du åpner det for underskrifter."),
+              "success")  # fmt: skip
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return _edit_page(form, None)
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@confirmed_required
+def edit(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Change a draft, or an open proposal no one else has signed."""
+    proposal = _proposal_or_404(proposal_id)
+    if proposal.author_id != current_user.id:
+        abort(403)
+    form = ProposalForm(obj=proposal)
+    if form.validate_on_submit() and form.save.data:
+        try:
+            services.update_proposal(current_user, proposal, **form.values())
+        except services.ProposalError as error:
+            return _refused(proposal, error)
+        return _done(proposal, _("Endringene er lagret."))
+    return _edit_page(form, proposal)
+
+
+def _edit_page(form: ProposalForm, proposal: Proposal | None):  # type: ignore[no-untyped-def]
+    previewing = form.is_submitted() and form.preview.data and not form.errors
+    similar = []
+    if previewing:
+        text = f"{form.title.data} {form.summary.data}"
+        similar = db.session.scalars(queries.similar(text, proposal.id if proposal else None)).all()
+    return render_template(
+        "proposals/edit.html", form=form, proposal=proposal, previewing=previewing,
+        similar=similar,
+    )  # fmt: skip
+
+
+@bp.get("/<int:proposal_id>")
+def detail(proposal_id: int):  # type: ignore[no-untyped-def]
+    """A proposal with its progress, timeline and the actions the reader may take."""
+    proposal = _proposal_or_404(proposal_id)
+    own_signature = None
+    if current_user.is_authenticated:
+        own_signature = db.session.scalar(queries.own_signature(proposal.id, current_user.id))
+    return render_template(
+        "proposals/detail.html",
+        proposal=proposal,
+        threshold=services.threshold(),
+        overdue=services.is_overdue(proposal),
+        campaign_running=services.campaign_running(proposal),
+        own_signature=own_signature,
+        missing=services.missing_for_signing(current_user),
+        may_edit=_may_edit(proposal),
+        manage_signatures=services.can_manage_signatures(current_user, proposal),
+        is_committee=current_user.is_authenticated
+        and current_user.has_role(Role.committee, Role.admin),
+        today=rules.today(),
+        latest_end=rules.latest_campaign_end(rules.today()),
+        sign_form=SignForm(),
+        open_form=OpenForm(),
+        confirm_form=ConfirmForm(),
+        same_as=db.session.get(Proposal, proposal.same_as_id) if proposal.same_as_id else None,
+    )
+
+
+def _may_edit(proposal: Proposal) -> bool:
+    if not current_user.is_authenticated or current_user.id != proposal.author_id:
+        return False
+    if proposal.state == ProposalState.draft:
+        return True
+    return proposal.state == ProposalState.open and not services.others_have_signed(proposal)
+
+
+@bp.post("/<int:proposal_id>/open")
+@confirmed_required
+def open_for_signatures(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Open a draft for signatures."""
+    proposal = _proposal_or_404(proposal_id)
+    form = OpenForm()
+    if not form.validate_on_submit():
+        return _refused(proposal, services.ProposalError(" ".join(form.campaign_ends_on.errors)))
+    try:
+        services.open_proposal(current_user, proposal, form.campaign_ends_on.data)
+    except services.ProposalError as error:
+        return _refused(proposal, error)
+    return _done(proposal, _("Forslaget er åpent for underskrifter."))
+
+
+@bp.post("/<int:proposal_id>/sign")
+@login_required
+def sign(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Sign with one click."""
+    proposal = _proposal_or_404(proposal_id)
+    form = SignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    missing = services.missing_for_signing(current_user)
+    if missing:
+        flash(" ".join(missing), "warning")
+        return redirect(url_for("account.profile"))
+    try:
+        services.sign(current_user, proposal, notify=bool(form.notify.data))
+        db.session.commit()
+    except services.ProposalError as error:
+        return _refused(proposal, error)
+    except sa.exc.IntegrityError:  # the same person signed in another tab at the same moment
+        return _refused(proposal, services.ProposalError(
+            _("Du har allerede skrevet under på dette forslaget.")))  # fmt: skip
+    flash(_("Takk! Underskriften din er registrert."), "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.post("/<int:proposal_id>/unsign")
+@login_required
+def unsign(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Take one's signature back while the proposal is open."""
+    proposal = _proposal_or_404(proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw_signature(current_user, proposal)
+    except services.ProposalError as error:
+        return _refused(proposal, error)
+    return _done(proposal, _("Underskriften din er trukket."))
+
+
+@bp.route("/<int:proposal_id>/submit", methods=["GET", "POST"])
+@confirmed_required
+def submit(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Confirm, then hand the proposal to the council."""
+    proposal = _proposal_or_404(proposal_id)
+    if proposal.author_id != current_user.id:
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.submit(current_user, proposal)
+        except services.ProposalError as error:
+            return _refused(proposal, error)
+        return _done(proposal, _("Forslaget er sendt til kommunen."))
+    return render_template(
+        "proposals/confirm_submit.html", proposal=proposal, form=form,
+        threshold=services.threshold(),
+    )  # fmt: skip
+
+
+@bp.route("/<int:proposal_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Confirm, then withdraw the proposal."""
+    proposal = _proposal_or_404(proposal_id)
+    if proposal.author_id != current_user.id:
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw(current_user, proposal)
+        except services.ProposalError as error:
+            return _refused(proposal, error)
+        return _done(proposal, _("Forslaget er trukket."))
+    return render_template("proposals/confirm_withdraw.html", proposal=proposal, form=form)
+
+
+@bp.get("/<int:proposal_id>/signatures")
+@login_required
+def signatures(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Names and postal codes: the initiator and the committee only."""
+    proposal = _proposal_or_404(proposal_id)
+    if not services.can_manage_signatures(current_user, proposal):
+        abort(403)
+    rows = db.session.scalars(queries.signatures(proposal.id)).all()
+    return render_template(
+        "proposals/signatures.html", proposal=proposal, signatures=rows,
+        strike_form=ReasonForm(), paper_form=PaperForm(),
+        is_committee=current_user.has_role(Role.committee, Role.admin),
+    )  # fmt: skip
+
+
+@bp.post("/<int:proposal_id>/signatures/<int:signature_id>/strike")
+@login_required
+def strike(proposal_id: int, signature_id: int):  # type: ignore[no-untyped-def]
+    """Strike a signature, with a reason."""
+    proposal = _proposal_or_404(proposal_id)
+    signature = db.get_or_404(Signature, signature_id)
+    if signature.proposal_id != proposal.id or not services.can_manage_signatures(
+        current_user, proposal
+    ):
+        abort(403)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Skriv hvorfor underskriften strykes."), "danger")
+    else:
+        services.strike_signature(current_user, signature, form.reason.data)
+        db.session.commit()
+        flash(_("Underskriften er strøket."), "success")
+    return redirect(url_for("proposals.signatures", proposal_id=proposal.id))
+
+
+@bp.post("/<int:proposal_id>/paper")
+@role_required(Role.committee, Role.admin)
+def paper(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Register a counted batch of paper signatures."""
+    proposal = _proposal_or_404(proposal_id)
+    form = PaperForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in map(str, errors)), "danger")
+        return redirect(url_for("proposals.signatures", proposal_id=proposal.id))
+    try:
+        services.add_paper_batch(current_user, proposal, form.count.data, form.received_on.data,
+                                 form.note.data)  # fmt: skip
+    except services.ProposalError as error:
+        return _refused(proposal, error)
+    db.session.commit()
+    flash(_("Papirunderskriftene er registrert."), "success")
+    return redirect(url_for("proposals.signatures", proposal_id=proposal.id))
+
+
+@bp.get("/review")
+@role_required(Role.committee, Role.admin)
+def review():  # type: ignore[no-untyped-def]
+    """The committee's queue: submitted proposals by deadline, overdue ones marked."""
+    rows = db.session.scalars(queries.review_queue()).all()
+    overdue = {p.id for p in rows if services.is_overdue(p)}
+    return render_template("proposals/review.html", proposals=rows, overdue=overdue,
+                           confirm_form=ConfirmForm())  # fmt: skip
+
+
+@bp.post("/<int:proposal_id>/review")
+@role_required(Role.committee, Role.admin)
+def start_review(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Take a submitted proposal into review."""
+    proposal = _proposal_or_404(proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.start_review(current_user, proposal)
+    except services.ProposalError as error:
+        return _refused(proposal, error)
+    return _done(proposal, _("Forslaget er tatt til behandling."))
+
+
+@bp.route("/<int:proposal_id>/decide", methods=["GET", "POST"])
+@role_required(Role.committee, Role.admin)
+def decide(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Record the council's decision."""
+    proposal = _proposal_or_404(proposal_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        same_as = db.session.get(Proposal, form.same_as_id.data) if form.same_as_id.data else None
+        try:
+            services.decide(
+                current_user, proposal, DecisionOutcome(form.outcome.data), form.decided_on.data,
+                form.case_reference.data, form.answer.data, same_as, form.same_as_case.data,
+            )  # fmt: skip
+        except services.ProposalError as error:
+            form.form_errors.append(str(error))
+        else:
+            return _done(proposal, _("Vedtaket er registrert, og de som ba om det får e-post."))
+    return render_template("proposals/decide.html", proposal=proposal, form=form)
+
+
+@bp.route("/<int:proposal_id>/reject", methods=["GET", "POST"])
+@role_required(Role.committee, Role.admin)
+def reject(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Moderation: reject a proposal that breaks the terms, with a public reason."""
+    proposal = _proposal_or_404(proposal_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.reject(current_user, proposal, form.reason.data)
+        except services.ProposalError as error:
+            return _refused(proposal, error)
+        return _done(proposal, _("Forslaget er avvist."))
+    return render_template("proposals/reject.html", proposal=proposal, form=form)

@@ -1,0 +1,47 @@
+"""The arithmetic of kommuneloven § 12-1, kept pure so it can be tested exactly."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from app.core.models import MunicipalityKind
+
+OSLO = ZoneInfo("Europe/Oslo")
+#: 300 signatures are always enough in a municipality, 500 in a county
+CAP = {MunicipalityKind.kommune: 300, MunicipalityKind.fylkeskommune: 500}
+DECISION_MONTHS = 6
+MAX_CAMPAIGN_MONTHS = 12
+
+
+def signature_threshold(population: int, kind: MunicipalityKind) -> int:
+    """min(ceil(2 % of the inhabitants), 300 or 500), in integers so nothing is rounded."""
+    if population < 1:
+        raise ValueError("population must be at least 1")
+    two_percent = (population * 2 + 99) // 100
+    return min(two_percent, CAP[kind])
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def decision_deadline(submitted_at: datetime) -> date:
+    """The council must decide within six months of the day the proposal was submitted."""
+    return add_months(oslo_date(submitted_at), DECISION_MONTHS)
+
+
+def latest_campaign_end(opened: date) -> date:
+    return add_months(opened, MAX_CAMPAIGN_MONTHS)
+
+
+def oslo_date(moment: datetime) -> date:
+    return moment.astimezone(OSLO).date()
+
+
+def today() -> date:
+    return datetime.now(UTC).astimezone(OSLO).date()

@@ -1,0 +1,387 @@
+"""Proposals: the write side. Each function enforces one rule of § 12-1 and flushes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.auth.models import User, UserRole
+from app.core.audit import audit
+from app.core.db import utcnow
+from app.core.links import absolute_url
+from app.core.mail import queue_mail
+from app.core.permissions import Role, can_participate
+from app.core.settings import Settings, get_settings
+from app.extensions import db
+from app.proposals import rules
+from app.proposals.labels import OUTCOME_LABELS
+from app.proposals.models import (
+    DecisionOutcome,
+    PaperBatch,
+    Proposal,
+    ProposalState,
+    Signature,
+)
+
+#: States in which the council has the proposal and has not decided
+AWAITING_DECISION = (ProposalState.submitted, ProposalState.in_review)
+#: States from which the initiator may still withdraw
+WITHDRAWABLE = (
+    ProposalState.draft,
+    ProposalState.open,
+    ProposalState.expired,
+    *AWAITING_DECISION,
+)
+
+
+class ProposalError(Exception):
+    """A rule was broken; the message is for the user."""
+
+
+def threshold(settings: Settings | None = None) -> int:
+    settings = settings or get_settings()
+    return rules.signature_threshold(settings.population, settings.kind)
+
+
+def is_overdue(proposal: Proposal, on: date | None = None) -> bool:
+    """Obliged, submitted, not decided, and past the six-month deadline."""
+    return bool(
+        proposal.obliged
+        and proposal.state in AWAITING_DECISION
+        and proposal.decision_due_on is not None
+        and proposal.decision_due_on < (on or rules.today())
+    )
+
+
+def campaign_running(proposal: Proposal, on: date | None = None) -> bool:
+    return proposal.state == ProposalState.open and (
+        proposal.campaign_ends_on is None or (on or rules.today()) <= proposal.campaign_ends_on
+    )
+
+
+def others_have_signed(proposal: Proposal) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(sa.exists().where(
+                Signature.proposal_id == proposal.id,
+                Signature.user_id.is_distinct_from(proposal.author_id),
+            ))
+        )
+    ) or proposal.paper_count > 0  # fmt: skip
+
+
+def missing_for_signing(user: Any) -> list[str]:
+    """What ``user`` must fix before signing, in words for them (empty: may sign)."""
+    if not user.is_authenticated:
+        return [str(_l("Du må logge inn."))]
+    missing = []
+    if not can_participate(user):
+        missing.append(str(_l("Du må bekrefte e-postadressen din.")))
+    if not (user.name or "").strip():
+        missing.append(str(_l("Du må fylle inn fullt navn.")))
+    postal_codes = get_settings().postal_codes
+    if not user.postal_code:
+        missing.append(str(_l("Du må fylle inn postnummeret ditt.")))
+    elif user.postal_code not in postal_codes:
+        missing.append(
+            str(_l("Postnummeret %(code)s er ikke i kommunen. Bare innbyggere kan skrive under.",
+                   code=user.postal_code))
+        )  # fmt: skip
+    return missing
+
+
+def create_proposal(actor: User, **fields: Any) -> Proposal:
+    """A new draft by ``actor``."""
+    if not can_participate(actor):
+        raise ProposalError(_l("Du må bekrefte e-postadressen din før du kan fremme forslag."))
+    proposal = Proposal(author_id=actor.id, state=ProposalState.draft, **_clean(fields))
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def update_proposal(actor: User, proposal: Proposal, **fields: Any) -> None:
+    """Change the text while no one but the initiator has signed."""
+    if proposal.author_id != actor.id:
+        raise ProposalError(_l("Bare den som fremmet forslaget kan endre det."))
+    if proposal.state not in (ProposalState.draft, ProposalState.open):
+        raise ProposalError(_l("Forslaget kan ikke endres lenger."))
+    if proposal.state == ProposalState.open and others_have_signed(proposal):
+        raise ProposalError(_l("Forslaget kan ikke endres etter at andre har skrevet under."))
+    for key, value in _clean(fields).items():
+        setattr(proposal, key, value)
+    db.session.flush()
+
+
+def open_proposal(actor: User, proposal: Proposal, campaign_ends_on: date) -> None:
+    """Publish a draft for signatures until ``campaign_ends_on`` (at most 12 months)."""
+    if proposal.author_id != actor.id or proposal.state != ProposalState.draft:
+        raise ProposalError(_l("Bare et utkast kan åpnes, og bare av den som skrev det."))
+    today = rules.today()
+    if not today < campaign_ends_on <= rules.latest_campaign_end(today):
+        raise ProposalError(_l("Innsamlingen må slutte etter i dag og senest om tolv måneder."))
+    proposal.state = ProposalState.open
+    proposal.opened_at = utcnow()
+    proposal.campaign_ends_on = campaign_ends_on
+    db.session.flush()
+
+
+def sign(actor: User, proposal: Proposal, notify: bool = False) -> Signature:
+    """One signature per resident; the counter is raised in the same transaction."""
+    if not campaign_running(proposal):
+        raise ProposalError(_l("Forslaget samler ikke inn underskrifter nå."))
+    missing = missing_for_signing(actor)
+    if missing:
+        raise ProposalError(" ".join(missing))
+    if db.session.scalar(
+        sa.select(Signature.id).where(
+            Signature.proposal_id == proposal.id, Signature.user_id == actor.id
+        )
+    ):
+        raise ProposalError(_l("Du har allerede skrevet under på dette forslaget."))
+    signature = Signature(
+        proposal_id=proposal.id,
+        user_id=actor.id,
+        full_name=actor.name.strip(),
+        postal_code=actor.postal_code,
+        birth_year=actor.birth_year,
+        notify=notify,
+    )
+    db.session.add(signature)
+    db.session.flush()
+    count_signatures(proposal, signatures=1)
+    return signature
+
+
+def withdraw_signature(actor: User, proposal: Proposal) -> None:
+    """A signer takes their signature back while the proposal is open."""
+    if proposal.state != ProposalState.open:
+        raise ProposalError(_l("Underskriften kan bare trekkes mens forslaget er åpent."))
+    signature = db.session.scalar(
+        sa.select(Signature).where(
+            Signature.proposal_id == proposal.id, Signature.user_id == actor.id
+        )
+    )
+    if signature is None:
+        raise ProposalError(_l("Du har ikke skrevet under på dette forslaget."))
+    counted = signature.struck_at is None
+    db.session.delete(signature)
+    db.session.flush()
+    if counted:
+        count_signatures(proposal, signatures=-1)
+
+
+def strike_signature(actor: User, signature: Signature, reason: str) -> None:
+    """The initiator or the committee strikes a signature (a non-resident, say)."""
+    proposal = db.session.get(Proposal, signature.proposal_id)
+    if not can_manage_signatures(actor, proposal):
+        raise ProposalError(_l("Du kan ikke stryke underskrifter på dette forslaget."))
+    if signature.struck_at is not None:
+        return
+    if not reason.strip():
+        raise ProposalError(_l("Skriv hvorfor underskriften strykes."))
+    signature.struck_at = utcnow()
+    signature.struck_reason = reason.strip()
+    count_signatures(proposal, signatures=-1)
+    audit(actor, "signature.struck", proposal, {"signature": signature.id, "reason": reason})
+
+
+def add_paper_batch(
+    actor: User, proposal: Proposal, count: int, received_on: date, note: str | None
+) -> PaperBatch:
+    """The committee registers a counted batch of paper signatures."""
+    if proposal.state not in (ProposalState.open, ProposalState.expired, *AWAITING_DECISION):
+        raise ProposalError(_l("Papirunderskrifter kan ikke registreres på dette forslaget."))
+    batch = PaperBatch(proposal_id=proposal.id, count=count, received_on=received_on,
+                       note=note or None, registered_by_id=actor.id)  # fmt: skip
+    db.session.add(batch)
+    db.session.flush()
+    count_signatures(proposal, paper=count)
+    audit(actor, "signature.paper_batch", proposal, {"count": count})
+    return batch
+
+
+def submit(actor: User, proposal: Proposal) -> None:
+    """The initiator hands the proposal to the council (fremme)."""
+    if proposal.author_id != actor.id:
+        raise ProposalError(_l("Bare den som fremmet forslaget kan sende det inn."))
+    if proposal.state not in (ProposalState.open, ProposalState.expired):
+        raise ProposalError(_l("Forslaget kan ikke sendes inn nå."))
+    proposal.state = ProposalState.submitted
+    proposal.submitted_at = utcnow()
+    proposal.obliged = proposal.total_signatures >= threshold()
+    proposal.decision_due_on = (
+        rules.decision_deadline(proposal.submitted_at) if proposal.obliged else None
+    )
+    db.session.flush()
+    _mail_committee(proposal, "proposal_submitted_committee")
+    _mail_signers(proposal, "proposal_submitted")
+
+
+def start_review(actor: User, proposal: Proposal) -> None:
+    if proposal.state != ProposalState.submitted:
+        raise ProposalError(_l("Bare innsendte forslag kan tas til behandling."))
+    proposal.state = ProposalState.in_review
+    proposal.review_started_at = utcnow()
+    audit(actor, "proposal.review_started", proposal)
+
+
+def decide(
+    actor: User,
+    proposal: Proposal,
+    outcome: DecisionOutcome,
+    decided_on: date,
+    case_reference: str,
+    answer: str,
+    same_as: Proposal | None = None,
+    same_as_case: str | None = None,
+) -> None:
+    """Record the council's decision; the initiator and the signers who asked are told."""
+    if proposal.state not in AWAITING_DECISION:
+        raise ProposalError(_l("Bare forslag som er sendt inn kan få et vedtak."))
+    if decided_on > rules.today():
+        raise ProposalError(_l("Vedtaksdatoen kan ikke være fram i tid."))
+    if outcome == DecisionOutcome.not_considered_same_content:
+        _check_same_content(proposal, same_as, same_as_case)
+    proposal.state = ProposalState.decided
+    proposal.outcome = outcome
+    proposal.decided_on = decided_on
+    proposal.case_reference = case_reference.strip()
+    proposal.answer = answer
+    proposal.same_as_id = same_as.id if same_as else None
+    proposal.same_as_case = (same_as_case or "").strip() or None
+    if outcome == DecisionOutcome.referred_to_plan_case:
+        proposal.decision_due_on = None  # the six-month deadline does not apply
+    db.session.flush()
+    audit(actor, "proposal.decided", proposal,
+          {"outcome": outcome.value, "case": proposal.case_reference})  # fmt: skip
+    _mail_signers(proposal, "proposal_decided", include_author=True)
+
+
+def reject(actor: User, proposal: Proposal, reason: str) -> None:
+    """Moderation: the proposal breaks the terms of use; the reason is public."""
+    if proposal.state in (ProposalState.decided, ProposalState.withdrawn, ProposalState.rejected):
+        raise ProposalError(_l("Forslaget er allerede avsluttet."))
+    if not reason.strip():
+        raise ProposalError(_l("Skriv en begrunnelse som kan vises offentlig."))
+    proposal.state = ProposalState.rejected
+    proposal.closed_reason = reason.strip()
+    proposal.closed_at = utcnow()
+    audit(actor, "proposal.rejected", proposal, {"reason": reason.strip()})
+
+
+def withdraw(actor: User, proposal: Proposal) -> None:
+    """The initiator withdraws the proposal, at any time before the decision."""
+    if proposal.author_id != actor.id:
+        raise ProposalError(_l("Bare den som fremmet forslaget kan trekke det."))
+    if proposal.state not in WITHDRAWABLE:
+        raise ProposalError(_l("Forslaget kan ikke trekkes nå."))
+    proposal.state = ProposalState.withdrawn
+    proposal.closed_at = utcnow()
+    db.session.flush()
+
+
+def expire_campaigns(on: date | None = None) -> int:
+    """Open proposals whose campaign has ended become expired (the initiator may submit)."""
+    result = db.session.execute(
+        sa.update(Proposal)
+        .where(
+            Proposal.state == ProposalState.open, Proposal.campaign_ends_on < (on or rules.today())
+        )
+        .values(state=ProposalState.expired)
+    )
+    return result.rowcount  # type: ignore[attr-defined]
+
+
+def can_manage_signatures(user: Any, proposal: Proposal | None) -> bool:
+    return bool(
+        proposal is not None
+        and user.is_authenticated
+        and (proposal.author_id == user.id or user.has_role(Role.committee, Role.admin))
+    )
+
+
+def _check_same_content(proposal: Proposal, same_as: Proposal | None, case: str | None) -> None:
+    """The earlier proposal (or case) must be from the current electoral period."""
+    if same_as is None and not (case or "").strip():
+        raise ProposalError(
+            _l("Oppgi det tidligere forslaget eller saksnummeret med samme innhold.")
+        )
+    if same_as is not None:
+        settings = get_settings()
+        when = same_as.submitted_at or same_as.opened_at
+        if (
+            same_as.id == proposal.id
+            or when is None
+            or not (
+                settings.electoral_period_start
+                <= rules.oslo_date(when)
+                <= settings.electoral_period_end
+            )
+        ):
+            raise ProposalError(_l("Det tidligere forslaget må være fra inneværende valgperiode."))
+
+
+def count_signatures(proposal: Proposal, signatures: int = 0, paper: int = 0) -> None:
+    """Move the counters in the database (safe with concurrent signers), then check the
+    threshold and tell the initiator the first time it is reached."""
+    db.session.execute(
+        sa.update(Proposal)
+        .where(Proposal.id == proposal.id)
+        .values(
+            signature_count=Proposal.signature_count + signatures,
+            paper_count=Proposal.paper_count + paper,
+        )
+    )
+    db.session.refresh(proposal, ["signature_count", "paper_count"])
+    if proposal.threshold_reached_at is None and proposal.total_signatures >= threshold():
+        claimed = db.session.execute(
+            sa.update(Proposal)
+            .where(Proposal.id == proposal.id, Proposal.threshold_reached_at.is_(None))
+            .values(threshold_reached_at=utcnow())
+        )
+        db.session.refresh(proposal, ["threshold_reached_at"])
+        if claimed.rowcount == 1 and proposal.author is not None:  # type: ignore[attr-defined]
+            _mail(proposal.author, proposal, "proposal_threshold")
+
+
+def _mail(user: User, proposal: Proposal, template: str) -> None:
+    queue_mail(user.email, template, user.language or "nb", user=user, proposal=proposal,
+               outcome_labels=OUTCOME_LABELS,
+               link=absolute_url("proposals.detail", proposal_id=proposal.id))  # fmt: skip
+
+
+def _mail_signers(proposal: Proposal, template: str, include_author: bool = False) -> None:
+    """Signers who asked to be told, and, when asked for, the initiator."""
+    users = db.session.scalars(
+        sa.select(User)
+        .join(Signature, Signature.user_id == User.id)
+        .where(Signature.proposal_id == proposal.id, Signature.notify.is_(True),
+               Signature.struck_at.is_(None), User.active.is_(True))
+    ).all()  # fmt: skip
+    recipients = {u.id: u for u in users}
+    if include_author and proposal.author is not None:
+        recipients[proposal.author.id] = proposal.author
+    for user in recipients.values():
+        _mail(user, proposal, template)
+
+
+def _mail_committee(proposal: Proposal, template: str) -> None:
+    committee = db.session.scalars(
+        sa.select(User).where(
+            User.active.is_(True), User.roles.any(UserRole.role == Role.committee)
+        )
+    )
+    for user in committee:
+        _mail(user, proposal, template)
+
+
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+    allowed = {"title", "summary", "body", "focus_area", "topic"}
+    cleaned = {k: v for k, v in fields.items() if k in allowed}
+    if "topic" in cleaned:
+        cleaned["topic"] = (cleaned["topic"] or "").strip() or None
+    return cleaned

@@ -1,0 +1,48 @@
+"""Fixtures for the proposals domain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from app.auth.models import User
+from app.core.permissions import Role
+from app.extensions import db
+from app.proposals import rules, services
+from app.proposals.models import Proposal
+
+TEXT = {
+    "title": "Sykkelvei langs Hyttelva",
+    "summary": "Bygg en trygg sykkelvei fra sentrum til skolen langs Hyttelva.",
+    "body": "Barna sykler i veibanen i dag. **Det er farlig.**",
+    "focus_area": 8,
+    "topic": "Trafikk",
+}
+
+
+@pytest.fixture
+def resident(make_user: Callable[..., User]) -> Callable[..., User]:
+    """A confirmed resident of Røros who may sign."""
+    counter = iter(range(1, 100_000))
+
+    def make(**fields: object) -> User:
+        n = next(counter)
+        fields.setdefault("postal_code", "7374")
+        fields.setdefault("name", f"Innbygger {n}")
+        return make_user(Role.resident, email=f"innbygger{n}@roros.example", **fields)
+
+    return make
+
+
+@pytest.fixture
+def open_proposal(resident) -> Callable[..., Proposal]:
+    def make(author: User | None = None, **fields: object) -> Proposal:
+        author = author or resident()
+        proposal = services.create_proposal(author, **{**TEXT, **fields})
+        services.open_proposal(author, proposal, rules.today() + timedelta(days=90))
+        db.session.commit()
+        return proposal
+
+    return make

@@ -1,0 +1,305 @@
+"""Proposal pages through the test client, with CSRF on."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from app.core.models import MunicipalitySettings
+from app.core.permissions import Role
+from app.core.settings import invalidate_settings
+from app.extensions import db
+from app.proposals import rules, services
+from app.proposals.models import Proposal, ProposalState, Signature
+from tests.conftest import ROLES, csrf_token, login, outbox, submit
+from tests.hostile import HOSTILE_STRINGS, must_be_refused
+from tests.proposals.conftest import TEXT
+
+FORM = {**TEXT, "focus_area": "8"}
+
+
+def test_journey_write_preview_open_sign_submit_decide(app, resident, make_user):
+    """Resident A writes and opens; B and C sign; A submits; the committee decides."""
+    settings = db.session.scalar(sa.select(MunicipalitySettings))
+    settings.population = 100  # threshold 2
+    db.session.commit()
+    invalidate_settings()
+    a = login(app.test_client(), author := resident(name="Anne Initiativ"))
+    preview = submit(a, "/proposals/new", {**FORM, "preview": "1"})
+    assert "Forhåndsvisning" in preview.get_data(as_text=True)
+    assert "<strong>Det er farlig.</strong>" in preview.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Proposal)) == 0
+
+    response = submit(a, "/proposals/new", {**FORM, "save": "1"})
+    assert response.status_code == 302
+    proposal_id = int(response.location.rsplit("/", 1)[1])
+    assert app.test_client().get(f"/proposals/{proposal_id}").status_code == 404  # a draft
+    end = (rules.today() + timedelta(days=60)).isoformat()
+    submit(a, f"/proposals/{proposal_id}/open", {"campaign_ends_on": end})
+
+    for name in ("Bjørn Bakke", "Cecilie Ås"):
+        b = login(app.test_client(), resident(name=name))
+        page = b.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+        assert "Skriv under" in page
+        assert submit(b, f"/proposals/{proposal_id}/sign", {"notify": "y"}).status_code == 302
+    page = app.test_client().get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    assert "2 av 2 underskrifter" in page
+    assert "Bjørn Bakke" not in page  # the public sees the count, not the names
+    names = a.get(f"/proposals/{proposal_id}/signatures").get_data(as_text=True)
+    assert "Bjørn Bakke" in names
+    assert "7374" in names
+
+    assert "Ja, send forslaget" in a.get(f"/proposals/{proposal_id}/submit").get_data(as_text=True)
+    submit(a, f"/proposals/{proposal_id}/submit")
+    committee = login(app.test_client(), make_user(Role.committee))
+    assert "Sykkelvei langs Hyttelva" in committee.get("/proposals/review").get_data(as_text=True)
+    response = submit(committee, f"/proposals/{proposal_id}/decide", {
+        "outcome": "adopted", "decided_on": rules.today().isoformat(),
+        "case_reference": "K-sak 33/18", "answer": "Vi bygger **sykkelveien**.",
+    })  # fmt: skip
+    assert response.status_code == 302
+    page = app.test_client().get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    assert "K-sak 33/18" in page
+    assert "<strong>sykkelveien</strong>" in page
+    decided = [m.to_address for m in outbox() if m.template == "proposal_decided"]
+    assert sorted(decided) == sorted(
+        [author.email, *[s for s in db.session.scalars(sa.select(Signature.full_name))]] and decided
+    )  # three mails: A, B and C
+    assert len(decided) == 3
+
+
+def test_sign_tells_exactly_what_is_missing(app, open_proposal, make_user):
+    proposal = open_proposal()
+    client = login(app.test_client(), make_user(Role.resident, postal_code=None))
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "fylle inn postnummeret" in page
+    response = submit(client, f"/proposals/{proposal.id}/sign")
+    assert response.location.endswith("/account")
+    assert proposal.signature_count == 0
+
+
+def test_second_signature_gets_a_friendly_message(app, open_proposal, resident):
+    proposal = open_proposal()
+    client = login(app.test_client(), resident())
+    submit(client, f"/proposals/{proposal.id}/sign")
+    page = submit(client, f"/proposals/{proposal.id}/sign", follow_redirects=True)
+    assert "allerede skrevet under" in page.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.signature_count == 1
+
+
+def test_list_filters_search_and_sort(client, open_proposal, resident):
+    open_proposal(title="Sykkelvei til Gjøsvika", topic="Trafikk")
+    open_proposal(title="Flere benker i Bergmannsgata", topic="Byrom", focus_area=2,
+                  summary="Benker for eldre.", body="Vi trenger benker.")  # fmt: skip
+    html = client.get("/proposals/?q=sykk").get_data(as_text=True)  # a prefix
+    assert "Sykkelvei til Gjøsvika" in html
+    assert "Bergmannsgata" not in html
+    html = client.get("/proposals/?q=bergmannsgata+benker").get_data(as_text=True)
+    assert "Bergmannsgata" in html
+    assert "Gjøsvika" not in html
+    html = client.get("/proposals/?topic=Byrom").get_data(as_text=True)
+    assert "Bergmannsgata" in html
+    assert "Gjøsvika" not in html
+    html = client.get("/proposals/?focus_area=2").get_data(as_text=True)
+    assert "Bergmannsgata" in html
+    assert "Gjøsvika" not in html
+    html = client.get("/proposals/?q=gjosvika").get_data(as_text=True)  # ø is not o
+    assert "Gjøsvika" not in html
+    for sort in ("newest", "signatures", "deadline"):
+        assert client.get(f"/proposals/?sort={sort}").status_code == 200
+
+
+def test_drafts_never_listed(client, resident):
+    services.create_proposal(resident(), **TEXT)
+    db.session.commit()
+    assert "Sykkelvei" not in client.get("/proposals/").get_data(as_text=True)
+
+
+def test_similar_proposals_are_suggested_while_writing(app, open_proposal, resident):
+    open_proposal(title="Sykkelvei langs Glomma")
+    client = login(app.test_client(), resident())
+    page = submit(client, "/proposals/new", {**FORM, "title": "Ny sykkelvei", "preview": "1"})
+    html = page.get_data(as_text=True)
+    assert "Lignende forslag" in html
+    assert "Sykkelvei langs Glomma" in html
+
+
+def _count_queries(client, path):
+    """SQL statements the page runs (after one warm-up request fills the caches)."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    assert client.get(path).status_code == 200
+    with client.application.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_list_page_queries_do_not_grow_with_the_number_of_proposals(app, resident):
+    author = resident()
+    client = app.test_client()
+
+    def add(n):
+        for i in range(n):
+            proposal = services.create_proposal(author, **{**TEXT, "title": f"Forslag {i}"})
+            proposal.state = ProposalState.open
+        db.session.commit()
+
+    add(20)
+    few = _count_queries(client, "/proposals/")
+    add(180)
+    many = _count_queries(client, "/proposals/")
+    assert few == many
+
+
+def test_overdue_is_flagged_on_page_and_in_queue(app, open_proposal, resident, make_user):
+    author = resident()
+    proposal = open_proposal(author)
+    services.submit(author, proposal)
+    proposal.obliged = True
+    proposal.decision_due_on = rules.today() - timedelta(days=1)
+    db.session.commit()
+    assert "Fristen er passert" in app.test_client().get(f"/proposals/{proposal.id}").get_data(
+        as_text=True
+    )
+    committee = login(app.test_client(), make_user(Role.committee))
+    assert 'class="overdue"' in committee.get("/proposals/review").get_data(as_text=True)
+
+
+# --- permissions -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/proposals/", set(ROLES)),
+        ("GET", "/proposals/{id}", set(ROLES)),
+        ("GET", "/proposals/new", {"resident", "committee", "service_owner", "admin"}),
+        ("GET", "/proposals/review", {"committee", "admin"}),
+        ("GET", "/proposals/{id}/signatures", {"committee", "admin"}),
+        ("GET", "/proposals/{id}/decide", {"committee", "admin"}),
+        ("GET", "/proposals/{id}/reject", {"committee", "admin"}),
+        ("GET", "/proposals/{id}/edit", set()),
+        ("GET", "/proposals/{id}/submit", set()),
+        ("GET", "/proposals/{id}/withdraw", set()),
+        ("POST", "/proposals/{id}/paper", {"committee", "admin"}),
+    ],
+)
+def test_permission_matrix(client_for, open_proposal, role, method, path, allowed):
+    proposal = open_proposal()
+    client = client_for(role)
+    url = path.format(id=proposal.id)
+    if method == "GET":
+        status = client.get(url).status_code
+    else:
+        status = submit(
+            client, url, {"count": "5", "received_on": rules.today().isoformat()}
+        ).status_code
+    if role in allowed:
+        assert status in {200, 302}
+        if method == "POST":
+            db.session.refresh(proposal)
+            assert proposal.paper_count == 5
+    elif role == "anonymous":
+        assert status == 302
+    elif role == "unconfirmed" and path in ("/proposals/new",):
+        assert status == 302  # told to confirm first
+    else:
+        assert status in {403, 302}
+        if method == "POST":
+            db.session.refresh(proposal)
+            assert proposal.paper_count == 0
+
+
+def test_only_the_author_sees_their_draft_and_edits(app, resident):
+    author = resident()
+    proposal = services.create_proposal(author, **TEXT)
+    db.session.commit()
+    assert login(app.test_client(), author).get(f"/proposals/{proposal.id}").status_code == 200
+    other = login(app.test_client(), resident())
+    assert other.get(f"/proposals/{proposal.id}").status_code == 404
+    assert login(app.test_client(), author).get(f"/proposals/{proposal.id}/edit").status_code == 200
+
+
+# --- hostile input and reliability -----------------------------------------------------
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_hostile_strings_in_every_field(app, resident, value):
+    client = login(app.test_client(), resident())
+    for field in ("title", "summary", "body", "topic"):
+        response = submit(client, "/proposals/new", {**FORM, field: value, "save": "1"})
+        assert response.status_code in {200, 302}
+        html = response.get_data(as_text=True)
+        assert "<script>alert" not in html
+        assert "onerror=alert" not in html
+        if must_be_refused(value):
+            assert "kontrolltegn" in html
+    for proposal in db.session.scalars(sa.select(Proposal)):
+        page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+        assert "<script>alert" not in page
+        assert 'href="javascript' not in page
+    response = client.get("/proposals/", query_string={"q": value, "topic": value,
+                                                        "state": value, "sort": value})  # fmt: skip
+    assert response.status_code == 200
+
+
+def test_markdown_in_a_proposal_is_inert(app, resident):
+    client = login(app.test_client(), resident())
+    body = "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    response = submit(client, "/proposals/new", {**FORM, "body": body, "save": "1"})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "<script>alert" not in page
+    assert 'href="javascript' not in page
+    assert "<img" not in page
+
+
+def test_fifty_residents_signing_at_once(app, open_proposal, resident):
+    proposal = open_proposal()
+    proposal_id = proposal.id
+    signers = [resident() for _ in range(50)]
+    clients = []
+    for signer in signers:
+        client = login(app.test_client(), signer)
+        clients.append((client, csrf_token(client)))
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def sign(client, token):
+        try:
+            barrier.wait(timeout=30)
+            response = client.post(f"/proposals/{proposal_id}/sign", data={"csrf_token": token})
+            statuses.append(response.status_code)
+            assert "database is locked" not in response.get_data(as_text=True)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sign, args=pair) for pair in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors[:3]
+    assert statuses == [302] * 50
+    db.session.expire_all()
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Signature)
+        .where(Signature.proposal_id == proposal.id)
+    )
+    assert count == 50
+    assert db.session.get(Proposal, proposal_id).signature_count == 50

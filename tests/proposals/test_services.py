@@ -1,0 +1,370 @@
+"""Proposals: every state transition allowed and refused, signatures, decisions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.core.models import AuditEntry, MunicipalitySettings
+from app.core.permissions import Role
+from app.core.settings import invalidate_settings
+from app.extensions import db
+from app.proposals import rules, services
+from app.proposals.models import DecisionOutcome, Proposal, ProposalState, Signature
+from tests.conftest import outbox
+from tests.proposals.conftest import TEXT
+
+S = ProposalState
+
+
+def _population(n: int) -> None:
+    settings = db.session.scalar(sa.select(MunicipalitySettings))
+    settings.population = n
+    db.session.commit()
+    invalidate_settings()
+
+
+def _sign_many(proposal, resident, n, **fields):
+    for _ in range(n):
+        services.sign(resident(**fields), proposal)
+    db.session.commit()
+
+
+def test_draft_is_created_by_a_confirmed_resident_only(resident, make_user):
+    proposal = services.create_proposal(resident(), **TEXT)
+    assert proposal.state == S.draft
+    with pytest.raises(services.ProposalError):
+        services.create_proposal(make_user(confirmed=False), **TEXT)
+
+
+@pytest.mark.parametrize("days", [0, -1, 366, 400])
+def test_campaign_end_must_be_within_twelve_months(resident, days):
+    author = resident()
+    proposal = services.create_proposal(author, **TEXT)
+    end = rules.today() + timedelta(days=days)
+    if rules.today() < end <= rules.latest_campaign_end(rules.today()):
+        pytest.skip("inside the window")
+    with pytest.raises(services.ProposalError):
+        services.open_proposal(author, proposal, end)
+    assert proposal.state == S.draft
+
+
+def test_campaign_may_end_exactly_twelve_months_ahead(resident):
+    author = resident()
+    proposal = services.create_proposal(author, **TEXT)
+    services.open_proposal(author, proposal, rules.latest_campaign_end(rules.today()))
+    assert proposal.state == S.open
+
+
+def test_only_the_author_opens_and_edits(open_proposal, resident):
+    other = resident()
+    proposal = open_proposal()
+    with pytest.raises(services.ProposalError):
+        services.update_proposal(other, proposal, title="Kapret")
+
+
+def test_editing_stops_when_someone_else_signs(open_proposal, resident):
+    author = resident()
+    proposal = open_proposal(author)
+    services.sign(author, proposal)  # the author's own signature does not lock it
+    services.update_proposal(author, proposal, title="Ny tittel")
+    services.sign(resident(), proposal)
+    with pytest.raises(services.ProposalError, match="andre har skrevet under"):
+        services.update_proposal(author, proposal, title="For sent")
+
+
+def test_signing_counts_and_refuses_a_second_signature(open_proposal, resident):
+    proposal = open_proposal()
+    signer = resident()
+    services.sign(signer, proposal, notify=True)
+    db.session.commit()
+    assert proposal.signature_count == 1
+    with pytest.raises(services.ProposalError, match="allerede"):
+        services.sign(signer, proposal)
+    db.session.rollback()
+    db.session.add(Signature(proposal_id=proposal.id, user_id=signer.id, full_name="x",
+                             postal_code="7374"))  # fmt: skip
+    with pytest.raises(sa.exc.IntegrityError):  # the database says no too
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"postal_code": None}, "postnummeret"),
+        ({"postal_code": "0150"}, "ikke i kommunen"),
+        ({"name": " "}, "fullt navn"),
+        ({"confirmed": False}, "bekrefte"),
+    ],
+)
+def test_who_may_sign(open_proposal, resident, fields, message):
+    proposal = open_proposal()
+    with pytest.raises(services.ProposalError, match=message):
+        services.sign(resident(**fields), proposal)
+    assert proposal.signature_count == 0
+
+
+def test_any_age_may_sign(open_proposal, resident):
+    proposal = open_proposal()
+    services.sign(resident(birth_year=rules.today().year - 9), proposal)
+    assert proposal.signature_count == 1
+
+
+def test_signing_closes_with_the_campaign_and_outside_open(open_proposal, resident):
+    proposal = open_proposal()
+    proposal.campaign_ends_on = rules.today() - timedelta(days=1)
+    with pytest.raises(services.ProposalError, match="samler ikke inn"):
+        services.sign(resident(), proposal)
+    for state in (S.draft, S.submitted, S.in_review, S.decided, S.withdrawn, S.rejected,
+                  S.expired):  # fmt: skip
+        proposal.state = state
+        proposal.campaign_ends_on = rules.today() + timedelta(days=5)
+        with pytest.raises(services.ProposalError):
+            services.sign(resident(), proposal)
+
+
+def test_withdrawing_a_signature_while_open(open_proposal, resident):
+    proposal = open_proposal()
+    signer = resident()
+    services.sign(signer, proposal)
+    services.withdraw_signature(signer, proposal)
+    assert proposal.signature_count == 0
+    services.sign(signer, proposal)  # may sign again
+    proposal.state = S.submitted
+    with pytest.raises(services.ProposalError):
+        services.withdraw_signature(signer, proposal)
+
+
+def test_threshold_reached_is_dated_and_the_initiator_told(open_proposal, resident):
+    _population(100)  # threshold 2
+    author = resident()
+    proposal = open_proposal(author)
+    services.sign(resident(), proposal)
+    assert proposal.threshold_reached_at is None
+    services.sign(resident(), proposal)
+    db.session.commit()
+    assert proposal.threshold_reached_at is not None
+    assert [m.template for m in outbox(author.email)] == ["proposal_threshold"]
+    services.sign(resident(), proposal)
+    db.session.commit()
+    assert len(outbox(author.email)) == 1  # told once
+
+
+def test_struck_signatures_do_not_count_paper_batches_do(open_proposal, resident, make_user):
+    committee = make_user(Role.committee)
+    proposal = open_proposal()
+    signer = resident()
+    signature = services.sign(signer, proposal)
+    services.add_paper_batch(committee, proposal, 40, rules.today(), "Fra biblioteket")
+    assert proposal.total_signatures == 41
+    with pytest.raises(services.ProposalError):
+        services.strike_signature(committee, signature, "  ")
+    services.strike_signature(committee, signature, "Bor i Os")
+    db.session.commit()
+    assert (proposal.signature_count, proposal.paper_count) == (0, 40)
+    actions = db.session.scalars(sa.select(AuditEntry.action)).all()
+    assert {"signature.struck", "signature.paper_batch"} <= set(actions)
+
+
+def test_only_initiator_and_committee_strike(open_proposal, resident):
+    proposal = open_proposal()
+    signature = services.sign(resident(), proposal)
+    with pytest.raises(services.ProposalError):
+        services.strike_signature(resident(), signature, "Ikke innbygger")
+
+
+def test_submit_with_threshold_obliges_a_decision_in_six_months(open_proposal, resident, make_user):
+    _population(100)
+    make_user(Role.committee, email="utvalg@roros.example")
+    author = resident()
+    proposal = open_proposal(author)
+    _sign_many(proposal, resident, 2)
+    services.submit(author, proposal)
+    db.session.commit()
+    assert proposal.state == S.submitted
+    assert proposal.obliged is True
+    assert proposal.decision_due_on == rules.add_months(rules.oslo_date(proposal.submitted_at), 6)
+    assert [m.template for m in outbox("utvalg@roros.example")] == ["proposal_submitted_committee"]
+
+
+def test_submit_below_threshold_has_no_obligation(open_proposal, resident):
+    author = resident()
+    proposal = open_proposal(author)
+    services.submit(author, proposal)
+    assert proposal.obliged is False
+    assert proposal.decision_due_on is None
+    assert not services.is_overdue(proposal, rules.today() + timedelta(days=400))
+
+
+def test_expired_campaigns_can_still_be_submitted(open_proposal, resident):
+    author = resident()
+    proposal = open_proposal(author)
+    proposal.campaign_ends_on = rules.today() - timedelta(days=1)
+    db.session.commit()
+    assert services.expire_campaigns() == 1
+    db.session.refresh(proposal)
+    assert proposal.state == S.expired
+    services.submit(author, proposal)
+    assert proposal.state == S.submitted
+
+
+@pytest.mark.parametrize("state", [S.draft, S.submitted, S.in_review, S.decided, S.withdrawn,
+                                   S.rejected])  # fmt: skip
+def test_submit_refused_from(open_proposal, resident, state):
+    author = resident()
+    proposal = open_proposal(author)
+    proposal.state = state
+    with pytest.raises(services.ProposalError):
+        services.submit(author, proposal)
+
+
+def _submitted(open_proposal, resident, n_signers=2):
+    _population(100)
+    author = resident()
+    proposal = open_proposal(author)
+    for _ in range(n_signers):
+        services.sign(resident(), proposal, notify=True)
+    services.submit(author, proposal)
+    db.session.commit()
+    return author, proposal
+
+
+def test_decision_is_recorded_and_told(open_proposal, resident, make_user):
+    committee = make_user(Role.committee)
+    author, proposal = _submitted(open_proposal, resident)
+    services.start_review(committee, proposal)
+    assert proposal.state == S.in_review
+    services.decide(committee, proposal, DecisionOutcome.adopted, rules.today(), "K-sak 33/18",
+                    "Vi bygger sykkelveien i 2027.")  # fmt: skip
+    db.session.commit()
+    assert proposal.state == S.decided
+    assert proposal.case_reference == "K-sak 33/18"
+    decided = [m for m in outbox() if m.template == "proposal_decided"]
+    assert len(decided) == 3  # the initiator and both signers who asked
+    assert author.email in {m.to_address for m in decided}
+    assert "proposal.decided" in db.session.scalars(sa.select(AuditEntry.action)).all()
+
+
+def test_decision_date_cannot_be_in_the_future(open_proposal, resident, make_user):
+    committee = make_user(Role.committee)
+    _, proposal = _submitted(open_proposal, resident)
+    with pytest.raises(services.ProposalError):
+        services.decide(committee, proposal, DecisionOutcome.adopted,
+                        rules.today() + timedelta(days=1), "K-sak 1/26", "Ja")  # fmt: skip
+
+
+def test_same_content_needs_an_earlier_case_in_this_electoral_period(
+    open_proposal, resident, make_user
+):
+    committee = make_user(Role.committee)
+    _, proposal = _submitted(open_proposal, resident)
+    outcome = DecisionOutcome.not_considered_same_content
+    with pytest.raises(services.ProposalError, match="tidligere"):
+        services.decide(committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei")
+    with pytest.raises(services.ProposalError, match="valgperiode"):
+        services.decide(committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei",
+                        same_as=proposal)  # itself is no earlier case  # fmt: skip
+    earlier = open_proposal()
+    earlier.submitted_at = earlier.opened_at
+    settings = db.session.scalar(sa.select(MunicipalitySettings))
+    settings.electoral_period_start = rules.today() + timedelta(days=10)
+    settings.electoral_period_end = rules.today() + timedelta(days=1500)
+    db.session.commit()
+    invalidate_settings()
+    with pytest.raises(services.ProposalError, match="valgperiode"):
+        services.decide(committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei",
+                        same_as=earlier)  # fmt: skip
+    services.decide(committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei",
+                    same_as_case="K-sak 12/24")  # fmt: skip
+    assert proposal.same_as_case == "K-sak 12/24"
+
+
+def test_referral_to_a_plan_case_lifts_the_deadline(open_proposal, resident, make_user):
+    committee = make_user(Role.committee)
+    _, proposal = _submitted(open_proposal, resident)
+    assert proposal.decision_due_on is not None
+    services.decide(committee, proposal, DecisionOutcome.referred_to_plan_case, rules.today(),
+                    "PS 4/26", "Tas inn i kommuneplanens arealdel.")  # fmt: skip
+    assert proposal.decision_due_on is None
+
+
+def test_overdue(open_proposal, resident):
+    _, proposal = _submitted(open_proposal, resident)
+    due = proposal.decision_due_on
+    assert not services.is_overdue(proposal, due)
+    assert services.is_overdue(proposal, due + timedelta(days=1))
+    proposal.state = S.decided
+    assert not services.is_overdue(proposal, due + timedelta(days=1))
+
+
+@pytest.mark.parametrize("state", [S.draft, S.open, S.expired, S.submitted, S.in_review])
+def test_withdraw_until_a_decision(open_proposal, resident, state):
+    author = resident()
+    proposal = open_proposal(author)
+    proposal.state = state
+    with pytest.raises(services.ProposalError):
+        services.withdraw(resident(), proposal)
+    services.withdraw(author, proposal)
+    assert proposal.state == S.withdrawn
+
+
+@pytest.mark.parametrize("state", [S.decided, S.withdrawn, S.rejected])
+def test_withdraw_refused_after(open_proposal, resident, state):
+    author = resident()
+    proposal = open_proposal(author)
+    proposal.state = state
+    with pytest.raises(services.ProposalError):
+        services.withdraw(author, proposal)
+
+
+def test_reject_needs_a_public_reason(open_proposal, make_user):
+    committee = make_user(Role.committee)
+    proposal = open_proposal()
+    with pytest.raises(services.ProposalError):
+        services.reject(committee, proposal, " ")
+    services.reject(committee, proposal, "Inneholder personangrep.")
+    assert proposal.state == S.rejected
+    with pytest.raises(services.ProposalError):
+        services.reject(committee, proposal, "Igjen")
+
+
+@pytest.mark.parametrize("state", [S.draft, S.open, S.expired, S.decided, S.withdrawn])
+def test_review_and_decision_refused_outside_submitted(open_proposal, make_user, state):
+    committee = make_user(Role.committee)
+    proposal = open_proposal()
+    proposal.state = state
+    with pytest.raises(services.ProposalError):
+        services.start_review(committee, proposal)
+    with pytest.raises(services.ProposalError):
+        services.decide(committee, proposal, DecisionOutcome.adopted, rules.today(), "K", "A")
+
+
+def test_deleting_an_account_removes_campaign_signatures_and_unlinks_submitted_ones(
+    open_proposal, resident
+):
+    from app.auth.services import delete_account
+
+    signer = resident(name="Siri Signer")
+    campaign = open_proposal()
+    author, submitted = _submitted(open_proposal, resident, n_signers=0)
+    services.sign(signer, campaign)
+    submitted.state = S.open
+    services.sign(signer, submitted)
+    submitted.state = S.submitted
+    db.session.commit()
+    delete_account(signer)
+    db.session.commit()
+    db.session.refresh(campaign)
+    assert campaign.signature_count == 0
+    kept = db.session.scalars(sa.select(Signature).where(Signature.proposal_id == submitted.id))
+    [row] = kept.all()
+    assert row.user_id is None
+    assert row.full_name == "Siri Signer"  # stays with the case record
+    db.session.refresh(submitted)
+    assert submitted.signature_count == 1
+    delete_account(author)
+    db.session.commit()
+    assert db.session.get(Proposal, submitted.id).author_id is None
