@@ -17,7 +17,7 @@ from app.proposals import rules, services
 from app.proposals.models import Proposal, ProposalState, Signature
 from tests.conftest import ROLES, csrf_token, login, outbox, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
-from tests.proposals.conftest import TEXT
+from tests.proposals.fixtures import TEXT
 
 FORM = {**TEXT, "focus_area": "8"}
 

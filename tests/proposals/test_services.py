@@ -14,7 +14,7 @@ from app.extensions import db
 from app.proposals import rules, services
 from app.proposals.models import DecisionOutcome, Proposal, ProposalState, Signature
 from tests.conftest import outbox
-from tests.proposals.conftest import TEXT
+from tests.proposals.fixtures import TEXT
 
 S = ProposalState
 

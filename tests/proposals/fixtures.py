@@ -1,4 +1,4 @@
-"""Fixtures for the proposals domain."""
+"""Fixtures for the proposals domain; a plugin of tests/conftest.py, so browser tests see them."""
 
 from __future__ import annotations
 
