@@ -54,6 +54,9 @@ class Scale:
     service_owners: int
     #: Accounts with committee + resident (the next ids); everyone else is a resident
     committee: int
+    #: Innbyggerforslag and the electronic signatures on them
+    proposals: int = 0
+    signatures: int = 0
     #: Share of residents who never confirmed their email
     unconfirmed_share: float = 0.05
     #: Share of residents whose account is deactivated
@@ -63,10 +66,35 @@ class Scale:
 SCALES: dict[str, Scale] = {
     s.name: s
     for s in [
-        Scale("tiny", inhabitants=50, users=50, admins=1, service_owners=2, committee=3),
-        Scale("roros", inhabitants=6_000, users=6_000, admins=3, service_owners=25, committee=15),
         Scale(
-            "oslo", inhabitants=700_000, users=700_000, admins=20, service_owners=600, committee=59
+            "tiny",
+            inhabitants=50,
+            users=50,
+            admins=1,
+            service_owners=2,
+            committee=3,
+            proposals=20,
+            signatures=200,
+        ),
+        Scale(
+            "roros",
+            inhabitants=6_000,
+            users=6_000,
+            admins=3,
+            service_owners=25,
+            committee=15,
+            proposals=300,
+            signatures=15_000,
+        ),
+        Scale(
+            "oslo",
+            inhabitants=700_000,
+            users=700_000,
+            admins=20,
+            service_owners=600,
+            committee=59,
+            proposals=10_000,
+            signatures=500_000,
         ),
     ]
 }
@@ -83,6 +111,7 @@ def _table(name: str) -> sa.Table:
     # Importing the models registers their tables on the shared metadata.
     import app.auth.models  # noqa: F401
     import app.core.models  # noqa: F401
+    import app.proposals.models  # noqa: F401
     from app.extensions import db
 
     return db.metadata.tables[name]
@@ -216,8 +245,80 @@ def generate_users(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[
     return {"users": n_users, "user_roles": n_roles}
 
 
+TOPICS = ("Trafikk", "Skole", "Kultur", "Byrom", "Friluftsliv", "Helse", "Ungdom", "Næring")
+WORDS = (
+    "sykkelvei gatelys benker badstu skatebane bibliotek buss barnehage parkering idrettshall "
+    "turvei fortau lekeplass kafé marked scene skiløype brygge toalett snøbrøyting"
+).split()
+#: (state, weight): most proposals collect signatures; some are further along
+PROPOSAL_STATES = (("open", 60), ("expired", 10), ("submitted", 8), ("in_review", 4),
+                   ("decided", 12), ("withdrawn", 4), ("rejected", 2))  # fmt: skip
+
+
+def _proposal_rows(scale: Scale, rng: random.Random, first_id: int) -> Iterator[dict[str, Any]]:
+    states, weights = zip(*PROPOSAL_STATES, strict=True)
+    for n in range(scale.proposals):
+        state = rng.choices(states, weights)[0]
+        opened = REFERENCE_TIME - timedelta(days=rng.randrange(1, 700))
+        submitted = opened + timedelta(days=60) if state in ("submitted", "in_review",
+                                                             "decided") else None  # fmt: skip
+        words = rng.sample(WORDS, 3)
+        yield {
+            "id": first_id + n,
+            "title": f"Forslag {n + 1}: {words[0]} og {words[1]}"[:120],
+            "summary": f"Vi foreslår {words[0]}, {words[1]} og {words[2]} i kommunen.",
+            "body": " ".join(rng.choices(WORDS, k=80)),
+            "focus_area": rng.randrange(1, 9),
+            "topic": rng.choice(TOPICS),
+            "state": state,
+            "author_id": rng.randrange(1, scale.users + 1),
+            "created_at": opened - timedelta(days=2),
+            "updated_at": opened,
+            "opened_at": opened,
+            "campaign_ends_on": (opened + timedelta(days=180)).date(),
+            "signature_count": 0,
+            "paper_count": 0,
+            "submitted_at": submitted,
+            "obliged": True if submitted else None,
+            "decision_due_on": (submitted + timedelta(days=182)).date() if submitted else None,
+        }
+
+
+def generate_proposals(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[str, int]:
+    """Proposals and distinct signers on each; the counters match the signature rows."""
+    proposals, signatures = _table("proposals"), _table("signatures")
+    if not scale.proposals:
+        return {"proposals": 0, "signatures": 0}
+    with engine.begin() as conn:
+        first_id = _next_id(conn, proposals)
+        n_proposals = insert_batches(conn, proposals, _proposal_rows(scale, rng, first_id))
+        per_proposal = [0] * scale.proposals
+        for _ in range(scale.signatures):
+            per_proposal[int(rng.paretovariate(1.2)) % scale.proposals] += 1
+
+        def signature_rows() -> Iterator[dict[str, Any]]:
+            for index, count in enumerate(per_proposal):
+                count = min(count, scale.users)
+                for user_id in rng.sample(range(1, scale.users + 1), count):
+                    signed = REFERENCE_TIME - timedelta(days=rng.randrange(700))
+                    yield {"proposal_id": first_id + index, "user_id": user_id,
+                           "full_name": f"Signer {user_id}", "postal_code": "7374",
+                           "birth_year": rng.randrange(1930, 2015), "notify": False,
+                           "created_at": signed}  # fmt: skip
+
+        n_signatures = insert_batches(conn, signatures, signature_rows())
+        conn.execute(
+            proposals.update().values(
+                signature_count=sa.select(sa.func.count())
+                .where(signatures.c.proposal_id == proposals.c.id)
+                .scalar_subquery()
+            )
+        )
+    return {"proposals": n_proposals, "signatures": n_signatures}
+
+
 #: Run in this order; later issues append theirs (after the tables they refer to).
-GENERATORS: list[Generator] = [generate_settings, generate_users]
+GENERATORS: list[Generator] = [generate_settings, generate_users, generate_proposals]
 
 
 def generate(engine: sa.Engine, scale: Scale, seed: int = 1) -> dict[str, int]:

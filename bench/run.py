@@ -37,6 +37,9 @@ from bench.generate import SCALES, prepare
 TARGETS: list[tuple[str, float]] = [
     ("/", 0.5),
     ("/auth/login", 0.5),
+    ("/proposals/", 0.4),
+    ("/proposals/?q=sykkelvei", 0.4),
+    ("/proposals/1", 0.4),
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -38,13 +38,28 @@ def fixed_url(endpoint: str, **values: Any) -> str:
 
 
 _fixed_urls: dict[tuple[object, ...], str] = {}
+_group_symbols: dict[str, str] = {}
+
+
+def format_number(value: object) -> str:
+    """Whole numbers with the locale's digit grouping ("5 681" in nb, "5,681" in en), fast;
+    anything else through Babel."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return format_decimal(value)
+    if -1000 < value < 1000:
+        return str(value)
+    locale = str(get_locale())
+    symbol = _group_symbols.get(locale)
+    if symbol is None:
+        symbol = _group_symbols[locale] = get_locale().number_symbols["latn"]["group"]
+    return f"{value:,}".replace(",", symbol)
 
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["fixed_url"] = fixed_url
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
-    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

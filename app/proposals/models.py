@@ -79,7 +79,8 @@ class Proposal(db.Model):
     closed_reason: Mapped[str | None] = mapped_column(sa.Text)
     closed_at: Mapped[datetime | None]
 
-    author = relationship("User", lazy="joined")
+    #: Loaded only where shown (the detail page joins it); lists never touch it
+    author = relationship("User", lazy="select")
 
     @property
     def total_signatures(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer, joinedload
 
 from app.proposals import search
 from app.proposals.models import Proposal, ProposalState, Signature
@@ -25,8 +26,13 @@ def proposals(
     q: str | None = None,
     sort: str = "newest",
 ) -> sa.Select[tuple[Proposal]]:
-    """Public proposals (never drafts) with the list page's filters; one query."""
-    stmt = sa.select(Proposal).where(Proposal.state.in_(PUBLIC_STATES))
+    """Public proposals (never drafts) with the list page's filters; one query, without the
+    long body text the list does not show."""
+    stmt = (
+        sa.select(Proposal)
+        .options(defer(Proposal.body), defer(Proposal.answer))
+        .where(Proposal.state.in_(PUBLIC_STATES))
+    )
     if state:
         stmt = stmt.where(Proposal.state == ProposalState(state))
     if focus_area:
@@ -78,4 +84,10 @@ def signatures(proposal_id: int) -> sa.Select[tuple[Signature]]:
 def own_signature(proposal_id: int, user_id: int) -> sa.Select[tuple[Signature]]:
     return sa.select(Signature).where(
         Signature.proposal_id == proposal_id, Signature.user_id == user_id
+    )
+
+
+def proposal_with_author(proposal_id: int) -> sa.Select[tuple[Proposal]]:
+    return (
+        sa.select(Proposal).options(joinedload(Proposal.author)).where(Proposal.id == proposal_id)
     )

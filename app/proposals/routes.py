@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.cache import cached_for_visitors
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import ConfirmForm
 from app.core.permissions import Role, confirmed_required, role_required
@@ -35,7 +36,9 @@ def _labels() -> dict[str, object]:
 
 def _proposal_or_404(proposal_id: int) -> Proposal:
     """A proposal the reader may see: drafts only for their author."""
-    proposal = db.get_or_404(Proposal, proposal_id)
+    proposal = db.session.scalar(queries.proposal_with_author(proposal_id))
+    if proposal is None:
+        abort(404)
     if proposal.state == ProposalState.draft and not (
         current_user.is_authenticated and current_user.id == proposal.author_id
     ):
@@ -56,6 +59,7 @@ def _refused(proposal: Proposal, error: Exception):  # type: ignore[no-untyped-d
 
 
 @bp.get("/")
+@cached_for_visitors
 def index():  # type: ignore[no-untyped-def]
     """All public proposals, with filters, search and sorting."""
     form = FilterForm(request.args)
@@ -113,6 +117,7 @@ def _edit_page(form: ProposalForm, proposal: Proposal | None):  # type: ignore[n
 
 
 @bp.get("/<int:proposal_id>")
+@cached_for_visitors
 def detail(proposal_id: int):  # type: ignore[no-untyped-def]
     """A proposal with its progress, timeline and the actions the reader may take."""
     proposal = _proposal_or_404(proposal_id)
