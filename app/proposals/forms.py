@@ -152,3 +152,23 @@ class FilterForm(BaseForm):
         default="newest",
     )  # fmt: skip
     submit = SubmitField(_l("Vis"))
+
+
+class CommentForm(BaseForm):
+    body = TextAreaField(
+        _l("Kommentar"),
+        description=_l("Vær saklig og vennlig. Du kan bruke Markdown. Høyst 5 000 tegn."),
+        filters=[strip_text],
+        validators=[DataRequired(_l("Skriv en kommentar.")),
+                    Length(max=5000, message=_l("Kommentaren kan ha høyst 5 000 tegn."))],
+    )  # fmt: skip
+    submit = SubmitField(_l("Publiser kommentaren"))
+
+
+class ReportForm(BaseForm):
+    reason = StringField(
+        _l("Hva er galt med kommentaren?"),
+        filters=[strip_text],
+        validators=[Optional(), Length(max=500)],
+    )
+    submit = SubmitField(_l("Rapporter"))

@@ -124,3 +124,38 @@ class PaperBatch(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Comment(db.Model):
+    __tablename__ = "proposal_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True
+    )
+    #: NULL once the writer has deleted their account (shown as "deleted user")
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: Markdown, rendered with render_markdown
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    #: Open reports not yet handled by a moderator (kept in step by the services)
+    open_reports: Mapped[int] = mapped_column(default=0, index=True)
+
+    author = relationship("User", lazy="joined")
+
+
+class CommentReport(db.Model):
+    __tablename__ = "comment_reports"
+    __table_args__ = (sa.UniqueConstraint("comment_id", "reporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal_comments.id", ondelete="CASCADE"), index=True
+    )
+    reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

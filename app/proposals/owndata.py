@@ -10,7 +10,7 @@ from huey import crontab
 from app.core.jobs import periodic
 from app.core.owndata import register_own_data
 from app.extensions import db
-from app.proposals.models import Proposal, ProposalState, Signature
+from app.proposals.models import Comment, Proposal, ProposalState, Signature
 
 #: Before submission a signature is only a campaign's; after it, part of the case record
 BEFORE_SUBMISSION = (ProposalState.draft, ProposalState.open, ProposalState.expired)
@@ -37,12 +37,18 @@ def export(user: Any) -> dict[str, Any]:
              "signed": s.created_at.isoformat(), "struck": s.struck_at is not None}
             for s, title in signatures
         ],
+        "comments": [
+            {"proposal": c.proposal_id, "written": c.created_at.isoformat(), "text": c.body}
+            for c in db.session.scalars(
+                sa.select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)
+            )
+        ],
     }  # fmt: skip
 
 
 def anonymise(user: Any) -> None:
     """Campaign signatures go; signatures on submitted proposals stay, unlinked; drafts go;
-    published proposals stay and show "deleted user"."""
+    published proposals and comments stay and show "deleted user"."""
     from app.proposals.services import count_signatures
 
     rows = db.session.execute(
@@ -66,6 +72,9 @@ def anonymise(user: Any) -> None:
     )
     db.session.execute(
         sa.update(Proposal).where(Proposal.author_id == user.id).values(author_id=None)
+    )
+    db.session.execute(
+        sa.update(Comment).where(Comment.author_id == user.id).values(author_id=None)
     )
     db.session.flush()
 

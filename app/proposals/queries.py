@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
 
 from app.proposals import search
-from app.proposals.models import Proposal, ProposalState, Signature
+from app.proposals.models import Comment, Proposal, ProposalState, Signature
 
 PUBLIC_STATES = [s for s in ProposalState if s != ProposalState.draft]
 SORTS = {
@@ -90,4 +90,17 @@ def own_signature(proposal_id: int, user_id: int) -> sa.Select[tuple[Signature]]
 def proposal_with_author(proposal_id: int) -> sa.Select[tuple[Proposal]]:
     return (
         sa.select(Proposal).options(joinedload(Proposal.author)).where(Proposal.id == proposal_id)
+    )
+
+
+def comments(proposal_id: int) -> sa.Select[tuple[Comment]]:
+    return sa.select(Comment).where(Comment.proposal_id == proposal_id).order_by(Comment.id)
+
+
+def reported_comments() -> sa.Select[tuple[Comment]]:
+    """Comments with open reports, or hidden ones, for the moderators."""
+    return (
+        sa.select(Comment)
+        .where(sa.or_(Comment.open_reports > 0, Comment.hidden_at.is_not(None)))
+        .order_by(Comment.open_reports.desc(), Comment.id.desc())
     )

@@ -14,16 +14,18 @@ from app.core.permissions import Role, confirmed_required, role_required
 from app.extensions import db
 from app.proposals import bp, queries, rules, services
 from app.proposals.forms import (
+    CommentForm,
     DecisionForm,
     FilterForm,
     OpenForm,
     PaperForm,
     ProposalForm,
     ReasonForm,
+    ReportForm,
     SignForm,
 )
 from app.proposals.labels import OUTCOME_LABELS, STATE_LABELS
-from app.proposals.models import DecisionOutcome, Proposal, ProposalState, Signature
+from app.proposals.models import Comment, DecisionOutcome, Proposal, ProposalState, Signature
 
 PER_PAGE = 20
 
@@ -142,6 +144,9 @@ def detail(proposal_id: int):  # type: ignore[no-untyped-def]
         open_form=OpenForm(),
         confirm_form=ConfirmForm(),
         same_as=db.session.get(Proposal, proposal.same_as_id) if proposal.same_as_id else None,
+        comments=db.session.scalars(queries.comments(proposal.id)).all(),
+        comment_form=CommentForm(),
+        report_form=ReportForm(),
     )
 
 
@@ -354,3 +359,59 @@ def reject(proposal_id: int):  # type: ignore[no-untyped-def]
             return _refused(proposal, error)
         return _done(proposal, _("Forslaget er avvist."))
     return render_template("proposals/reject.html", proposal=proposal, form=form)
+
+
+@bp.post("/<int:proposal_id>/comments")
+@confirmed_required
+def comment(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Add a comment under the proposal."""
+    proposal = _proposal_or_404(proposal_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for e in form.body.errors) or _("Skriv en kommentar."), "danger")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#comments")
+    try:
+        services.add_comment(current_user, proposal, form.body.data)
+    except services.ProposalError as error:
+        return _refused(proposal, error)
+    db.session.commit()
+    flash(_("Kommentaren er publisert."), "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id) + "#comments")
+
+
+@bp.post("/comments/<int:comment_id>/report")
+@login_required
+def report_comment(comment_id: int):  # type: ignore[no-untyped-def]
+    """Tell the moderators about a comment."""
+    comment = db.get_or_404(Comment, comment_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        services.report_comment(current_user, comment, form.reason.data or None)
+        db.session.commit()
+        flash(_("Takk! Moderatorene ser på kommentaren."), "success")
+    return redirect(url_for("proposals.detail", proposal_id=comment.proposal_id) + "#comments")
+
+
+@bp.get("/comments")
+@role_required(Role.committee, Role.admin)
+def moderation():  # type: ignore[no-untyped-def]
+    """Reported and hidden comments."""
+    rows = db.session.scalars(queries.reported_comments()).all()
+    return render_template("proposals/moderation.html", comments=rows, form=ReasonForm())
+
+
+@bp.post("/comments/<int:comment_id>/<any(hide, restore):action>")
+@role_required(Role.committee, Role.admin)
+def moderate(comment_id: int, action: str):  # type: ignore[no-untyped-def]
+    """Hide a comment, or show it again, with a reason."""
+    comment = db.get_or_404(Comment, comment_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Skriv en begrunnelse."), "danger")
+        return redirect(url_for("proposals.moderation"))
+    change = services.hide_comment if action == "hide" else services.restore_comment
+    change(current_user, comment, form.reason.data)
+    db.session.commit()
+    flash(_("Kommentaren er skjult.") if action == "hide" else _("Kommentaren vises igjen."),
+          "success")  # fmt: skip
+    return redirect(url_for("proposals.moderation"))

@@ -19,6 +19,8 @@ from app.extensions import db
 from app.proposals import rules
 from app.proposals.labels import OUTCOME_LABELS
 from app.proposals.models import (
+    Comment,
+    CommentReport,
     DecisionOutcome,
     PaperBatch,
     Proposal,
@@ -385,3 +387,48 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     if "topic" in cleaned:
         cleaned["topic"] = (cleaned["topic"] or "").strip() or None
     return cleaned
+
+
+COMMENTABLE = (ProposalState.open, ProposalState.expired, *AWAITING_DECISION, ProposalState.decided)
+
+
+def add_comment(actor: User, proposal: Proposal, body: str) -> Comment:
+    """A confirmed resident comments on a public proposal."""
+    if not can_participate(actor):
+        raise ProposalError(_l("Du må bekrefte e-postadressen din før du kan kommentere."))
+    if proposal.state not in COMMENTABLE:
+        raise ProposalError(_l("Forslaget er ikke åpent for kommentarer."))
+    comment = Comment(proposal_id=proposal.id, author_id=actor.id, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def report_comment(actor: User, comment: Comment, reason: str | None) -> bool:
+    """Anyone logged in reports a comment once; returns False if already reported by them."""
+    if db.session.scalar(
+        sa.select(CommentReport.id).where(
+            CommentReport.comment_id == comment.id, CommentReport.reporter_id == actor.id
+        )
+    ):
+        return False
+    db.session.add(CommentReport(comment_id=comment.id, reporter_id=actor.id, reason=reason))
+    comment.open_reports += 1
+    db.session.flush()
+    return True
+
+
+def hide_comment(actor: User, comment: Comment, reason: str) -> None:
+    """A moderator hides a comment, with a reason shown in its place."""
+    comment.hidden_at = utcnow()
+    comment.hidden_reason = reason
+    comment.open_reports = 0
+    audit(actor, "comment.hidden", comment, {"reason": reason})
+
+
+def restore_comment(actor: User, comment: Comment, reason: str) -> None:
+    """A moderator shows a hidden (or reported) comment again."""
+    comment.hidden_at = None
+    comment.hidden_reason = None
+    comment.open_reports = 0
+    audit(actor, "comment.restored", comment, {"reason": reason})
