@@ -90,3 +90,13 @@ def expire_campaigns_daily() -> int:
     count = expire_campaigns()
     db.session.commit()
     return count
+
+
+@periodic(crontab(minute="0", hour="7", day_of_week="1"), "proposals.deadline_digest")
+def deadline_digest_weekly() -> int:
+    """Monday mornings: the committee's list of decision deadlines within 30 days."""
+    from app.proposals.services import send_deadline_digest
+
+    count = send_deadline_digest()
+    db.session.commit()
+    return count

@@ -25,7 +25,14 @@ from app.proposals.forms import (
     SignForm,
 )
 from app.proposals.labels import OUTCOME_LABELS, STATE_LABELS
-from app.proposals.models import Comment, DecisionOutcome, Proposal, ProposalState, Signature
+from app.proposals.models import (
+    Comment,
+    DecisionOutcome,
+    Follow,
+    Proposal,
+    ProposalState,
+    Signature,
+)
 
 PER_PAGE = 20
 
@@ -145,6 +152,8 @@ def detail(proposal_id: int):  # type: ignore[no-untyped-def]
         confirm_form=ConfirmForm(),
         same_as=db.session.get(Proposal, proposal.same_as_id) if proposal.same_as_id else None,
         comments=db.session.scalars(queries.comments(proposal.id)).all(),
+        following=current_user.is_authenticated
+        and db.session.get(Follow, (proposal.id, current_user.id)) is not None,
         comment_form=CommentForm(),
         report_form=ReportForm(),
     )
@@ -415,3 +424,17 @@ def moderate(comment_id: int, action: str):  # type: ignore[no-untyped-def]
     flash(_("Kommentaren er skjult.") if action == "hide" else _("Kommentaren vises igjen."),
           "success")  # fmt: skip
     return redirect(url_for("proposals.moderation"))
+
+
+@bp.post("/<int:proposal_id>/follow")
+@login_required
+def follow(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Follow the proposal (mail on submission and decision), or stop following it."""
+    proposal = _proposal_or_404(proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    following = services.toggle_follow(current_user, proposal)
+    db.session.commit()
+    flash(_("Du følger forslaget og får e-post når det sendes inn og når det er vedtatt.")
+          if following else _("Du følger ikke lenger forslaget."), "success")  # fmt: skip
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))

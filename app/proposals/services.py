@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +22,7 @@ from app.proposals.models import (
     Comment,
     CommentReport,
     DecisionOutcome,
+    Follow,
     PaperBatch,
     Proposal,
     ProposalState,
@@ -357,13 +358,18 @@ def _mail(user: User, proposal: Proposal, template: str) -> None:
 
 
 def _mail_signers(proposal: Proposal, template: str, include_author: bool = False) -> None:
-    """Signers who asked to be told, and, when asked for, the initiator."""
-    users = db.session.scalars(
-        sa.select(User)
-        .join(Signature, Signature.user_id == User.id)
+    """Signers who asked to be told, followers, and, when asked for, the initiator."""
+    signers = (
+        sa.select(Signature.user_id)
         .where(Signature.proposal_id == proposal.id, Signature.notify.is_(True),
-               Signature.struck_at.is_(None), User.active.is_(True))
-    ).all()  # fmt: skip
+               Signature.struck_at.is_(None))
+    )  # fmt: skip
+    followers = sa.select(Follow.user_id).where(Follow.proposal_id == proposal.id)
+    users = db.session.scalars(
+        sa.select(User).where(
+            User.active.is_(True), sa.or_(User.id.in_(signers), User.id.in_(followers))
+        )
+    ).all()
     recipients = {u.id: u for u in users}
     if include_author and proposal.author is not None:
         recipients[proposal.author.id] = proposal.author
@@ -432,3 +438,39 @@ def restore_comment(actor: User, comment: Comment, reason: str) -> None:
     comment.hidden_reason = None
     comment.open_reports = 0
     audit(actor, "comment.restored", comment, {"reason": reason})
+
+
+def toggle_follow(actor: User, proposal: Proposal) -> bool:
+    """Follow the proposal, or stop following it; returns whether the user now follows."""
+    follow = db.session.get(Follow, (proposal.id, actor.id))
+    if follow is not None:
+        db.session.delete(follow)
+        db.session.flush()
+        return False
+    db.session.add(Follow(proposal_id=proposal.id, user_id=actor.id))
+    db.session.flush()
+    return True
+
+
+def send_deadline_digest(on: date | None = None) -> int:
+    """Mail each committee member the obliged proposals whose deadline is within 30 days
+    (and those already overdue). Returns how many mails were queued."""
+    today = on or rules.today()
+    due = db.session.scalars(
+        sa.select(Proposal)
+        .where(Proposal.state.in_(AWAITING_DECISION), Proposal.obliged.is_(True),
+               Proposal.decision_due_on <= today + timedelta(days=30))
+        .order_by(Proposal.decision_due_on)
+    ).all()  # fmt: skip
+    if not due:
+        return 0
+    committee = db.session.scalars(
+        sa.select(User).where(
+            User.active.is_(True), User.roles.any(UserRole.role == Role.committee)
+        )
+    ).all()
+    for user in committee:
+        queue_mail(user.email, "proposal_deadline_digest", user.language or "nb", user=user,
+                   proposals=due, today=today,
+                   link=absolute_url("proposals.review"))  # fmt: skip
+    return len(committee)

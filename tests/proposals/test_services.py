@@ -368,3 +368,34 @@ def test_deleting_an_account_removes_campaign_signatures_and_unlinks_submitted_o
     delete_account(author)
     db.session.commit()
     assert db.session.get(Proposal, submitted.id).author_id is None
+
+
+def test_followers_are_told_on_submission_and_decision(open_proposal, resident, make_user):
+    committee = make_user(Role.committee)
+    author = resident()
+    follower = resident()
+    proposal = open_proposal(author)
+    assert services.toggle_follow(follower, proposal) is True
+    services.submit(author, proposal)
+    services.decide(committee, proposal, DecisionOutcome.not_adopted, rules.today(), "K-sak 9/26",
+                    "Nei takk.")  # fmt: skip
+    db.session.commit()
+    assert [m.template for m in outbox(follower.email)] == [
+        "proposal_submitted", "proposal_decided",
+    ]  # fmt: skip
+    assert services.toggle_follow(follower, proposal) is False
+
+
+def test_weekly_digest_lists_deadlines_within_30_days(open_proposal, resident, make_user):
+    make_user(Role.committee, email="leder@roros.example")
+    soon, later = open_proposal(title="Snart"), open_proposal(title="Senere")
+    for proposal, days in ((soon, 20), (later, 45)):
+        proposal.state = S.submitted
+        proposal.obliged = True
+        proposal.decision_due_on = rules.today() + timedelta(days=days)
+    db.session.commit()
+    assert services.send_deadline_digest() == 1
+    db.session.commit()
+    [mail] = outbox("leder@roros.example")
+    assert "Snart" in mail.body_text
+    assert "Senere" not in mail.body_text
