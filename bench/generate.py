@@ -275,7 +275,11 @@ def _proposal_rows(scale: Scale, rng: random.Random, first_id: int) -> Iterator[
             "created_at": opened - timedelta(days=2),
             "updated_at": opened,
             "opened_at": opened,
-            "campaign_ends_on": (opened + timedelta(days=180)).date(),
+            # Open campaigns run until two years after the reference time, so the signing
+            # benchmark has proposals that accept signatures
+            "campaign_ends_on": (REFERENCE_TIME + timedelta(days=730)).date()
+            if state == "open"
+            else (opened + timedelta(days=180)).date(),
             "signature_count": 0,
             "paper_count": 0,
             "submitted_at": submitted,

@@ -33,6 +33,8 @@ from typing import IO, Any
 
 from bench.generate import SCALES, prepare
 
+#: A POST target: logged-in residents signing open proposals, each request a new signature
+SIGN = "POST /proposals/<id>/sign"
 #: (path, lowest acceptable requests/sec as a share of the baseline's). Later issues append.
 TARGETS: list[tuple[str, float]] = [
     ("/", 0.5),
@@ -40,6 +42,7 @@ TARGETS: list[tuple[str, float]] = [
     ("/proposals/", 0.4),
     ("/proposals/?q=sykkelvei", 0.4),
     ("/proposals/1", 0.4),
+    (SIGN, 0.25),
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,11 +259,16 @@ def parse_wrk(output: str) -> dict[str, Any]:
     }
 
 
-def run_wrk(url: str, duration: int, connections: int) -> dict[str, Any]:
+def run_wrk(
+    url: str, duration: int, connections: int, script: Path | None = None
+) -> dict[str, Any]:
     if not url.startswith(f"http://{HOST}:"):
         raise HarnessError(f"refusing to load-test anything but {HOST}: {url}")
     threads = min(2, connections)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    command.append(url)
     log(f"wrk -t{threads} -c{connections} -d{duration}s {url}")
     try:
         result = subprocess.run(
@@ -380,7 +388,8 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             server.wait_ready()
         baseline.warm("/")
         for path, _target in args.targets:
-            medvirke.warm(path)
+            if path != SIGN:
+                medvirke.warm(path)
 
         base = run_wrk(baseline.url("/"), args.duration, args.connections)
         if base["rps"] <= 0 or base["errors"] or base["non_2xx_3xx"]:
@@ -388,7 +397,10 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
 
         urls = []
         for path, target in args.targets:
-            measured = run_wrk(medvirke.url(path), args.duration, args.connections)
+            if path == SIGN:
+                measured = measure_signing(medvirke, database, env, args)
+            else:
+                measured = run_wrk(medvirke.url(path), args.duration, args.connections)
             ratio = measured["rps"] / base["rps"]
             clean = measured["errors"] == 0 and measured["non_2xx_3xx"] == 0
             urls.append(
@@ -425,6 +437,95 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "seed": args.seed,
         "all_targets_met": all(u["meets_target"] for u in urls),
     }
+
+
+SIGN_SCRIPT = """
+-- Each request signs an open proposal as one of the prepared residents; the pairs
+-- (resident, proposal) do not repeat, so every request is a real new signature.
+local sessions = {%(sessions)s}
+local proposals = {%(proposals)s}
+local counter = 0
+local offset = 0
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads * %(stride)d)
+  threads = threads + 1
+end
+function init(args)
+  offset = tonumber(wrk.thread:get("offset")) or 0
+end
+function request()
+  local i = offset + counter
+  counter = counter + 1
+  local s = sessions[(i %% #sessions) + 1]
+  local p = proposals[(math.floor(i / #sessions) %% #proposals) + 1]
+  return wrk.format("POST", "/proposals/" .. p .. "/sign",
+    {["Cookie"] = s[1], ["Content-Type"] = "application/x-www-form-urlencoded"},
+    "csrf_token=" .. s[2])
+end
+"""
+
+
+def _signing_sessions(database: Path, env: dict[str, str], limit: int) -> list[tuple[str, str]]:
+    """Session cookies and CSRF tokens for residents who may sign, made with the server's key."""
+    import secrets
+    import sqlite3
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    from app import create_app
+    from config import TestConfig
+
+    class SessionConfig(TestConfig):
+        SECRET_KEY = env["SECRET_KEY"]
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
+
+    app = create_app(SessionConfig)
+    cookies = app.session_interface.get_signing_serializer(app)
+    csrf = URLSafeTimedSerializer(env["SECRET_KEY"], salt="wtf-csrf-token")
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute(
+            "SELECT login_token FROM users WHERE active = 1 AND confirmed_at IS NOT NULL "
+            "AND postal_code IN (SELECT value FROM json_each((SELECT postal_codes FROM "
+            "municipality_settings LIMIT 1))) ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+    sessions = []
+    for (login_token,) in rows:
+        raw = secrets.token_hex(20)
+        cookie = cookies.dumps({"_user_id": login_token, "_fresh": True, "csrf_token": raw})
+        sessions.append((f"session={cookie}", csrf.dumps(raw)))
+    return sessions
+
+
+def measure_signing(server: Server, database: Path, env: dict[str, str], args: Any) -> dict:
+    """POST signatures as many residents at once; report how many signatures were added."""
+    import sqlite3
+
+    sessions = _signing_sessions(database, env, 400)
+    with sqlite3.connect(database) as conn:
+        proposals = [r[0] for r in conn.execute(
+            "SELECT id FROM proposals WHERE state = 'open' AND campaign_ends_on >= date('now') "
+            "ORDER BY id LIMIT 5000")]  # fmt: skip
+        before = conn.execute("SELECT count(*) FROM signatures").fetchone()[0]
+    if not sessions or not proposals:
+        raise HarnessError("no residents or open proposals to sign with")
+    lua = lambda items: ", ".join(items)  # noqa: E731
+    script = DB_DIR / f"sign-{os.getpid()}.lua"
+    script.write_text(SIGN_SCRIPT % {
+        "sessions": lua(f'{{"{c}", "{t}"}}' for c, t in sessions),
+        "proposals": lua(str(p) for p in proposals),
+        "stride": len(sessions) * len(proposals) // 2,
+    })  # fmt: skip
+    try:
+        measured = run_wrk(server.url("/"), args.duration, args.connections, script)
+    finally:
+        script.unlink(missing_ok=True)
+    with sqlite3.connect(database) as conn:
+        after = conn.execute("SELECT count(*) FROM signatures").fetchone()[0]
+    measured["signatures_added"] = after - before
+    log(f"  signatures added: {after - before} of {measured['requests']} requests")
+    return measured
 
 
 def _terminate(signum: int, _frame: Any) -> None:
