@@ -43,9 +43,12 @@ def _labels() -> dict[str, object]:
             "focus_areas": FOCUS_AREAS}  # fmt: skip
 
 
-def _proposal_or_404(proposal_id: int) -> Proposal:
+def _proposal_or_404(proposal_id: int, with_author: bool = False) -> Proposal:
     """A proposal the reader may see: drafts only for their author."""
-    proposal = db.session.scalar(queries.proposal_with_author(proposal_id))
+    if with_author:
+        proposal = db.session.scalar(queries.proposal_with_author(proposal_id))
+    else:
+        proposal = db.session.get(Proposal, proposal_id)
     if proposal is None:
         abort(404)
     if proposal.state == ProposalState.draft and not (
@@ -129,7 +132,7 @@ def _edit_page(form: ProposalForm, proposal: Proposal | None):  # type: ignore[n
 @cached_for_visitors
 def detail(proposal_id: int):  # type: ignore[no-untyped-def]
     """A proposal with its progress, timeline and the actions the reader may take."""
-    proposal = _proposal_or_404(proposal_id)
+    proposal = _proposal_or_404(proposal_id, with_author=True)
     own_signature = None
     if current_user.is_authenticated:
         own_signature = db.session.scalar(queries.own_signature(proposal.id, current_user.id))
@@ -203,7 +206,7 @@ def sign(proposal_id: int):  # type: ignore[no-untyped-def]
         return _refused(proposal, services.ProposalError(
             _("Du har allerede skrevet under på dette forslaget.")))  # fmt: skip
     flash(_("Takk! Underskriften din er registrert."), "success")
-    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return redirect(url_for("proposals.detail", proposal_id=proposal_id))
 
 
 @bp.post("/<int:proposal_id>/unsign")

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User, UserRole
 from app.core.audit import audit
@@ -331,15 +332,18 @@ def _check_same_content(proposal: Proposal, same_as: Proposal | None, case: str 
 def count_signatures(proposal: Proposal, signatures: int = 0, paper: int = 0) -> None:
     """Move the counters in the database (safe with concurrent signers), then check the
     threshold and tell the initiator the first time it is reached."""
-    db.session.execute(
+    counts = db.session.execute(
         sa.update(Proposal)
         .where(Proposal.id == proposal.id)
         .values(
             signature_count=Proposal.signature_count + signatures,
             paper_count=Proposal.paper_count + paper,
         )
-    )
-    db.session.refresh(proposal, ["signature_count", "paper_count"])
+        .returning(Proposal.signature_count, Proposal.paper_count)
+        .execution_options(synchronize_session=False)
+    ).one()
+    set_committed_value(proposal, "signature_count", counts.signature_count)
+    set_committed_value(proposal, "paper_count", counts.paper_count)
     if proposal.threshold_reached_at is None and proposal.total_signatures >= threshold():
         claimed = db.session.execute(
             sa.update(Proposal)
