@@ -227,19 +227,9 @@ def unsign(proposal_id: int):  # type: ignore[no-untyped-def]
 @confirmed_required
 def submit(proposal_id: int):  # type: ignore[no-untyped-def]
     """Confirm, then hand the proposal to the council."""
-    proposal = _proposal_or_404(proposal_id)
-    if proposal.author_id != current_user.id:
-        abort(403)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.submit(current_user, proposal)
-        except services.ProposalError as error:
-            return _refused(proposal, error)
-        return _done(proposal, _("Forslaget er sendt til kommunen."))
-    return render_template(
-        "proposals/confirm_submit.html", proposal=proposal, form=form,
-        threshold=services.threshold(),
+    return _initiator_confirms(
+        proposal_id, services.submit, _("Forslaget er sendt til kommunen."),
+        "proposals/confirm_submit.html", threshold=services.threshold(),
     )  # fmt: skip
 
 
@@ -247,17 +237,27 @@ def submit(proposal_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def withdraw(proposal_id: int):  # type: ignore[no-untyped-def]
     """Confirm, then withdraw the proposal."""
+    return _initiator_confirms(
+        proposal_id, services.withdraw, _("Forslaget er trukket."),
+        "proposals/confirm_withdraw.html",
+    )  # fmt: skip
+
+
+def _initiator_confirms(  # type: ignore[no-untyped-def]
+    proposal_id: int, act, done: str, template: str, **context: object
+):
+    """The initiator's two-step actions: a confirmation page, then the action on POST."""
     proposal = _proposal_or_404(proposal_id)
     if proposal.author_id != current_user.id:
         abort(403)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.withdraw(current_user, proposal)
+            act(current_user, proposal)
         except services.ProposalError as error:
             return _refused(proposal, error)
-        return _done(proposal, _("Forslaget er trukket."))
-    return render_template("proposals/confirm_withdraw.html", proposal=proposal, form=form)
+        return _done(proposal, done)
+    return render_template(template, proposal=proposal, form=form, **context)
 
 
 @bp.get("/<int:proposal_id>/signatures")
