@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _md.enable(["table", "strikethrough"])
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def _shift_heading(match: re.Match[str]) -> str:
+    return f"<{match.group(1)}h{min(int(match.group(2)) + 2, 6)}>"
+
 
 _ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote",
@@ -20,11 +29,12 @@ _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"},
 def render_markdown(text: str | None) -> Markup:
     """Safe HTML for a user's Markdown: no raw HTML, no scripts, only http(s)/mailto links.
 
-    Headings start at h2 so a user's text never competes with the page's one h1.
+    Headings move two levels down (# becomes h3), so a user's text sits under the page's
+    own h1 and h2 sections and never competes with them.
     """
     if not text:
         return Markup("")
-    html = _md.render(text).replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    html = _HEADING.sub(_shift_heading, _md.render(text))
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

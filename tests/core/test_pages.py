@@ -164,8 +164,11 @@ def test_markdown_is_inert(source, forbidden):
 
 
 def test_markdown_keeps_formatting_and_safe_links():
-    html = str(render_markdown("# Tittel\n\n**fet** og [lenke](https://roros.kommune.no)"))
-    assert "<h2>Tittel</h2>" in html
+    html = str(
+        render_markdown("# Tittel\n\n## Under\n\n**fet** og [lenke](https://roros.kommune.no)")
+    )
+    assert "<h3>Tittel</h3>" in html
+    assert "<h4>Under</h4>" in html
     assert "<strong>fet</strong>" in html
     assert 'href="https://roros.kommune.no"' in html
     assert "nofollow" in html
