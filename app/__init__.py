@@ -38,6 +38,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
         hooks.remove(limiter._check_request_limit)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.install_template_gettext(app)
+    i18n.settle_locale_early(app)
 
     from app.admin import bp as admin_bp
     from app.auth import account_bp

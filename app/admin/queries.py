@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import User, UserRole
 from app.core.models import AuditEntry
@@ -22,7 +23,7 @@ def _contains(column: sa.ColumnElement[str], text: str) -> sa.ColumnElement[bool
 
 
 def users(q: str | None = None, role: str | None = None, status: str | None = None) -> sa.Select:
-    stmt = sa.select(User).order_by(User.name, User.id)
+    stmt = sa.select(User).options(selectinload(User.roles)).order_by(User.name, User.id)
     if q:
         stmt = stmt.where(sa.or_(_contains(User.name, q), _contains(User.email, q)))
     if role:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -67,6 +67,15 @@ def _template_ngettext(context: Any, singular: str, plural: str, num: int, **var
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - our own catalogue, as Jinja itself does
     return text % variables
+
+
+def settle_locale_early(app: Flask) -> None:
+    """Choose the request's language before the view runs: a message flashed after the
+    view's commit would otherwise reload the (expired) user just to pick its language."""
+
+    @app.before_request
+    def _settle() -> None:  # returns None: a value would become the response
+        get_locale()
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -236,3 +236,15 @@ def test_admin_link_only_for_admins(admin_client, resident_client):
 def test_unknown_user_is_404(admin_client):
     assert admin_client.get("/admin/users/999999").status_code == 404
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_user_list_queries_do_not_grow_with_the_number_of_users(admin_client, make_user):
+    from tests.proposals.test_routes import _count_queries
+
+    for i in range(5):
+        make_user(Role.committee, name=f"Få {i}")
+    few = _count_queries(admin_client, "/admin/users")
+    for i in range(40):
+        make_user(Role.committee, name=f"Mange {i}")
+    many = _count_queries(admin_client, "/admin/users")
+    assert few == many
