@@ -44,6 +44,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     from app.auth import account_bp
     from app.auth import bp as auth_bp
     from app.core import bp as core_bp
+    from app.panel import bp as panel_bp
     from app.proposals import bp as proposals_bp
 
     app.register_blueprint(core_bp)
@@ -51,6 +52,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
+    app.register_blueprint(panel_bp, url_prefix="/panel")
 
     errors.register(app)
     mail.register(app)

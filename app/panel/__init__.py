@@ -1,0 +1,7 @@
+"""Brukerpanel: panel membership, anonymous surveys, results and follow-up."""
+
+from flask import Blueprint
+
+bp = Blueprint("panel", __name__, template_folder="templates")
+
+from app.panel import owndata, routes  # noqa: E402, F401

@@ -1,0 +1,179 @@
+"""Brukerpanel: members, surveys, and answers that are never linked to a person.
+
+Anonymity is built into the tables: ``Participation`` records *that* someone answered (to
+stop a second answer and to send reminders); ``Response`` and ``Answer`` hold *what* was
+answered, with no user id, no IP address, only the day, and a random key instead of an
+auto-increment. On SQLite the answer tables are WITHOUT ROWID, so even their storage order
+follows the random key, not the order people answered in.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import utcnow
+from app.extensions import db
+
+
+def random_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Audience(enum.StrEnum):
+    panel = "panel"
+    residents = "residents"
+
+
+class QuestionKind(enum.StrEnum):
+    scale6 = "scale6"
+    single = "single"
+    multi = "multi"
+    text = "text"
+    number = "number"
+
+
+class FollowUpStatus(enum.StrEnum):
+    planned = "planned"
+    in_progress = "in_progress"
+    done = "done"
+
+
+class PanelMember(db.Model):
+    __tablename__ = "panel_members"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "birth_year IS NULL OR (birth_year >= 1900 AND birth_year <= 2100)",
+            name="birth_year_range",
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    birth_year: Mapped[int | None]
+    area: Mapped[str | None] = mapped_column(sa.String(80))
+    user_groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+
+
+class Survey(db.Model):
+    __tablename__ = "surveys"
+    __table_args__ = (sa.CheckConstraint("closes_on >= opens_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    intro: Mapped[str] = mapped_column(sa.Text, default="")
+    audience: Mapped[Audience] = mapped_column(default=Audience.panel)
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+    #: Results public after closing; otherwise committee and administrators only
+    results_public: Mapped[bool] = mapped_column(default=True)
+    #: A survey is a draft until it is published; then it opens on opens_on
+    published_at: Mapped[datetime | None]
+    #: The earlier round this survey repeats (for trends)
+    previous_round_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "survey_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    #: The same question across rounds shares a lineage (for trends)
+    lineage: Mapped[str] = mapped_column(sa.String(32), default=random_key, index=True)
+    kind: Mapped[QuestionKind]
+    text: Mapped[str] = mapped_column(sa.String(500))
+    required: Mapped[bool] = mapped_column(default=True)
+    #: Choices for single and multi
+    options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    low_label: Mapped[str | None] = mapped_column(sa.String(80))
+    high_label: Mapped[str | None] = mapped_column(sa.String(80))
+    min_value: Mapped[int | None]
+    max_value: Mapped[int | None]
+    dimension: Mapped[str | None] = mapped_column(sa.String(80))
+    focus_area: Mapped[int | None]
+
+    survey: Mapped[Survey] = relationship(back_populates="questions")
+
+
+class Participation(db.Model):
+    """That a person has answered a survey: never what they answered."""
+
+    __tablename__ = "survey_participations"
+
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    answered_on: Mapped[date]
+    reminded_on: Mapped[date | None]
+
+
+class Response(db.Model):
+    """One anonymous set of answers, with coarse groups for breakdowns (never a person)."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=random_key)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    submitted_on: Mapped[date]
+    age_band: Mapped[str | None] = mapped_column(sa.String(10))
+    area: Mapped[str | None] = mapped_column(sa.String(80))
+    user_groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+
+
+class Answer(db.Model):
+    __tablename__ = "survey_answers"
+    __table_args__ = (
+        sa.Index("ix_survey_answers_question", "question_id", "value_int"),
+        {"sqlite_with_rowid": False},
+    )
+
+    response_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: scale6 (1–6), number, the index of a single choice, or for multi a bit mask of the
+    #: chosen indexes (bit i set: option i chosen), so every count is done in SQL
+    value_int: Mapped[int | None] = mapped_column(sa.BigInteger)
+    value_text: Mapped[str | None] = mapped_column(sa.Text)
+    #: "vet ikke / ikke relevant" on a scale6 question
+    dont_know: Mapped[bool] = mapped_column(default=False)
+
+
+class FollowUp(db.Model):
+    """«Dette gjør vi»: an action the municipality takes because of a survey."""
+
+    __tablename__ = "survey_followups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    what: Mapped[str] = mapped_column(sa.String(500))
+    owner: Mapped[str] = mapped_column(sa.String(120))
+    due_on: Mapped[date | None]
+    status: Mapped[FollowUpStatus] = mapped_column(default=FollowUpStatus.planned)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

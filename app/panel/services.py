@@ -1,0 +1,233 @@
+"""Brukerpanel: the write side."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.auth.models import User
+from app.core.audit import audit
+from app.core.db import utcnow
+from app.core.permissions import Role, can_participate
+from app.extensions import db
+from app.panel.models import (
+    Answer,
+    Audience,
+    FollowUp,
+    FollowUpStatus,
+    PanelMember,
+    Participation,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+)
+from app.panel.stats import age_band
+from app.proposals.rules import today
+
+
+class PanelError(Exception):
+    """A rule was broken; the message is for the user."""
+
+
+def join_panel(actor: User, birth_year: int | None, area: str | None, groups: list[str]) -> None:
+    """Join the panel, or change one's profile."""
+    if not can_participate(actor):
+        raise PanelError(_l("Du må bekrefte e-postadressen din før du kan bli med i panelet."))
+    member = db.session.get(PanelMember, actor.id) or PanelMember(user_id=actor.id)
+    member.birth_year, member.area, member.user_groups = birth_year, area or None, groups
+    db.session.add(member)
+    db.session.flush()
+
+
+def leave_panel(actor: User) -> None:
+    """Leave: the membership and profile go; past answers were never linked and stay."""
+    member = db.session.get(PanelMember, actor.id)
+    if member is not None:
+        db.session.delete(member)
+        db.session.flush()
+
+
+def status(survey: Survey, on: date | None = None) -> str:
+    """draft, scheduled, open or closed."""
+    on = on or today()
+    if survey.published_at is None:
+        return "draft"
+    if on < survey.opens_on:
+        return "scheduled"
+    return "open" if on <= survey.closes_on else "closed"
+
+
+def editable(survey: Survey) -> bool:
+    """A survey with answers cannot change (copy it instead)."""
+    return not db.session.scalar(sa.select(sa.exists().where(Participation.survey_id == survey.id)))
+
+
+def create_survey(actor: User, **fields: Any) -> Survey:
+    survey = Survey(**fields)
+    db.session.add(survey)
+    db.session.flush()
+    audit(actor, "survey.created", survey)
+    return survey
+
+
+def update_survey(actor: User, survey: Survey, **fields: Any) -> None:
+    _check_editable(survey)
+    for key, value in fields.items():
+        setattr(survey, key, value)
+    db.session.flush()
+
+
+def add_question(actor: User, survey: Survey, **fields: Any) -> Question:
+    _check_editable(survey)
+    position = max((q.position for q in survey.questions), default=0) + 1
+    question = Question(survey_id=survey.id, position=position, **fields)
+    db.session.add(question)
+    db.session.flush()
+    db.session.refresh(survey, ["questions"])
+    return question
+
+
+def delete_question(actor: User, question: Question) -> None:
+    _check_editable(question.survey)
+    db.session.delete(question)
+    db.session.flush()
+
+
+def move_question(actor: User, question: Question, step: int) -> None:
+    """Swap the question with its neighbour above (-1) or below (+1)."""
+    survey = question.survey
+    _check_editable(survey)
+    ordered = sorted(survey.questions, key=lambda q: q.position)
+    index = ordered.index(question)
+    other = index + step
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+        for position, q in enumerate(ordered, start=1):
+            q.position = position
+    db.session.flush()
+
+
+def publish(actor: User, survey: Survey) -> None:
+    if not survey.questions:
+        raise PanelError(_l("Undersøkelsen må ha minst ett spørsmål."))
+    survey.published_at = utcnow()
+    audit(actor, "survey.published", survey)
+
+
+def close_now(actor: User, survey: Survey) -> None:
+    """End the survey today."""
+    survey.closes_on = max(today(), survey.opens_on)
+    audit(actor, "survey.closed", survey)
+
+
+def copy_as_next_round(actor: User, survey: Survey, opens_on: date, closes_on: date) -> Survey:
+    """A new draft with the same questions (same lineage, for trends)."""
+    copy = create_survey(
+        actor,
+        title=survey.title,
+        intro=survey.intro,
+        audience=survey.audience,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        results_public=survey.results_public,
+        previous_round_id=survey.id,
+    )
+    for q in survey.questions:
+        db.session.add(
+            Question(
+                survey_id=copy.id,
+                position=q.position,
+                lineage=q.lineage,
+                kind=q.kind,
+                text=q.text,
+                required=q.required,
+                options=list(q.options),
+                low_label=q.low_label,
+                high_label=q.high_label,
+                min_value=q.min_value,
+                max_value=q.max_value,
+                dimension=q.dimension,
+                focus_area=q.focus_area,
+            )
+        )
+    db.session.flush()
+    return copy
+
+
+def may_answer(user: Any, survey: Survey) -> bool:
+    """Open today, in the audience, and not answered before."""
+    if not user.is_authenticated or not can_participate(user) or status(survey) != "open":
+        return False
+    if survey.audience == Audience.panel:
+        in_audience = db.session.get(PanelMember, user.id) is not None
+    else:
+        in_audience = user.has_role(Role.resident)
+    return in_audience and not has_answered(user, survey)
+
+
+def has_answered(user: Any, survey: Survey) -> bool:
+    return db.session.get(Participation, (survey.id, user.id)) is not None
+
+
+def submit_answers(actor: User, survey: Survey, values: dict[int, Any]) -> None:
+    """Store the answers with no trace of who gave them; record only that actor answered.
+
+    ``values`` maps question id to: an int (scale6, number, single), a list of indexes
+    (multi), a string (text), "dont_know" (scale6), or None (skipped).
+    """
+    if not may_answer(actor, survey):
+        raise PanelError(_l("Du kan ikke svare på denne undersøkelsen."))
+    day = today()
+    # The participation row is what makes a second answer impossible (its primary key)
+    db.session.add(Participation(survey_id=survey.id, user_id=actor.id, answered_on=day))
+    member = db.session.get(PanelMember, actor.id)
+    birth_year = (member.birth_year if member else None) or actor.birth_year
+    response = Response(
+        survey_id=survey.id,
+        submitted_on=day,
+        age_band=age_band(birth_year, day.year),
+        area=member.area if member else None,
+        user_groups=list(member.user_groups) if member else [],
+    )
+    db.session.add(response)
+    db.session.flush()
+    for question in survey.questions:
+        answer = _answer(question, values.get(question.id))
+        if answer is not None:
+            answer.response_id = response.id
+            db.session.add(answer)
+    db.session.flush()
+
+
+def _answer(question: Question, value: Any) -> Answer | None:
+    if value is None or value == "" or value == []:
+        return None
+    answer = Answer(question_id=question.id)
+    if question.kind == QuestionKind.scale6 and value == "dont_know":
+        answer.dont_know = True
+    elif question.kind == QuestionKind.multi:
+        answer.value_int = sum(1 << int(i) for i in value)
+    elif question.kind == QuestionKind.text:
+        answer.value_text = str(value)
+    else:
+        answer.value_int = int(value)
+    return answer
+
+
+def add_followup(actor: User, survey: Survey, what: str, owner: str, due_on: date | None) -> None:
+    db.session.add(FollowUp(survey_id=survey.id, what=what, owner=owner, due_on=due_on))
+    audit(actor, "survey.followup_added", survey, {"what": what})
+
+
+def set_followup_status(actor: User, followup: FollowUp, new: FollowUpStatus) -> None:
+    followup.status = new
+    audit(actor, "survey.followup_status", followup, {"status": new.value})
+
+
+def _check_editable(survey: Survey) -> None:
+    if not editable(survey):
+        raise PanelError(_l("Undersøkelsen har fått svar og kan ikke endres. Kopier den i stedet."))

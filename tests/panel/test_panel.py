@@ -1,0 +1,380 @@
+"""Brukerpanel: membership, building and answering surveys, anonymity, results, follow-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.core.permissions import Role
+from app.extensions import db
+from app.panel import services
+from app.panel.models import (
+    Answer,
+    Audience,
+    FollowUp,
+    PanelMember,
+    Participation,
+    QuestionKind,
+    Response,
+    Survey,
+)
+from app.proposals.rules import today
+from tests.conftest import ROLES, login, submit
+from tests.hostile import HOSTILE_STRINGS, must_be_refused
+
+
+@pytest.fixture
+def survey(make_user):
+    admin = make_user(Role.admin)
+    s = services.create_survey(
+        admin,
+        title="Innbyggerundersøkelse 2026",
+        intro="Hei!",
+        audience=Audience.panel,
+        opens_on=today(),
+        closes_on=today() + timedelta(days=14),
+        results_public=True,
+    )
+    services.add_question(
+        admin, s, kind=QuestionKind.scale6, text="Hvor fornøyd er du?", dimension="Helhetsvurdering"
+    )
+    services.add_question(
+        admin, s, kind=QuestionKind.single, text="Hvor bor du?", options=["Sentrum", "Utenfor"]
+    )
+    services.add_question(
+        admin,
+        s,
+        kind=QuestionKind.multi,
+        text="Hva bruker du?",
+        options=["Bibliotek", "Svømmehall", "Kino"],
+        required=False,
+    )
+    services.add_question(
+        admin,
+        s,
+        kind=QuestionKind.number,
+        text="Hvor mange bor i huset?",
+        min_value=1,
+        max_value=20,
+        required=False,
+    )
+    services.add_question(admin, s, kind=QuestionKind.text, text="Noe mer?", required=False)
+    services.publish(admin, s)
+    db.session.commit()
+    return s
+
+
+@pytest.fixture
+def member(resident):
+    def make(**profile):
+        user = resident()
+        services.join_panel(
+            user, profile.get("birth_year"), profile.get("area"), profile.get("groups", [])
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+def _answers(survey, scale=5, single=0, multi=(0, 2), number=3, text="Fint!"):
+    q = {question.kind: question.id for question in survey.questions}
+    return {
+        q[QuestionKind.scale6]: scale,
+        q[QuestionKind.single]: single,
+        q[QuestionKind.multi]: list(multi),
+        q[QuestionKind.number]: number,
+        q[QuestionKind.text]: text,
+    }
+
+
+def test_join_and_leave_the_panel(app, resident):
+    user = resident()
+    client = login(app.test_client(), user)
+    submit(
+        client,
+        "/panel/join",
+        {"birth_year": "1980", "area": "Brekken", "user_groups": ["skole", "kultur"]},
+    )
+    member = db.session.get(PanelMember, user.id)
+    assert (member.birth_year, member.area, member.user_groups) == (
+        1980,
+        "Brekken",
+        ["skole", "kultur"],
+    )
+    submit(client, "/panel/leave")
+    db.session.expire_all()
+    assert db.session.get(PanelMember, user.id) is None
+
+
+def test_join_refuses_an_area_not_in_the_settings(app, resident):
+    user = resident()
+    client = login(app.test_client(), user)
+    submit(client, "/panel/join", {"area": "Oslo sentrum"})
+    assert db.session.get(PanelMember, user.id) is None
+
+
+def test_answering_is_anonymous(app, survey, member):
+    user = member(birth_year=1970, area="Glåmos")
+    client = login(app.test_client(), user)
+    page = client.get(f"/panel/surveys/{survey.id}").get_data(as_text=True)
+    assert "Hvor fornøyd er du?" in page
+    form = {f"q{k}": v for k, v in _answers(survey).items() if not isinstance(v, list)}
+    multi_id = next(q.id for q in survey.questions if q.kind == QuestionKind.multi)
+    response = submit(client, f"/panel/surveys/{survey.id}", {**form, f"q{multi_id}": ["0", "2"]})
+    assert "Takk for svarene" in response.get_data(as_text=True)
+
+    participation = db.session.get(Participation, (survey.id, user.id))
+    assert participation is not None
+    [row] = db.session.scalars(sa.select(Response)).all()
+    assert (row.age_band, row.area) == ("45-66", "Glåmos")
+    # No column in the answer tables can point at the person
+    for table in (Response.__table__, Answer.__table__):
+        columns = {c.name for c in table.columns}
+        assert not columns & {"user_id", "ip", "ip_address", "created_at", "user_agent"}
+    assert row.id != str(user.id)
+    assert len(row.id) == 32
+    answers = {a.question_id: a for a in db.session.scalars(sa.select(Answer))}
+    assert answers[multi_id].value_int == 0b101
+
+
+def test_answer_keys_are_not_in_the_order_people_answered(app, survey, member):
+    keys = []
+    for _ in range(30):
+        user = member()
+        services.submit_answers(user, survey, _answers(survey))
+        db.session.commit()
+        keys.append(db.session.scalars(sa.select(Response.id)).all())
+    in_order = [
+        next(k for k in later if k not in earlier)
+        for earlier, later in zip([[]] + keys[:-1], keys, strict=True)
+    ]
+    assert in_order != sorted(in_order)  # random keys, not a sequence
+    stored = db.session.scalars(sa.select(Response.id)).all()  # storage order
+    assert stored != in_order
+
+
+def test_a_second_answer_is_refused(app, survey, member):
+    user = member()
+    services.submit_answers(user, survey, _answers(survey))
+    db.session.commit()
+    with pytest.raises(services.PanelError):
+        services.submit_answers(user, survey, _answers(survey))
+    client = login(app.test_client(), user)
+    response = client.get(f"/panel/surveys/{survey.id}", follow_redirects=True)
+    assert "allerede svart" in response.get_data(as_text=True)
+
+
+def test_a_closed_survey_refuses_answers(survey, member):
+    survey.opens_on = today() - timedelta(days=20)
+    survey.closes_on = today() - timedelta(days=1)
+    db.session.commit()
+    with pytest.raises(services.PanelError):
+        services.submit_answers(member(), survey, _answers(survey))
+
+
+def test_non_members_are_not_in_a_panel_survey(app, survey, resident):
+    client = login(app.test_client(), resident())
+    assert client.get(f"/panel/surveys/{survey.id}").status_code == 403
+
+
+def test_validation_keeps_answers_and_names_the_missing(app, survey, member):
+    client = login(app.test_client(), member())
+    number_id = next(q.id for q in survey.questions if q.kind == QuestionKind.number)
+    text_id = next(q.id for q in survey.questions if q.kind == QuestionKind.text)
+    response = submit(
+        client, f"/panel/surveys/{survey.id}", {f"q{number_id}": "99", f"q{text_id}": "Mitt svar"}
+    )
+    html = response.get_data(as_text=True)
+    assert "Dette spørsmålet må besvares" in html  # the required scale and single questions
+    assert "mellom 1 og 20" in html
+    assert "Mitt svar" in html  # kept
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 0
+
+
+def test_survey_cannot_change_once_it_has_answers(survey, member, make_user):
+    admin = make_user(Role.admin)
+    services.submit_answers(member(), survey, _answers(survey))
+    db.session.commit()
+    with pytest.raises(services.PanelError):
+        services.add_question(admin, survey, kind=QuestionKind.text, text="For sent")
+    copy = services.copy_as_next_round(admin, survey, today(), today() + timedelta(days=7))
+    assert [q.text for q in copy.questions] == [q.text for q in survey.questions]
+    assert [q.lineage for q in copy.questions] == [q.lineage for q in survey.questions]
+    assert copy.published_at is None
+
+
+def test_reorder_questions(survey, make_user):
+    admin = make_user(Role.admin)
+    first, second = survey.questions[0], survey.questions[1]
+    services.move_question(admin, second, -1)
+    db.session.commit()
+    db.session.refresh(survey)
+    assert [q.id for q in survey.questions][:2] == [second.id, first.id]
+
+
+def _many_answers(survey, member, values, area="Brekken"):
+    for v in values:
+        services.submit_answers(
+            member(area=area, birth_year=1990), survey, _answers(survey, scale=v)
+        )
+    db.session.commit()
+
+
+def test_results_suppress_groups_of_five_and_show_six(app, survey, member, make_user):
+    _many_answers(survey, member, [5, 5, 5, 5, 5], area="Brekken")
+    _many_answers(survey, member, [2, 3, 4, 5, 6, 6], area="Glåmos")
+    survey.closes_on = today() - timedelta(days=1)
+    survey.opens_on = today() - timedelta(days=10)
+    db.session.commit()
+    html = app.test_client().get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "Glåmos" in html  # six answers: shown
+    assert "Brekken" not in html  # five answers: hidden
+    assert "1 gruppe med fem svar eller færre er ikke vist" in html
+    assert "Fint!" not in html  # free text not public
+    staff = login(app.test_client(), make_user(Role.committee))
+    assert "Fint!" in staff.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+
+
+def test_results_numbers(app, survey, member):
+    from app.panel.results import question_results
+
+    _many_answers(survey, member, [1, 2, 3, 4, 5, 6])
+    services.submit_answers(
+        member(), survey, {**_answers(survey), survey.questions[0].id: "dont_know"}
+    )
+    db.session.commit()
+    scale = question_results(survey, include_text=False)[0]
+    assert scale.n == 6
+    assert scale.dont_know == 1
+    assert scale.summary.mean == 3.5
+    assert scale.distribution == [(str(v), 1) for v in range(1, 7)]
+    multi = next(
+        r for r in question_results(survey, False) if r.question.kind == QuestionKind.multi
+    )
+    assert multi.distribution == [("Bibliotek", 7), ("Svømmehall", 0), ("Kino", 7)]
+
+
+def test_results_hidden_until_closed_unless_staff(app, survey, make_user):
+    assert app.test_client().get(f"/panel/surveys/{survey.id}/results").status_code == 403
+    staff = login(app.test_client(), make_user(Role.committee))
+    assert staff.get(f"/panel/surveys/{survey.id}/results").status_code == 200
+
+
+def test_trend_against_the_earlier_round(survey, member, make_user):
+    from app.panel.results import question_results
+
+    admin = make_user(Role.admin)
+    _many_answers(survey, member, [2, 4])
+    second = services.copy_as_next_round(admin, survey, today(), today() + timedelta(days=5))
+    second.title = "Runde 2"
+    services.publish(admin, second)
+    db.session.commit()
+    _many_answers(second, member, [6])
+    trend = question_results(second, include_text=False)[0].trend
+    assert trend == [("Innbyggerundersøkelse 2026", 3.0)]
+
+
+def test_followups_are_public_and_updated(app, survey, make_user):
+    committee = login(app.test_client(), make_user(Role.committee))
+    submit(
+        committee,
+        f"/panel/surveys/{survey.id}/followups",
+        {"what": "Lengre åpningstid på biblioteket", "owner": "Kultursjefen"},
+    )
+    followup = db.session.scalar(sa.select(FollowUp))
+    submit(committee, f"/panel/followups/{followup.id}/done")
+    db.session.refresh(followup)
+    assert followup.status.value == "done"
+    survey.opens_on = today() - timedelta(days=10)
+    survey.closes_on = today() - timedelta(days=1)
+    db.session.commit()
+    html = app.test_client().get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "Lengre åpningstid på biblioteket" in html
+
+
+def test_admin_builds_and_publishes_through_the_forms(app, make_user):
+    admin = login(app.test_client(), make_user(Role.admin))
+    response = submit(
+        admin,
+        "/panel/manage/",
+        {
+            "title": "Ny undersøkelse",
+            "audience": "residents",
+            "opens_on": today().isoformat(),
+            "closes_on": (today() + timedelta(days=3)).isoformat(),
+            "results_public": "y",
+        },
+    )
+    survey_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
+    submit(
+        admin,
+        f"/panel/manage/surveys/{survey_id}",
+        {
+            "q-kind": "single",
+            "q-text": "Ja eller nei?",
+            "q-options": "Ja\nNei",
+            "q-required": "y",
+            "q-submit": "1",
+        },
+    )
+    submit(
+        admin,
+        f"/panel/manage/surveys/{survey_id}",
+        {"q-kind": "single", "q-text": "Tomt?", "q-options": "Bare ett", "q-submit": "1"},
+    )
+    survey = db.session.get(Survey, survey_id)
+    assert [q.text for q in survey.questions] == ["Ja eller nei?"]  # one option is refused
+    submit(admin, f"/panel/manage/surveys/{survey_id}/publish")
+    db.session.refresh(survey)
+    assert survey.published_at is not None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client_for, survey, role):
+    client = client_for(role)
+    manage = client.get("/panel/manage/").status_code
+    edit = client.get(f"/panel/manage/surveys/{survey.id}").status_code
+    assert client.get("/panel/").status_code == 200
+    if role == "admin":
+        assert (manage, edit) == (200, 200)
+    else:
+        assert manage in {302, 403}
+        assert edit in {302, 403}
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_hostile_free_text(app, survey, member, make_user, value):
+    client = login(app.test_client(), member())
+    text_id = next(q.id for q in survey.questions if q.kind == QuestionKind.text)
+    form = {f"q{k}": v for k, v in _answers(survey).items() if not isinstance(v, list)}
+    response = submit(client, f"/panel/surveys/{survey.id}", {**form, f"q{text_id}": value})
+    assert response.status_code == 200
+    stored = db.session.scalar(sa.select(Answer.value_text).where(Answer.value_text.is_not(None)))
+    if must_be_refused(value) or len(value.strip()) > 2000:
+        assert stored is None
+    elif value.strip():
+        assert stored == value.strip()
+    staff = login(app.test_client(), make_user(Role.committee))
+    html = staff.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "<img" not in html
+
+
+def test_leaving_keeps_past_answers_and_export_has_no_answers(app, survey, member):
+    import json
+
+    from tests.conftest import PASSWORD
+
+    user = member()
+    services.submit_answers(user, survey, _answers(survey))
+    db.session.commit()
+    client = login(app.test_client(), user)
+    data = json.loads(client.get("/account/export").get_data(as_text=True))
+    assert data["panel"]["answered"][0]["survey"] == "Innbyggerundersøkelse 2026"
+    assert "Fint!" not in json.dumps(data)
+    submit(client, "/account/delete", {"password": PASSWORD, "understood": "y"})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 0
