@@ -3,8 +3,10 @@
 Anonymity is built into the tables: ``Participation`` records *that* someone answered (to
 stop a second answer and to send reminders); ``Response`` and ``Answer`` hold *what* was
 answered, with no user id, no IP address, only the day, and a random key instead of an
-auto-increment. On SQLite the answer tables are WITHOUT ROWID, so even their storage order
-follows the random key, not the order people answered in.
+auto-increment. On SQLite these tables (and participations) are WITHOUT ROWID, so even their
+storage order follows their keys, not the order people answered in; on PostgreSQL a nightly
+job (``panel.reorder``) rewrites them in key order with CLUSTER, so the order of rows on disk
+cannot be matched between participations and responses after that night.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ class Survey(db.Model):
     results_public: Mapped[bool] = mapped_column(default=True)
     #: A survey is a draft until it is published; then it opens on opens_on
     published_at: Mapped[datetime | None]
+    #: Set when an administrator closes the survey before its closing date
+    closed_at: Mapped[datetime | None]
     #: The earlier round this survey repeats (for trends)
     previous_round_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("surveys.id", ondelete="SET NULL")
@@ -115,6 +119,8 @@ class Participation(db.Model):
     """That a person has answered a survey: never what they answered."""
 
     __tablename__ = "survey_participations"
+    #: Stored in (survey, user) order, not in the order people answered
+    __table_args__ = {"sqlite_with_rowid": False}
 
     survey_id: Mapped[int] = mapped_column(
         sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True

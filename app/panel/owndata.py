@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from huey import crontab
 
+from app.core.jobs import periodic
 from app.core.owndata import register_own_data
 from app.extensions import db
 from app.panel.models import PanelMember, Participation, Survey
@@ -39,3 +41,12 @@ def anonymise(user: Any) -> None:
 
 
 register_own_data("panel", export, anonymise)
+
+
+@periodic(crontab(minute="30", hour="2"), "panel.reorder")
+def reorder_nightly() -> None:
+    """Every night: rewrite the answer tables in key order (see reorder_for_anonymity)."""
+    from app.panel.services import reorder_for_anonymity
+
+    reorder_for_anonymity()
+    db.session.commit()

@@ -56,6 +56,8 @@ def status(survey: Survey, on: date | None = None) -> str:
     on = on or today()
     if survey.published_at is None:
         return "draft"
+    if survey.closed_at is not None:
+        return "closed"
     if on < survey.opens_on:
         return "scheduled"
     return "open" if on <= survey.closes_on else "closed"
@@ -119,8 +121,9 @@ def publish(actor: User, survey: Survey) -> None:
 
 
 def close_now(actor: User, survey: Survey) -> None:
-    """End the survey today."""
-    survey.closes_on = max(today(), survey.opens_on)
+    """End the survey now."""
+    survey.closed_at = utcnow()
+    survey.closes_on = max(min(survey.closes_on, today()), survey.opens_on)
     audit(actor, "survey.closed", survey)
 
 
@@ -231,3 +234,17 @@ def set_followup_status(actor: User, followup: FollowUp, new: FollowUpStatus) ->
 def _check_editable(survey: Survey) -> None:
     if not editable(survey):
         raise PanelError(_l("Undersøkelsen har fått svar og kan ikke endres. Kopier den i stedet."))
+
+
+#: Tables whose physical order must not follow the order people answered in
+_ANONYMOUS_TABLES = ("survey_participations", "survey_responses", "survey_answers")
+
+
+def reorder_for_anonymity() -> None:
+    """PostgreSQL keeps rows in the order they were written; rewrite these tables in key
+    order (random for responses) so disk order cannot link a participation to a response.
+    SQLite needs nothing: the tables are WITHOUT ROWID and always stored in key order."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in _ANONYMOUS_TABLES:
+        db.session.execute(sa.text(f"CLUSTER {table} USING pk_{table}"))

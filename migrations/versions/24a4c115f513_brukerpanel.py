@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('closes_on', sa.Date(), nullable=False),
     sa.Column('results_public', sa.Boolean(), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('previous_round_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('closes_on >= opens_on', name=op.f('ck_surveys_dates_in_order')),
@@ -65,7 +66,8 @@ def upgrade():
     sa.Column('reminded_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['survey_id'], ['surveys.id'], name=op.f('fk_survey_participations_survey_id_surveys'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_survey_participations_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('survey_id', 'user_id', name=op.f('pk_survey_participations'))
+    sa.PrimaryKeyConstraint('survey_id', 'user_id', name=op.f('pk_survey_participations')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('survey_participations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_participations_user_id'), ['user_id'], unique=False)

@@ -65,7 +65,18 @@ def test_demo_seed_is_idempotent(app):
         "5025",
         5681,
     )
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == len(DEMO_USERS)
+    from app.panel.demo import VOLUNTEERS
+    from app.panel.models import Answer, FollowUp, Survey
+    from app.proposals.models import Proposal, ProposalState
+
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == len(DEMO_USERS) + (
+        VOLUNTEERS
+    )
+    states = set(db.session.scalars(sa.select(Proposal.state)))
+    assert states == set(ProposalState) - {ProposalState.draft}  # every public state
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Survey)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) > 60
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FollowUp)) == 2
     for email, _name, password, roles, _postal in DEMO_USERS:
         user = services.authenticate(email, password)
         assert user is not None

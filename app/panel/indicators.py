@@ -1,0 +1,97 @@
+"""What the brukerpanel tells the compass (focus areas 2, 5 and 7)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from app.core.indicators import Indicator
+from app.panel.models import (
+    Answer,
+    FollowUp,
+    FollowUpStatus,
+    PanelMember,
+    Participation,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+)
+
+
+def indicators(session: Session, start: date, end: date) -> list[Indicator]:
+    """Indicators for [start, end)."""
+    closed = session.scalars(
+        sa.select(Survey).where(
+            Survey.published_at.is_not(None), Survey.closes_on >= start, Survey.closes_on < end
+        )
+    ).all()
+    members = session.scalar(sa.select(sa.func.count()).select_from(PanelMember))
+    rates = []
+    for survey in closed:
+        answered = session.scalar(
+            sa.select(sa.func.count()).where(Participation.survey_id == survey.id)
+        )
+        if members:
+            rates.append(min(100.0, 100 * answered / members))
+    scale = (
+        sa.select(
+            Question.dimension, sa.func.count(Answer.value_int), sa.func.avg(Answer.value_int)
+        )
+        .join(Question, Question.id == Answer.question_id)
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            Question.kind == QuestionKind.scale6,
+            Answer.value_int.is_not(None),
+            Response.submitted_on >= start,
+            Response.submitted_on < end,
+        )
+    )
+    by_dimension = session.execute(scale.group_by(Question.dimension)).all()
+    n_all = sum(n for _d, n, _m in by_dimension)
+    overall = sum(n * float(m) for _d, n, m in by_dimension) / n_all if n_all else None
+    followups = session.execute(
+        sa.select(FollowUp.status, sa.func.count()).group_by(FollowUp.status)
+    ).all()
+    total_followups = sum(n for _s, n in followups)
+    done = sum(n for s, n in followups if s == FollowUpStatus.done)
+    result = [
+        Indicator("panel.surveys", 2, _l("Undersøkelser gjennomført"), len(closed), "count"),
+        Indicator(
+            "panel.response_rate",
+            2,
+            _l("Svarprosent i brukerpanelet"),
+            round(sum(rates) / len(rates), 1) if rates else None,
+            "percent",
+        ),
+        Indicator("panel.members", 2, _l("Medlemmer i brukerpanelet"), members, "count"),
+        Indicator(
+            "panel.satisfaction",
+            5,
+            _l("Gjennomsnittlig tilfredshet (1–6)"),
+            round(overall, 2) if overall is not None else None,
+            "score6",
+        ),
+        Indicator(
+            "panel.followups_done",
+            7,
+            _l("Andel tiltak fra undersøkelser som er gjennomført"),
+            round(100 * done / total_followups, 1) if total_followups else None,
+            "percent",
+        ),
+    ]
+    for dimension, n, mean in by_dimension:
+        if dimension:
+            result.append(
+                Indicator(
+                    f"panel.satisfaction.{dimension}",
+                    5,
+                    dimension,
+                    round(float(mean), 2) if n else None,
+                    "score6",
+                )
+            )
+    return result

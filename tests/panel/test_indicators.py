@@ -1,0 +1,46 @@
+"""The panel's indicators against a hand-built fixture."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.panel import services
+from app.panel.indicators import indicators
+from app.panel.models import FollowUp, FollowUpStatus
+from app.proposals.rules import today
+from tests.panel.fixtures import _answers
+
+
+def test_panel_indicators(survey, member):
+    for value in (2, 4, 6):
+        services.submit_answers(member(), survey, _answers(survey, scale=value))
+    member()  # a fourth member who did not answer
+    survey.opens_on = today() - timedelta(days=10)
+    survey.closes_on = today() - timedelta(days=1)
+    db.session.add_all(
+        [
+            FollowUp(survey_id=survey.id, what="A", owner="X", status=FollowUpStatus.done),
+            FollowUp(survey_id=survey.id, what="B", owner="X"),
+        ]
+    )
+    db.session.commit()
+    values = {
+        i.key: i.value
+        for i in indicators(db.session, today() - timedelta(days=30), today() + timedelta(days=1))
+    }
+    assert values["panel.surveys"] == 1
+    assert values["panel.members"] == 4
+    assert values["panel.response_rate"] == 75.0
+    assert values["panel.satisfaction"] == 4.0
+    assert values["panel.satisfaction.Helhetsvurdering"] == 4.0
+    assert values["panel.followups_done"] == 50.0
+
+
+def test_empty_period_is_none_not_zero(app):
+    values = {i.key: i.value for i in indicators(db.session, date(2020, 1, 1), date(2020, 2, 1))}
+    assert values["panel.satisfaction"] is None
+    assert values["panel.response_rate"] is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FollowUp)) == 0
