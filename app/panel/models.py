@@ -145,7 +145,8 @@ class Response(db.Model):
     submitted_on: Mapped[date]
     age_band: Mapped[str | None] = mapped_column(sa.String(10))
     area: Mapped[str | None] = mapped_column(sa.String(80))
-    user_groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: Service user groups as a bit mask (bit i: USER_GROUPS[i]), so breakdowns stay in SQL
+    user_groups_mask: Mapped[int] = mapped_column(default=0)
 
 
 class Answer(db.Model):

@@ -22,7 +22,7 @@ from app.panel.models import (
 )
 from app.panel.stats import Summary, shown, summarise
 
-BREAKDOWNS = ("age_band", "area")
+BREAKDOWNS = ("age_band", "area", "user_groups")
 
 
 @dataclass
@@ -85,15 +85,29 @@ def _distribution(question: Question) -> list[tuple[str, int]]:
 
 
 def _breakdown(question: Question, column: str) -> tuple[list[tuple[str, Summary]], int]:
-    group = getattr(Response, column)
     value = Answer.value_int
-    rows = db.session.execute(
-        sa.select(group, sa.func.count(value), sa.func.sum(value), sa.func.sum(value * value))
+    sums = (sa.func.count(value), sa.func.sum(value), sa.func.sum(value * value))
+    base = (
+        sa.select(*sums)
         .join(Response, Response.id == Answer.response_id)
-        .where(Answer.question_id == question.id, value.is_not(None), group.is_not(None))
-        .group_by(group)
-        .order_by(group)
-    ).all()
+        .where(Answer.question_id == question.id, value.is_not(None))
+    )
+    if column == "user_groups":  # one row per group: a response may be in several
+        from app.panel.forms import USER_GROUPS
+
+        rows = []
+        for bit, (_key, label) in enumerate(USER_GROUPS):
+            n, s, ss = db.session.execute(
+                base.where(Response.user_groups_mask.op("&")(1 << bit) != 0)
+            ).one()
+            if n:
+                rows.append((str(label), n, s, ss))
+    else:
+        group = getattr(Response, column)
+        rows = db.session.execute(
+            base.add_columns(group).where(group.is_not(None)).group_by(group).order_by(group)
+        ).all()
+        rows = [(g, n, s, ss) for n, s, ss, g in rows]
     kept = [(g, summarise(n, float(s), float(ss))) for g, n, s, ss in rows if shown(n)]
     return kept, len(rows) - len(kept)
 

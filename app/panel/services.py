@@ -194,7 +194,7 @@ def submit_answers(actor: User, survey: Survey, values: dict[int, Any]) -> None:
         submitted_on=day,
         age_band=age_band(birth_year, day.year),
         area=member.area if member else None,
-        user_groups=list(member.user_groups) if member else [],
+        user_groups_mask=group_mask(member.user_groups if member else []),
     )
     db.session.add(response)
     db.session.flush()
@@ -248,3 +248,10 @@ def reorder_for_anonymity() -> None:
         return
     for table in _ANONYMOUS_TABLES:
         db.session.execute(sa.text(f"CLUSTER {table} USING pk_{table}"))
+
+
+def group_mask(groups: list[str]) -> int:
+    from app.panel.forms import USER_GROUPS
+
+    keys = [key for key, _label in USER_GROUPS]
+    return sum(1 << keys.index(g) for g in groups if g in keys)

@@ -100,7 +100,7 @@ def upgrade():
     sa.Column('submitted_on', sa.Date(), nullable=False),
     sa.Column('age_band', sa.String(length=10), nullable=True),
     sa.Column('area', sa.String(length=80), nullable=True),
-    sa.Column('user_groups', sa.JSON(), nullable=False),
+    sa.Column('user_groups_mask', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['survey_id'], ['surveys.id'], name=op.f('fk_survey_responses_survey_id_surveys'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_responses')),
     sqlite_with_rowid=False

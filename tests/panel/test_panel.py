@@ -318,3 +318,15 @@ def test_leaving_keeps_past_answers_and_export_has_no_answers(app, survey, membe
     submit(client, "/account/delete", {"password": PASSWORD, "understood": "y"})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 5
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 0
+
+
+def test_breakdown_by_user_group_counts_each_group(survey, member):
+    from app.panel.results import question_results
+
+    for value in (1, 2, 3, 4, 5, 6):
+        services.submit_answers(member(groups=["skole", "kultur"] if value > 1 else ["skole"]),
+                                survey, _answers(survey, scale=value))  # fmt: skip
+    db.session.commit()
+    groups = dict(question_results(survey, False)[0].breakdowns["user_groups"])
+    assert set(groups) == {"Skole"}  # six answers; Kultur has five and is hidden
+    assert groups["Skole"].mean == 3.5
