@@ -28,26 +28,30 @@ def seed_panel() -> Iterator[str]:
     rng = random.Random(5025)  # noqa: S311 - demo data, the same every time
     volunteers = []
     for n in range(1, VOLUNTEERS + 1):
-        user = User(
-            email=f"panel{n}@roros.example",
-            name=f"Panelmedlem {n}",
-            password_hash="!demo-account-without-login",  # noqa: S106 - matches no password
-            confirmed_at=utcnow(),
-            postal_code=rng.choice(RØROS["postal_codes"]),
-        )
-        user.roles = [UserRole(role=Role.resident)]
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(
-            PanelMember(
-                user_id=user.id,
-                birth_year=rng.randrange(1945, 2008),
-                area=rng.choice(RØROS["areas"][:3]),
-                user_groups=rng.sample(
-                    ["barnehage", "skole", "helse_omsorg", "byggesak", "kultur"], 2
-                ),
+        email = f"panel{n}@roros.example"
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is None:  # each part is idempotent on its own
+            user = User(
+                email=email,
+                name=f"Panelmedlem {n}",
+                password_hash="!demo-account-without-login",  # noqa: S106 - matches no password
+                confirmed_at=utcnow(),
+                postal_code=rng.choice(RØROS["postal_codes"]),
             )
-        )
+            user.roles = [UserRole(role=Role.resident)]
+            db.session.add(user)
+            db.session.flush()
+        if db.session.get(PanelMember, user.id) is None:
+            db.session.add(
+                PanelMember(
+                    user_id=user.id,
+                    birth_year=rng.randrange(1945, 2008),
+                    area=rng.choice(RØROS["areas"][:3]),
+                    user_groups=rng.sample(
+                        ["barnehage", "skole", "helse_omsorg", "byggesak", "kultur"], 2
+                    ),
+                )
+            )
         volunteers.append(user)
     admin = db.session.scalar(sa.select(User).where(User.email == "admin@roros.example"))
     closed = _survey(admin, CLOSED_TITLE, today() - timedelta(days=40), today() + timedelta(days=1))

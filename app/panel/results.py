@@ -58,7 +58,7 @@ def _numeric_sums(question_ids: list[int]) -> dict[int, tuple[int, int, float, f
     return {qid: (n, dk or 0, float(s), float(ss)) for qid, n, dk, s, ss in rows}
 
 
-def _distribution(question: Question) -> list[tuple[str, int]]:
+def distribution(question: Question) -> list[tuple[str, int]]:
     if question.kind == QuestionKind.multi:
         counts = [
             sa.func.sum(sa.case((Answer.value_int.op("&")(1 << i) != 0, 1), else_=0))
@@ -131,7 +131,7 @@ def question_results(survey: Survey, include_text: bool) -> list[QuestionResult]
             QuestionKind.multi,
             QuestionKind.number,
         ):
-            result.distribution = _distribution(question)
+            result.distribution = distribution(question)
         if question.kind == QuestionKind.text:
             result.n = db.session.scalar(
                 sa.select(sa.func.count()).where(
@@ -211,3 +211,61 @@ def dimension_means(results: list[QuestionResult]) -> list[tuple[str, Summary]]:
 def may_see_results(user: Any, survey: Survey, state: str) -> bool:
     staff = user.is_authenticated and user.has_role(Role.committee, Role.admin)
     return staff or (survey.results_public and state == "closed")
+
+
+def aggregate_rows(rows: list[QuestionResult]) -> list[list[object]]:
+    """The results page's numbers as CSV rows (suppression as on the page)."""
+    out: list[list[object]] = [
+        [
+            "question",
+            "kind",
+            "n",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "dont_know",
+            "breakdown",
+            "group_or_value",
+            "count_or_mean",
+        ]
+    ]
+    for r in rows:
+        s = r.summary
+        head = [
+            r.question.text,
+            r.question.kind.value,
+            r.n,
+            _round(s.mean if s else None),
+            _round(s.low if s else None),
+            _round(s.high if s else None),
+            r.dont_know,
+        ]
+        out.append([*head, "", "", ""])
+        out += [[*head, "distribution", label, count] for label, count in r.distribution]
+        for name, groups in r.breakdowns.items():
+            out += [[*head, name, group, _round(g.mean)] for group, g in groups]
+    return out
+
+
+def raw_rows(survey: Survey) -> list[list[object]]:
+    """One row per answer: the response's random key, the question, the value. No profile
+    fields, which could single out someone in a small group; free text is included."""
+    rows = db.session.execute(
+        sa.select(
+            Answer.response_id,
+            Answer.question_id,
+            Answer.value_int,
+            Answer.dont_know,
+            Answer.value_text,
+        )
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.survey_id == survey.id)
+        .order_by(Answer.response_id, Question.position)
+    )
+    out: list[list[object]] = [["response", "question", "value", "dont_know", "text"]]
+    out += [[rid, qid, value, int(dk), text or ""] for rid, qid, value, dk, text in rows]
+    return out
+
+
+def _round(value: float | None) -> object:
+    return round(value, 3) if value is not None else ""

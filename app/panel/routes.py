@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +14,7 @@ from app.core.forms import ConfirmForm
 from app.core.permissions import Role, confirmed_required, role_required
 from app.core.settings import get_settings
 from app.extensions import db
-from app.panel import bp, results, services
+from app.panel import bp, charts, results, services
 from app.panel.forms import (
     DIMENSIONS,
     KIND_LABELS,
@@ -126,11 +129,8 @@ def answer(survey_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/surveys/<int:survey_id>/results")
 def results_page(survey_id: int):  # type: ignore[no-untyped-def]
     """Results with suppression of small groups; free text for committee and admins only."""
-    survey = db.get_or_404(Survey, survey_id)
+    survey, staff = _results_or_abort(survey_id)
     state = services.status(survey)
-    if state == "draft" or not results.may_see_results(current_user, survey, state):
-        abort(404 if state == "draft" else 403)
-    staff = current_user.is_authenticated and current_user.has_role(Role.committee, Role.admin)
     rows = results.question_results(survey, include_text=staff)
     followups = db.session.scalars(
         sa.select(FollowUp).where(FollowUp.survey_id == survey.id).order_by(FollowUp.id)
@@ -299,3 +299,54 @@ def copy_round(survey_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(_("Ny runde er laget som utkast."), "success")
     return redirect(url_for("panel.manage_survey", survey_id=copy.id))
+
+
+def _results_or_abort(survey_id: int) -> tuple[Survey, bool]:
+    survey = db.get_or_404(Survey, survey_id)
+    state = services.status(survey)
+    if state == "draft" or not results.may_see_results(current_user, survey, state):
+        abort(404 if state == "draft" else 403)
+    staff = current_user.is_authenticated and current_user.has_role(Role.committee, Role.admin)
+    return survey, staff
+
+
+#: An SVG shown as an image cannot run scripts; pygal's own <style> inside it is allowed
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+@bp.get("/surveys/<int:survey_id>/charts/<int:question_id>.svg")
+def chart(survey_id: int, question_id: int):  # type: ignore[no-untyped-def]
+    """The distribution of one question's answers as an SVG bar chart."""
+    survey, _staff = _results_or_abort(survey_id)
+    question = db.get_or_404(Question, question_id)
+    if question.survey_id != survey.id:
+        abort(404)
+    distribution = results.distribution(question)
+    svg = charts.distribution_svg(question.text, distribution)
+    return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": CHART_CSP})
+
+
+@bp.get("/surveys/<int:survey_id>/results.csv")
+def results_csv(survey_id: int):  # type: ignore[no-untyped-def]
+    """Aggregates for everyone who may see the results (small groups left out)."""
+    survey, _staff = _results_or_abort(survey_id)
+    rows = results.question_results(survey, include_text=False)
+    return _csv(f"resultater-{survey.id}.csv", results.aggregate_rows(rows))
+
+
+@bp.get("/surveys/<int:survey_id>/answers.csv")
+@role_required(Role.admin)
+def answers_csv(survey_id: int):  # type: ignore[no-untyped-def]
+    """Anonymised raw answers for administrators: a random key per response, no profile."""
+    survey, _staff = _results_or_abort(survey_id)
+    return _csv(f"svar-{survey.id}.csv", results.raw_rows(survey))
+
+
+def _csv(filename: str, rows: list[list[object]]):  # type: ignore[no-untyped-def]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

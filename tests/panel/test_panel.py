@@ -300,7 +300,7 @@ def test_hostile_free_text(app, survey, member, make_user, value):
     staff = login(app.test_client(), make_user(Role.committee))
     html = staff.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
     assert "<script>alert" not in html
-    assert "<img" not in html
+    assert "<img src=x" not in html  # the only images are our charts
 
 
 def test_leaving_keeps_past_answers_and_export_has_no_answers(app, survey, member):
@@ -324,9 +324,66 @@ def test_breakdown_by_user_group_counts_each_group(survey, member):
     from app.panel.results import question_results
 
     for value in (1, 2, 3, 4, 5, 6):
-        services.submit_answers(member(groups=["skole", "kultur"] if value > 1 else ["skole"]),
-                                survey, _answers(survey, scale=value))  # fmt: skip
+        services.submit_answers(
+            member(groups=["skole", "kultur"] if value > 1 else ["skole"]),
+            survey,
+            _answers(survey, scale=value),
+        )
     db.session.commit()
     groups = dict(question_results(survey, False)[0].breakdowns["user_groups"])
     assert set(groups) == {"Skole"}  # six answers; Kultur has five and is hidden
     assert groups["Skole"].mean == 3.5
+
+
+def _closed(survey):
+    survey.opens_on = today() - timedelta(days=10)
+    survey.closes_on = today() - timedelta(days=1)
+    db.session.commit()
+
+
+def test_chart_is_an_svg_without_scripts_and_the_table_has_its_numbers(app, survey, member):
+    _many_answers(survey, member, [2, 4, 4, 6, 6, 6])
+    _closed(survey)
+    client = app.test_client()
+    question = survey.questions[0]
+    html = client.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+    assert f"/panel/surveys/{survey.id}/charts/{question.id}.svg" in html
+    svg = client.get(f"/panel/surveys/{survey.id}/charts/{question.id}.svg")
+    assert svg.mimetype == "image/svg+xml"
+    body = svg.get_data(as_text=True)
+    assert "<script" not in body
+    assert "unsafe-inline" in svg.headers["Content-Security-Policy"]
+    assert "script-src" not in svg.headers["Content-Security-Policy"]
+    # The chart's bars and the table beside it carry the same counts
+    table = html.split("Fordeling av svarene", 1)[1].split("</table>", 1)[0]
+    for value, count in ((2, 1), (4, 2), (6, 3)):
+        assert f'<th scope="row">{value}</th><td>{count}</td>' in table
+        assert f">{count}<" in body
+
+
+def test_csv_exports(app, survey, member, make_user):
+    import csv
+    import io
+
+    _many_answers(survey, member, [5, 5, 5, 5, 5, 5])
+    _closed(survey)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                app.test_client()
+                .get(f"/panel/surveys/{survey.id}/results.csv")
+                .get_data(as_text=True)
+            )
+        )
+    )
+    assert rows[0][:4] == ["question", "kind", "n", "mean"]
+    assert ["Hvor fornøyd er du?", "scale6", "6", "5.0"] == rows[1][:4]
+    assert "Fint!" not in str(rows)
+    assert app.test_client().get(f"/panel/surveys/{survey.id}/answers.csv").status_code == 302
+    admin = login(app.test_client(), make_user(Role.admin))
+    raw = admin.get(f"/panel/surveys/{survey.id}/answers.csv").get_data(as_text=True)
+    header = raw.splitlines()[0]
+    assert header == "response,question,value,dont_know,text"
+    assert "Brekken" not in raw
+    assert "1990" not in raw
+    assert "Fint!" in raw

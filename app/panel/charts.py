@@ -1,0 +1,43 @@
+"""Server-rendered SVG charts (pygal) for survey results; each is shown beside a table
+with the same numbers, so the chart is never the only way to read them."""
+
+from __future__ import annotations
+
+import re
+
+import pygal
+from pygal.style import Style
+
+_SCRIPT = re.compile(rb"<script\b.*?</script>", re.DOTALL)
+
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#292c30",
+    foreground_strong="#292c30",
+    foreground_subtle="#5b5d60",
+    colors=("#0062ba",),
+    font_family="system-ui, sans-serif",
+    label_font_size=14,
+    major_label_font_size=14,
+    title_font_size=16,
+    value_font_size=13,
+)
+
+
+def distribution_svg(title: str, distribution: list[tuple[str, int]]) -> bytes:
+    """A horizontal bar chart of (label, count), with no scripts."""
+    chart = pygal.HorizontalBar(
+        style=STYLE,
+        js=[],
+        show_legend=False,
+        title=title,
+        width=640,
+        height=max(160, 48 * len(distribution) + 80),
+        print_values=True,
+        disable_xml_declaration=False,
+    )
+    chart.x_labels = [label for label, _count in distribution]
+    chart.add(title, [count for _label, count in distribution])
+    # pygal always writes a small configuration script for its (unused) tooltips; drop it
+    return _SCRIPT.sub(b"", chart.render())
