@@ -79,6 +79,9 @@ class Survey(db.Model):
     published_at: Mapped[datetime | None]
     #: Set when an administrator closes the survey before its closing date
     closed_at: Mapped[datetime | None]
+    #: When the invitations and the one reminder were queued (by the hourly job)
+    invited_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
     #: The earlier round this survey repeats (for trends)
     previous_round_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("surveys.id", ondelete="SET NULL")

@@ -50,3 +50,13 @@ def reorder_nightly() -> None:
 
     reorder_for_anonymity()
     db.session.commit()
+
+
+@periodic(crontab(minute="10"), "panel.invitations")
+def invitations_hourly() -> tuple[int, int]:
+    """Every hour: invitations for surveys that have opened, and the one reminder."""
+    from app.panel.services import send_invitations_and_reminders
+
+    counts = send_invitations_and_reminders()
+    db.session.commit()
+    return counts

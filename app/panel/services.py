@@ -8,9 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.auth.models import User
+from app.auth.models import User, UserRole
 from app.core.audit import audit
 from app.core.db import utcnow
+from app.core.links import absolute_url
+from app.core.mail import queue_mail
 from app.core.permissions import Role, can_participate
 from app.extensions import db
 from app.panel.models import (
@@ -255,3 +257,53 @@ def group_mask(groups: list[str]) -> int:
 
     keys = [key for key, _label in USER_GROUPS]
     return sum(1 << keys.index(g) for g in groups if g in keys)
+
+
+REMIND_DAYS_BEFORE_CLOSING = 3
+
+
+def audience(survey: Survey) -> sa.Select[tuple[User]]:
+    """Everyone the survey asks: active, confirmed users in the panel or all residents."""
+    stmt = sa.select(User).where(User.active.is_(True), User.confirmed_at.is_not(None))
+    if survey.audience == Audience.panel:
+        return stmt.where(User.id.in_(sa.select(PanelMember.user_id)))
+    return stmt.where(User.roles.any(UserRole.role == Role.resident))
+
+
+def send_invitations_and_reminders(on: date | None = None) -> tuple[int, int]:
+    """Invite the audience when a survey opens; remind those who have not answered three
+    days before it closes (once). Returns (invitations, reminders) queued."""
+    on = on or today()
+    invited = reminded = 0
+    surveys = db.session.scalars(
+        sa.select(Survey).where(
+            Survey.published_at.is_not(None),
+            Survey.closed_at.is_(None),
+            Survey.opens_on <= on,
+            Survey.closes_on >= on,
+        )
+    ).all()
+    for survey in surveys:
+        if survey.invited_at is None:
+            invited += _mail_audience(survey, "panel_invitation", audience(survey))
+            survey.invited_at = utcnow()
+        elif (
+            survey.reminded_at is None
+            and (survey.closes_on - on).days <= REMIND_DAYS_BEFORE_CLOSING
+        ):
+            answered = sa.select(Participation.user_id).where(Participation.survey_id == survey.id)
+            reminded += _mail_audience(
+                survey, "panel_reminder", audience(survey).where(User.id.not_in(answered))
+            )
+            survey.reminded_at = utcnow()
+    db.session.flush()
+    return invited, reminded
+
+
+def _mail_audience(survey: Survey, template: str, users: sa.Select[tuple[User]]) -> int:
+    link = absolute_url("panel.answer", survey_id=survey.id)
+    count = 0
+    for user in db.session.scalars(users.execution_options(yield_per=500)):
+        queue_mail(user.email, template, user.language or "nb", user=user, survey=survey, link=link)
+        count += 1
+    return count

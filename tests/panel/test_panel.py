@@ -387,3 +387,20 @@ def test_csv_exports(app, survey, member, make_user):
     assert "Brekken" not in raw
     assert "1990" not in raw
     assert "Fint!" in raw
+
+
+def test_invitation_once_and_one_reminder_to_those_who_have_not_answered(survey, member):
+    from tests.conftest import outbox
+
+    answered, waiting = member(), member()
+    assert services.send_invitations_and_reminders() == (2, 0)
+    assert services.send_invitations_and_reminders() == (0, 0)  # invited once
+    services.submit_answers(answered, survey, _answers(survey))
+    db.session.commit()
+    three_days_before = survey.closes_on - timedelta(days=3)
+    assert services.send_invitations_and_reminders(three_days_before) == (0, 1)
+    assert services.send_invitations_and_reminders(three_days_before) == (0, 0)  # one reminder
+    db.session.commit()
+    assert [m.template for m in outbox(waiting.email)] == ["panel_invitation", "panel_reminder"]
+    assert [m.template for m in outbox(answered.email)] == ["panel_invitation"]
+    assert f"/panel/surveys/{survey.id}" in outbox(waiting.email)[0].body_text
