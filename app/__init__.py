@@ -43,7 +43,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     from app.admin import bp as admin_bp
     from app.auth import account_bp
     from app.auth import bp as auth_bp
-    from app.core import bp as core_bp
+    from app.core.routes import bp as core_bp
     from app.panel import bp as panel_bp
     from app.proposals import bp as proposals_bp
 

@@ -1,7 +1,1 @@
-"""Shared platform code, and the pages that belong to no domain."""
-
-from flask import Blueprint
-
-bp = Blueprint("core", __name__, template_folder="templates")
-
-from app.core import routes  # noqa: E402, F401
+"""Shared platform code. The pages that belong to no domain are in app.core.routes."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, jsonify, redirect, render_template, request, session
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 
-from app.core import bp
 from app.core.cache import cached_for_visitors
 from app.core.forms import safe_next
 from app.extensions import db
+
+bp = Blueprint("core", __name__, template_folder="templates")
 
 
 @bp.get("/")

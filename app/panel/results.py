@@ -59,115 +59,169 @@ def _numeric_sums(question_ids: list[int]) -> dict[int, tuple[int, int, float, f
 
 
 def distribution(question: Question) -> list[tuple[str, int]]:
-    if question.kind == QuestionKind.multi:
-        counts = [
-            sa.func.sum(sa.case((Answer.value_int.op("&")(1 << i) != 0, 1), else_=0))
-            for i in range(len(question.options))
-        ]
-        row = (
-            db.session.execute(sa.select(*counts).where(Answer.question_id == question.id)).one()
-            if counts
-            else ()
+    """One question's distribution (the chart endpoint)."""
+    return _distributions([question])[question.id]
+
+
+def _distributions(questions: list[Question]) -> dict[int, list[tuple[str, int]]]:
+    """Every question's distribution in two queries (one for multi, one for the rest)."""
+    plain = [q for q in questions if q.kind != QuestionKind.multi]
+    multi = [q for q in questions if q.kind == QuestionKind.multi]
+    counts: dict[int, dict[int, int]] = {q.id: {} for q in plain}
+    if plain:
+        rows = db.session.execute(
+            sa.select(Answer.question_id, Answer.value_int, sa.func.count())
+            .where(Answer.question_id.in_([q.id for q in plain]), Answer.value_int.is_not(None))
+            .group_by(Answer.question_id, Answer.value_int)
         )
-        return [(label, int(c or 0)) for label, c in zip(question.options, row, strict=False)]
-    rows = dict(
-        db.session.execute(
-            sa.select(Answer.value_int, sa.func.count())
-            .where(Answer.question_id == question.id, Answer.value_int.is_not(None))
-            .group_by(Answer.value_int)
-        ).all()
-    )
-    if question.kind == QuestionKind.scale6:
-        return [(str(v), rows.get(v, 0)) for v in range(1, 7)]
-    if question.kind == QuestionKind.single:
-        return [(label, rows.get(i, 0)) for i, label in enumerate(question.options)]
-    return [(str(v), c) for v, c in sorted(rows.items())]
+        for qid, value, count in rows:
+            counts[qid][value] = count
+    out: dict[int, list[tuple[str, int]]] = {}
+    for q in plain:
+        found = counts[q.id]
+        if q.kind == QuestionKind.scale6:
+            out[q.id] = [(str(v), found.get(v, 0)) for v in range(1, 7)]
+        elif q.kind == QuestionKind.single:
+            out[q.id] = [(label, found.get(i, 0)) for i, label in enumerate(q.options)]
+        else:
+            out[q.id] = [(str(v), c) for v, c in sorted(found.items())]
+    if multi:
+        width = max(len(q.options) for q in multi)
+        bits = [
+            sa.func.sum(sa.case((Answer.value_int.op("&")(1 << i) != 0, 1), else_=0))
+            for i in range(width)
+        ]
+        rows = db.session.execute(
+            sa.select(Answer.question_id, *bits)
+            .where(Answer.question_id.in_([q.id for q in multi]))
+            .group_by(Answer.question_id)
+        )
+        by_id = {row[0]: row[1:] for row in rows}
+        for q in multi:
+            found = by_id.get(q.id, ())
+            out[q.id] = [
+                (label, int(found[i] or 0) if i < len(found) else 0)
+                for i, label in enumerate(q.options)
+            ]
+    return out
 
 
-def _breakdown(question: Question, column: str) -> tuple[list[tuple[str, Summary]], int]:
+def _breakdowns(
+    question_ids: list[int],
+) -> dict[int, dict[str, list[tuple[str, int, float, float]]]]:
+    """question id -> breakdown -> [(group, n, sum, sum of squares)], three queries in all."""
+    from app.panel.forms import USER_GROUPS
+
     value = Answer.value_int
-    sums = (sa.func.count(value), sa.func.sum(value), sa.func.sum(value * value))
-    base = (
-        sa.select(*sums)
+    out: dict[int, dict[str, list[tuple[str, int, float, float]]]] = {
+        qid: {name: [] for name in BREAKDOWNS} for qid in question_ids
+    }
+    if not question_ids:
+        return out
+    joined = (
+        sa.select(Answer.question_id)
         .join(Response, Response.id == Answer.response_id)
-        .where(Answer.question_id == question.id, value.is_not(None))
+        .where(Answer.question_id.in_(question_ids), value.is_not(None))
     )
-    if column == "user_groups":  # one row per group: a response may be in several
-        from app.panel.forms import USER_GROUPS
-
-        rows = []
-        for bit, (_key, label) in enumerate(USER_GROUPS):
-            n, s, ss = db.session.execute(
-                base.where(Response.user_groups_mask.op("&")(1 << bit) != 0)
-            ).one()
-            if n:
-                rows.append((str(label), n, s, ss))
-    else:
+    for column in ("age_band", "area"):
         group = getattr(Response, column)
         rows = db.session.execute(
-            base.add_columns(group).where(group.is_not(None)).group_by(group).order_by(group)
-        ).all()
-        rows = [(g, n, s, ss) for n, s, ss, g in rows]
-    kept = [(g, summarise(n, float(s), float(ss))) for g, n, s, ss in rows if shown(n)]
-    return kept, len(rows) - len(kept)
+            joined.add_columns(
+                group, sa.func.count(value), sa.func.sum(value), sa.func.sum(value * value)
+            )
+            .where(group.is_not(None))
+            .group_by(Answer.question_id, group)
+            .order_by(Answer.question_id, group)
+        )
+        for qid, g, n, total, squares in rows:
+            out[qid][column].append((g, n, float(total), float(squares)))
+    columns = []
+    for bit in range(len(USER_GROUPS)):
+        member = Response.user_groups_mask.op("&")(1 << bit) != 0
+        columns += [
+            sa.func.sum(sa.case((member, 1), else_=0)),
+            sa.func.sum(sa.case((member, value), else_=0)),
+            sa.func.sum(sa.case((member, value * value), else_=0)),
+        ]
+    for row in db.session.execute(joined.add_columns(*columns).group_by(Answer.question_id)):
+        qid, numbers = row[0], row[1:]
+        for bit, (_key, label) in enumerate(USER_GROUPS):
+            n, total, squares = numbers[3 * bit : 3 * bit + 3]
+            if n:
+                out[qid]["user_groups"].append((str(label), n, float(total), float(squares)))
+    return out
 
 
 def question_results(survey: Survey, include_text: bool) -> list[QuestionResult]:
+    """Every question's numbers in a handful of queries, whatever the number of questions."""
     questions = list(survey.questions)
     sums = _numeric_sums([q.id for q in questions])
+    numeric = [q for q in questions if q.kind in (QuestionKind.scale6, QuestionKind.number)]
+    groups = _breakdowns([q.id for q in numeric])
+    distributions = _distributions([q for q in questions if q.kind != QuestionKind.text])
+    trends = _trends(survey, numeric)
+    texts = _texts(questions) if include_text else {}
     results = []
     for question in questions:
         n, dont_know, total, squares = sums.get(question.id, (0, 0, 0.0, 0.0))
         result = QuestionResult(question, n=n, dont_know=dont_know)
-        if question.kind in (QuestionKind.scale6, QuestionKind.number):
+        if question in numeric:
             result.summary = summarise(n, total, squares)
-            for column in BREAKDOWNS:
-                result.breakdowns[column], hidden = _breakdown(question, column)
-                result.hidden_groups += hidden
-            result.trend = _trend(survey, question)
-        if question.kind in (
-            QuestionKind.scale6,
-            QuestionKind.single,
-            QuestionKind.multi,
-            QuestionKind.number,
-        ):
-            result.distribution = distribution(question)
+            for name, rows in groups[question.id].items():
+                kept = [(g, summarise(c, t, sq)) for g, c, t, sq in rows if shown(c)]
+                result.breakdowns[name] = kept
+                result.hidden_groups += len(rows) - len(kept)
+            result.trend = trends.get(question.lineage, [])
+        result.distribution = distributions.get(question.id, [])
         if question.kind == QuestionKind.text:
             result.n = db.session.scalar(
                 sa.select(sa.func.count()).where(
                     Answer.question_id == question.id, Answer.value_text.is_not(None)
                 )
             )
-            if include_text:
-                result.texts = list(
-                    db.session.scalars(
-                        sa.select(Answer.value_text)
-                        .where(Answer.question_id == question.id, Answer.value_text.is_not(None))
-                        .order_by(Answer.response_id)
-                    )
-                )
+            result.texts = texts.get(question.id, [])
         results.append(result)
     return results
 
 
-def _trend(survey: Survey, question: Question) -> list[tuple[str, float | None]]:
-    """Means of the same question (same lineage) in earlier rounds, oldest first."""
-    trend = []
-    previous = survey.previous_round_id
-    seen = set()
-    while previous and previous not in seen:
+def _texts(questions: list[Question]) -> dict[int, list[str]]:
+    ids = [q.id for q in questions if q.kind == QuestionKind.text]
+    out: dict[int, list[str]] = {qid: [] for qid in ids}
+    if ids:
+        rows = db.session.execute(
+            sa.select(Answer.question_id, Answer.value_text)
+            .where(Answer.question_id.in_(ids), Answer.value_text.is_not(None))
+            .order_by(Answer.response_id)
+        )
+        for qid, text in rows:
+            out[qid].append(text)
+    return out
+
+
+def _trends(survey: Survey, numeric: list[Question]) -> dict[str, list[tuple[str, float | None]]]:
+    """Means of the same questions (by lineage) in earlier rounds, oldest first: one query
+    per earlier round."""
+    lineages = [q.lineage for q in numeric]
+    trends: dict[str, list[tuple[str, float | None]]] = {lineage: [] for lineage in lineages}
+    previous, seen = survey.previous_round_id, set()
+    while previous and previous not in seen and lineages:
         seen.add(previous)
         earlier = db.session.get(Survey, previous)
         if earlier is None:
             break
-        row = db.session.execute(
-            sa.select(sa.func.avg(Answer.value_int))
-            .join(Question, Question.id == Answer.question_id)
-            .where(Question.survey_id == earlier.id, Question.lineage == question.lineage)
-        ).scalar()
-        trend.append((earlier.title, float(row) if row is not None else None))
+        means = dict(
+            db.session.execute(
+                sa.select(Question.lineage, sa.func.avg(Answer.value_int))
+                .join(Question, Question.id == Answer.question_id)
+                .where(Question.survey_id == earlier.id, Question.lineage.in_(lineages))
+                .group_by(Question.lineage)
+            ).all()
+        )
+        for lineage in lineages:
+            mean = means.get(lineage)
+            trends[lineage].insert(0, (earlier.title, float(mean) if mean is not None else None))
         previous = earlier.previous_round_id
-    return list(reversed(trend))
+    return trends
 
 
 def response_rate(survey: Survey) -> tuple[int, int]:
