@@ -42,8 +42,11 @@ class UserFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    q = StringField(_l("Søk etter navn eller e-post"), filters=[strip_text],
-                    validators=[Optional(), Length(max=100)])  # fmt: skip
+    q = StringField(
+        _l("Søk etter navn eller e-post"),
+        filters=[strip_text],
+        validators=[Optional(), Length(max=100)],
+    )
     role = ChoiceField(
         _l("Rolle"), choices=lambda: [SelectChoice("", _l("Alle")), *role_choices()], default=""
     )
@@ -79,6 +82,27 @@ def _postal_codes(_form: object, field: TextAreaField) -> None:
         )
 
 
+def _shares(text: str | dict[str, float] | None) -> dict[str, float]:
+    """Lines of "name: percent" as a dict; a clear message for a line that is not one."""
+    if isinstance(text, dict):  # not in the submitted form: the saved value stands
+        return {str(k): float(v) for k, v in text.items()}
+    shares: dict[str, float] = {}
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        name, _sep, number = line.rpartition(":")
+        try:
+            value = float(number.replace(",", ".").strip())
+        except ValueError:
+            value = -1
+        if not name.strip() or not 0 <= value <= 100:
+            raise ValidationError(
+                str(_l("Skriv hver linje som «navn: prosent», for eksempel «Brekken: 9»."))
+            )
+        shares[name.strip()] = value
+    return shares
+
+
 class SettingsForm(BaseForm):
     name = StringField(
         _l("Navn"),
@@ -88,9 +112,11 @@ class SettingsForm(BaseForm):
     number = StringField(
         _l("Kommunenummer"),
         filters=[strip_text],
-        validators=[DataRequired(_l("Skriv inn kommunenummeret.")),
-                    Regexp(r"^\d{4}$", message=_l("Kommunenummeret har fire sifre."))],
-    )  # fmt: skip
+        validators=[
+            DataRequired(_l("Skriv inn kommunenummeret.")),
+            Regexp(r"^\d{4}$", message=_l("Kommunenummeret har fire sifre.")),
+        ],
+    )
     kind = ChoiceField(
         _l("Type"),
         choices=lambda: [SelectChoice(k.value, str(label)) for k, label in KIND_LABELS.items()],
@@ -113,16 +139,37 @@ class SettingsForm(BaseForm):
         description=_l("Ett per linje. Innbyggerne velger blant disse i brukerpanelet."),
         validators=[Optional(), Length(max=5000)],
     )
-    electoral_period_start = DayField(_l("Valgperioden starter"),
-                                       validators=[InputRequired(_l("Velg en dato."))])  # fmt: skip
-    electoral_period_end = DayField(_l("Valgperioden slutter"),
-                                     validators=[InputRequired(_l("Velg en dato."))])  # fmt: skip
+    age_shares = TextAreaField(
+        _l("Befolkningen etter aldersgruppe (prosent)"),
+        description=_l(
+            "Én gruppe per linje, for eksempel «18-29: 13». Brukes i loddtrekningen "
+            "til brukerpanelet."
+        ),
+        validators=[Optional(), Length(max=2000)],
+    )
+    area_shares = TextAreaField(
+        _l("Befolkningen etter område (prosent)"),
+        description=_l("Ett område per linje, for eksempel «Brekken: 9»."),
+        validators=[Optional(), Length(max=5000)],
+    )
+    electoral_period_start = DayField(
+        _l("Valgperioden starter"), validators=[InputRequired(_l("Velg en dato."))]
+    )
+    electoral_period_end = DayField(
+        _l("Valgperioden slutter"), validators=[InputRequired(_l("Velg en dato."))]
+    )
     submit = SubmitField(_l("Lagre innstillingene"))
 
     def validate_electoral_period_end(self, field: DayField) -> None:
         start = self.electoral_period_start.data
         if start and field.data and field.data <= start:
             raise ValidationError(str(_l("Valgperioden må slutte etter at den starter.")))
+
+    def validate_age_shares(self, field: TextAreaField) -> None:
+        _shares(field.data)
+
+    def validate_area_shares(self, field: TextAreaField) -> None:
+        _shares(field.data)
 
     def values(self) -> dict[str, object]:
         return {
@@ -132,6 +179,8 @@ class SettingsForm(BaseForm):
             "population": self.population.data,
             "postal_codes": _lines(self.postal_codes.data),
             "areas": _lines(self.areas.data, r"[\r\n]+"),
+            "age_shares": _shares(self.age_shares.data),
+            "area_shares": _shares(self.area_shares.data),
             "electoral_period_start": self.electoral_period_start.data,
             "electoral_period_end": self.electoral_period_end.data,
         }
@@ -141,12 +190,15 @@ class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    action = StringField(_l("Handling"), filters=[strip_text],
-                         validators=[Optional(), Length(max=80)])  # fmt: skip
-    actor = StringField(_l("Utført av (e-post)"), filters=[strip_text],
-                        validators=[Optional(), Length(max=254)])  # fmt: skip
-    target_type = StringField(_l("Gjelder (type)"), filters=[strip_text],
-                              validators=[Optional(), Length(max=40)])  # fmt: skip
+    action = StringField(
+        _l("Handling"), filters=[strip_text], validators=[Optional(), Length(max=80)]
+    )
+    actor = StringField(
+        _l("Utført av (e-post)"), filters=[strip_text], validators=[Optional(), Length(max=254)]
+    )
+    target_type = StringField(
+        _l("Gjelder (type)"), filters=[strip_text], validators=[Optional(), Length(max=40)]
+    )
     date_from = DayField(_l("Fra dato"), validators=[Optional()])
     date_to = DayField(_l("Til dato"), validators=[Optional()])
     submit = SubmitField(_l("Filtrer"))

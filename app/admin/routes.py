@@ -111,6 +111,8 @@ def settings():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.postal_codes.data = "\n".join(current.postal_codes)
         form.areas.data = "\n".join(current.areas)
+        form.age_shares.data = _lines(current.age_shares)
+        form.area_shares.data = _lines(current.area_shares)
         form.kind.data = current.kind.value
     if form.validate_on_submit():
         services.update_settings(current_user, form.values())
@@ -135,3 +137,7 @@ def audit():  # type: ignore[no-untyped-def]
     return render_template(
         "admin/audit.html", form=form, page=page, actions=queries.audit_actions()
     )
+
+
+def _lines(shares: dict[str, float]) -> str:
+    return "\n".join(f"{name}: {value:g}" for name, value in shares.items())

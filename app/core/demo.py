@@ -30,6 +30,16 @@ RØROS = {
     "population": 5681,  # 1 January 2025
     "postal_codes": ["7370", "7372", "7373", "7374", "7375"],
     "areas": ["Røros sentrum", "Brekken", "Glåmos", "Hitterdalen", "Feragen", "Galåen"],
+    # Approximate shares for the demo (percent); an administrator enters the real ones
+    "age_shares": {"0-17": 20, "18-29": 13, "30-44": 17, "45-66": 30, "67+": 20},
+    "area_shares": {
+        "Røros sentrum": 62,
+        "Brekken": 9,
+        "Glåmos": 8,
+        "Hitterdalen": 5,
+        "Feragen": 4,
+        "Galåen": 12,
+    },
     "electoral_period_start": date(2023, 10, 1),
     "electoral_period_end": date(2027, 9, 30),
 }
@@ -45,6 +55,10 @@ def seed_settings() -> Iterator[str]:
         invalidate_settings()
         yield "Settings: Røros kommune (5025, 5 681 inhabitants)."
     else:
+        if not settings.age_shares or not settings.area_shares:  # added after the first seed
+            settings.age_shares = settings.age_shares or RØROS["age_shares"]
+            settings.area_shares = settings.area_shares or RØROS["area_shares"]
+            invalidate_settings()
         yield f"Settings: kept ({settings.name})."
 
 

@@ -38,6 +38,9 @@ class MunicipalitySettings(db.Model):
     postal_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     #: Areas (grender) residents choose from in their panel profile
     areas: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: Population shares (percent) by age band and by area, for the panel's lottery
+    age_shares: Mapped[dict[str, float]] = mapped_column(sa.JSON, default=dict)
+    area_shares: Mapped[dict[str, float]] = mapped_column(sa.JSON, default=dict)
     electoral_period_start: Mapped[date]
     electoral_period_end: Mapped[date]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

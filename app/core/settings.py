@@ -32,6 +32,8 @@ class Settings:
     areas: tuple[str, ...]
     electoral_period_start: date
     electoral_period_end: date
+    age_shares: dict[str, float] = dataclasses.field(default_factory=dict)
+    area_shares: dict[str, float] = dataclasses.field(default_factory=dict)
     saved: bool = True
 
 
@@ -67,6 +69,8 @@ def _load() -> Settings:
         areas=tuple(row.areas),
         electoral_period_start=row.electoral_period_start,
         electoral_period_end=row.electoral_period_end,
+        age_shares=dict(row.age_shares or {}),
+        area_shares=dict(row.area_shares or {}),
     )
 
 

@@ -94,7 +94,15 @@ def seed_panel() -> Iterator[str]:
         ]
     )
     _survey(admin, OPEN_TITLE, today() - timedelta(days=2), today() + timedelta(days=20))
-    yield f"Panel: {VOLUNTEERS} volunteers, one closed survey with answers, one open survey."
+    db.session.flush()
+    try:
+        services.draw_subpanel(admin, "Innbyggerpanelet 2026", 18, seed=5025)
+    except services.PanelError as error:  # settings without population shares
+        yield f"Panel: no sub-panel drawn ({error})."
+    yield (
+        f"Panel: {VOLUNTEERS} volunteers, a drawn sub-panel of 18, one closed survey with "
+        "answers, one open survey."
+    )
 
 
 def _survey(admin: User | None, title: str, opens, closes) -> Survey:  # type: ignore[no-untyped-def]

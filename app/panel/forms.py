@@ -7,7 +7,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import (
@@ -78,13 +85,19 @@ class SurveyForm(BaseForm):
         _l("Hvem spørres"),
         choices=lambda: [
             SelectChoice(Audience.panel.value, str(_l("Hele brukerpanelet"))),
+            SelectChoice(Audience.subpanel.value, str(_l("Et trukket underpanel"))),
             SelectChoice(Audience.residents.value, str(_l("Alle innbyggere"))),
         ],
     )
+    subpanel_id = ChoiceField(_l("Underpanel"), coerce=str, default="")
     opens_on = DayField(_l("Åpner"), validators=[InputRequired(_l("Velg en dato."))])
     closes_on = DayField(_l("Stenger"), validators=[InputRequired(_l("Velg en dato."))])
     results_public = BooleanField(_l("Resultatene blir offentlige når undersøkelsen stenger"))
     submit = SubmitField(_l("Lagre undersøkelsen"))
+
+    def validate_subpanel_id(self, field: ChoiceField) -> None:
+        if self.audience.data == Audience.subpanel.value and not field.data:
+            raise ValidationError(str(_l("Velg hvilket underpanel som skal spørres.")))
 
     def validate_closes_on(self, field: DayField) -> None:
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
@@ -240,3 +253,24 @@ def _int_in(raw: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ValueError(str(_l("Velg en verdi mellom %(low)s og %(high)s.", low=low, high=high)))
     return value
+
+
+class LotteryForm(BaseForm):
+    name = StringField(
+        _l("Navn på underpanelet"),
+        filters=[strip_text],
+        validators=[DataRequired(_l("Skriv et navn.")), Length(max=120)],
+    )
+    size = WholeNumberField(
+        _l("Antall som skal trekkes"),
+        validators=[InputRequired(_l("Skriv antallet.")), NumberRange(min=1, max=10_000)],
+    )
+    seed = WholeNumberField(
+        _l("Frø (valgfritt)"),
+        description=_l(
+            "Samme frø og samme frivillige gir samme trekning. La stå tomt for et "
+            "tilfeldig frø, som blir vist etterpå."
+        ),
+        validators=[Optional(), NumberRange(min=0, max=10**12)],
+    )
+    submit = SubmitField(_l("Trekk underpanelet"))

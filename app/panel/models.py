@@ -28,6 +28,7 @@ def random_key() -> str:
 
 class Audience(enum.StrEnum):
     panel = "panel"
+    subpanel = "subpanel"
     residents = "residents"
 
 
@@ -63,6 +64,32 @@ class PanelMember(db.Model):
     user_groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
 
+class SubPanel(db.Model):
+    """A sub-panel drawn by stratified lottery from the volunteers (see app.panel.lottery)."""
+
+    __tablename__ = "subpanels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    size: Mapped[int]
+    #: Shown on the page: anyone can repeat the draw with it
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    #: Per stratum: population share, volunteers and drawn, as shown on the page
+    report: Mapped[list[dict[str, object]]] = mapped_column(sa.JSON, default=list)
+    drawn_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SubPanelMember(db.Model):
+    __tablename__ = "subpanel_members"
+
+    subpanel_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("subpanels.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Survey(db.Model):
     __tablename__ = "surveys"
     __table_args__ = (sa.CheckConstraint("closes_on >= opens_on", name="dates_in_order"),)
@@ -71,6 +98,10 @@ class Survey(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     intro: Mapped[str] = mapped_column(sa.Text, default="")
     audience: Mapped[Audience] = mapped_column(default=Audience.panel)
+    #: For audience "subpanel": the drawn sub-panel that is asked
+    subpanel_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("subpanels.id", ondelete="SET NULL")
+    )
     opens_on: Mapped[date]
     closes_on: Mapped[date]
     #: Results public after closing; otherwise committee and administrators only

@@ -18,6 +18,7 @@ from app.panel.models import (
     Question,
     QuestionKind,
     Response,
+    SubPanelMember,
     Survey,
 )
 from app.panel.stats import Summary, shown, summarise
@@ -231,6 +232,10 @@ def response_rate(survey: Survey) -> tuple[int, int]:
     )
     if survey.audience == Audience.panel:
         audience = db.session.scalar(sa.select(sa.func.count()).select_from(PanelMember))
+    elif survey.audience == Audience.subpanel:
+        audience = db.session.scalar(
+            sa.select(sa.func.count()).where(SubPanelMember.subpanel_id == survey.subpanel_id)
+        )
     else:
         audience = db.session.scalar(
             sa.select(sa.func.count())

@@ -21,13 +21,21 @@ from app.panel.forms import (
     STATUS_LABELS,
     USER_GROUPS,
     FollowUpForm,
+    LotteryForm,
     MembershipForm,
     QuestionForm,
     RoundForm,
     SurveyForm,
     parse_answers,
 )
-from app.panel.models import FollowUp, FollowUpStatus, PanelMember, Question, Survey
+from app.panel.models import (
+    FollowUp,
+    FollowUpStatus,
+    PanelMember,
+    Question,
+    SubPanel,
+    Survey,
+)
 
 
 @bp.context_processor
@@ -184,18 +192,29 @@ def followup_status(followup_id: int, new: str):  # type: ignore[no-untyped-def]
 @role_required(Role.admin)
 def manage():  # type: ignore[no-untyped-def]
     """All surveys, and a form for a new one."""
-    form = SurveyForm()
+    form = _survey_form()
     if form.validate_on_submit():
         survey = services.create_survey(current_user, **_survey_values(form))
         db.session.commit()
         return redirect(url_for("panel.manage_survey", survey_id=survey.id))
     surveys = db.session.scalars(sa.select(Survey).order_by(Survey.id.desc())).all()
     members = db.session.scalar(sa.select(sa.func.count()).select_from(PanelMember))
-    return render_template("panel/manage.html", form=form, surveys=surveys, members=members)
+    subpanels = db.session.scalars(sa.select(SubPanel).order_by(SubPanel.id.desc())).all()
+    return render_template(
+        "panel/manage.html", form=form, surveys=surveys, members=members, subpanels=subpanels
+    )
+
+
+def _survey_form(obj: Survey | None = None) -> SurveyForm:
+    form = SurveyForm(obj=obj)
+    subpanels = db.session.scalars(sa.select(SubPanel).order_by(SubPanel.id.desc())).all()
+    form.subpanel_id.choices = [("", _("Ingen")), *[(str(p.id), p.name) for p in subpanels]]
+    return form
 
 
 def _survey_values(form: SurveyForm) -> dict[str, object]:
     return {
+        "subpanel_id": int(form.subpanel_id.data) if form.subpanel_id.data else None,
         "title": form.title.data,
         "intro": form.intro.data or "",
         "audience": form.audience.data,
@@ -210,10 +229,11 @@ def _survey_values(form: SurveyForm) -> dict[str, object]:
 def manage_survey(survey_id: int):  # type: ignore[no-untyped-def]
     """Edit a survey and its questions; publish, close or copy it."""
     survey = db.get_or_404(Survey, survey_id)
-    form = SurveyForm(obj=survey)
+    form = _survey_form(survey)
     question_form = QuestionForm(prefix="q")
     if request.method == "GET":
         form.audience.data = survey.audience.value
+        form.subpanel_id.data = str(survey.subpanel_id or "")
     if form.submit.data and form.validate_on_submit():
         try:
             services.update_survey(current_user, survey, **_survey_values(form))
@@ -350,3 +370,34 @@ def _csv(filename: str, rows: list[list[object]]):  # type: ignore[no-untyped-de
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.route("/manage/lottery", methods=["GET", "POST"])
+@role_required(Role.admin)
+def lottery():  # type: ignore[no-untyped-def]
+    """Draw a sub-panel by stratified lottery."""
+    form = LotteryForm()
+    if form.validate_on_submit():
+        try:
+            subpanel = services.draw_subpanel(
+                current_user, form.name.data, form.size.data, form.seed.data
+            )
+        except services.PanelError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Underpanelet er trukket, og medlemmene får e-post."), "success")
+            return redirect(url_for("panel.subpanel", subpanel_id=subpanel.id))
+    strata = services.volunteers_by_stratum()
+    return render_template(
+        "panel/lottery.html",
+        form=form,
+        settings=get_settings(),
+        strata={k: len(v) for k, v in strata.items()},
+    )
+
+
+@bp.get("/subpanels/<int:subpanel_id>")
+def subpanel(subpanel_id: int):  # type: ignore[no-untyped-def]
+    """How a drawn sub-panel matches the population, per stratum (no names)."""
+    return render_template("panel/subpanel.html", subpanel=db.get_or_404(SubPanel, subpanel_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,8 @@ from app.panel.models import (
     Question,
     QuestionKind,
     Response,
+    SubPanel,
+    SubPanelMember,
     Survey,
 )
 from app.panel.stats import age_band
@@ -169,6 +172,8 @@ def may_answer(user: Any, survey: Survey) -> bool:
         return False
     if survey.audience == Audience.panel:
         in_audience = db.session.get(PanelMember, user.id) is not None
+    elif survey.audience == Audience.subpanel:
+        in_audience = db.session.get(SubPanelMember, (survey.subpanel_id, user.id)) is not None
     else:
         in_audience = user.has_role(Role.resident)
     return in_audience and not has_answered(user, survey)
@@ -267,6 +272,11 @@ def audience(survey: Survey) -> sa.Select[tuple[User]]:
     stmt = sa.select(User).where(User.active.is_(True), User.confirmed_at.is_not(None))
     if survey.audience == Audience.panel:
         return stmt.where(User.id.in_(sa.select(PanelMember.user_id)))
+    if survey.audience == Audience.subpanel:
+        members = sa.select(SubPanelMember.user_id).where(
+            SubPanelMember.subpanel_id == survey.subpanel_id
+        )
+        return stmt.where(User.id.in_(members))
     return stmt.where(User.roles.any(UserRole.role == Role.resident))
 
 
@@ -307,3 +317,64 @@ def _mail_audience(survey: Survey, template: str, users: sa.Select[tuple[User]])
         queue_mail(user.email, template, user.language or "nb", user=user, survey=survey, link=link)
         count += 1
     return count
+
+
+def volunteers_by_stratum() -> dict[tuple[str, str], list[int]]:
+    """Panel members with a known age band and area, by (age band, area)."""
+    year = today().year
+    strata: dict[tuple[str, str], list[int]] = {}
+    for user_id, birth_year, area in db.session.execute(
+        sa.select(PanelMember.user_id, PanelMember.birth_year, PanelMember.area)
+    ):
+        band = age_band(birth_year, year)
+        if band and area:
+            strata.setdefault((band, area), []).append(user_id)
+    return strata
+
+
+def draw_subpanel(actor: User, name: str, size: int, seed: int | None) -> SubPanel:
+    """Draw a sub-panel by stratified lottery, store it with its seed, tell the members."""
+    from app.core.settings import get_settings
+    from app.panel import lottery
+
+    settings = get_settings()
+    if not settings.age_shares or not settings.area_shares:
+        raise PanelError(
+            _l("Legg inn befolkningen etter aldersgruppe og område i innstillingene først.")
+        )
+    seed = seed if seed is not None else secrets.randbelow(10**9)
+    drawn, report = lottery.draw(
+        size, seed, volunteers_by_stratum(), settings.age_shares, settings.area_shares
+    )
+    if not drawn:
+        raise PanelError(_l("Ingen frivillige med alder og område å trekke blant."))
+    subpanel = SubPanel(
+        name=name,
+        size=size,
+        seed=seed,
+        report=[
+            {
+                "age_band": r.stratum[0],
+                "area": r.stratum[1],
+                "share": round(100 * r.population_share, 1),
+                "volunteers": r.volunteers,
+                "drawn": r.drawn,
+            }
+            for r in report
+        ],
+    )
+    db.session.add(subpanel)
+    db.session.flush()
+    db.session.add_all(SubPanelMember(subpanel_id=subpanel.id, user_id=uid) for uid in drawn)
+    link = absolute_url("panel.index")
+    for user in db.session.scalars(sa.select(User).where(User.id.in_(drawn))):
+        queue_mail(
+            user.email,
+            "panel_drawn",
+            user.language or "nb",
+            user=user,
+            subpanel=subpanel,
+            link=link,
+        )
+    audit(actor, "panel.subpanel_drawn", subpanel, {"size": size, "seed": seed})
+    return subpanel

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.panel import services
 from app.panel.models import (
     Answer,
+    Audience,
     FollowUp,
     PanelMember,
     Participation,
@@ -404,3 +405,73 @@ def test_invitation_once_and_one_reminder_to_those_who_have_not_answered(survey,
     assert [m.template for m in outbox(waiting.email)] == ["panel_invitation", "panel_reminder"]
     assert [m.template for m in outbox(answered.email)] == ["panel_invitation"]
     assert f"/panel/surveys/{survey.id}" in outbox(waiting.email)[0].body_text
+
+
+def test_draw_a_subpanel_through_the_form_and_ask_only_it(app, member, make_user):
+    from app.panel.models import SubPanel, SubPanelMember
+    from tests.conftest import outbox
+
+    for area in ("Røros sentrum",) * 20 + ("Brekken",) * 10:
+        member(birth_year=1975, area=area)
+    admin = login(app.test_client(), make_user(Role.admin))
+    page = admin.get("/panel/manage/lottery").get_data(as_text=True)
+    assert "Brekken" in page
+    response = submit(
+        admin,
+        "/panel/manage/lottery",
+        {"name": "Innbyggerpanelet 2026", "size": "18", "seed": "5025"},
+    )
+    assert response.status_code == 302
+    subpanel = db.session.scalar(sa.select(SubPanel))
+    drawn = db.session.scalars(sa.select(SubPanelMember.user_id)).all()
+    assert len(drawn) == 18
+    assert subpanel.seed == 5025
+    public = app.test_client().get(f"/panel/subpanels/{subpanel.id}").get_data(as_text=True)
+    assert "5025" in public
+    assert "Innbygger 1" not in public  # no names
+    assert len([m for m in outbox() if m.template == "panel_drawn"]) == 18
+    from app.core.demo import RØROS
+    from app.panel.lottery import draw
+
+    # Anyone can repeat the draw: the same seed and volunteers give the same members
+    again, _ = draw(
+        18, 5025, services.volunteers_by_stratum(), RØROS["age_shares"], RØROS["area_shares"]
+    )
+    assert again == sorted(drawn)
+
+    asked = services.create_survey(
+        make_user(Role.admin),
+        title="Til underpanelet",
+        audience=Audience.subpanel,
+        subpanel_id=subpanel.id,
+        opens_on=today(),
+        closes_on=today() + timedelta(days=3),
+    )
+    services.add_question(
+        make_user(Role.admin), asked, kind=QuestionKind.text, text="Noe?", required=False
+    )
+    services.publish(make_user(Role.admin), asked)
+    db.session.commit()
+    from app.auth.models import User
+
+    inside = db.session.get(User, drawn[0])
+    outside_id = next(
+        uid for uid in db.session.scalars(sa.select(PanelMember.user_id)) if uid not in drawn
+    )
+    assert services.may_answer(inside, asked)
+    assert not services.may_answer(db.session.get(User, outside_id), asked)
+    assert services.send_invitations_and_reminders() == (18, 0)
+
+
+def test_lottery_needs_population_shares(app, member, make_user):
+    from app.core.models import MunicipalitySettings
+    from app.core.settings import invalidate_settings
+
+    settings = db.session.scalar(sa.select(MunicipalitySettings))
+    settings.age_shares = {}
+    db.session.commit()
+    invalidate_settings()
+    member(birth_year=1980, area="Brekken")
+    admin = login(app.test_client(), make_user(Role.admin))
+    page = submit(admin, "/panel/manage/lottery", {"name": "X", "size": "5"})
+    assert "innstillingene" in page.get_data(as_text=True)

@@ -1,10 +1,12 @@
-"""brukerpanel: members, surveys, questions, anonymous responses and answers, follow-up
+"""brukerpanel: members, sub-panels, surveys, questions, anonymous responses and answers,
+follow-up; population shares in the settings for the lottery
 
-The response and answer tables have no user id and (on SQLite) no rowid: see app/panel/models.py.
+The response, answer and participation tables have no link between them and (on SQLite) no
+rowid: see app/panel/models.py. The new settings columns get "{}" for the existing row.
 
-Revision ID: 24a4c115f513
+Revision ID: d1242ae2d3fe
 Revises: 06a16a8ca68e
-Create Date: 2026-11-23 19:02:26.157480
+Create Date: 2026-11-23 19:13:02.570375
 
 """
 from alembic import op
@@ -12,18 +14,48 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '24a4c115f513'
+revision = 'd1242ae2d3fe'
 down_revision = '06a16a8ca68e'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
+    op.create_table('subpanels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('seed', sa.BigInteger(), nullable=False),
+    sa.Column('report', sa.JSON(), nullable=False),
+    sa.Column('drawn_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_subpanels'))
+    )
+    op.create_table('panel_members',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('joined_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('birth_year', sa.Integer(), nullable=True),
+    sa.Column('area', sa.String(length=80), nullable=True),
+    sa.Column('user_groups', sa.JSON(), nullable=False),
+    sa.CheckConstraint('birth_year IS NULL OR (birth_year >= 1900 AND birth_year <= 2100)', name=op.f('ck_panel_members_birth_year_range')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_panel_members_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_panel_members'))
+    )
+    op.create_table('subpanel_members',
+    sa.Column('subpanel_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['subpanel_id'], ['subpanels.id'], name=op.f('fk_subpanel_members_subpanel_id_subpanels'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_subpanel_members_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('subpanel_id', 'user_id', name=op.f('pk_subpanel_members'))
+    )
+    with op.batch_alter_table('subpanel_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_subpanel_members_user_id'), ['user_id'], unique=False)
+
     op.create_table('surveys',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('intro', sa.Text(), nullable=False),
-    sa.Column('audience', sa.Enum('panel', 'residents', name='audience', native_enum=False, create_constraint=True, length=40), nullable=False),
+    sa.Column('audience', sa.Enum('panel', 'subpanel', 'residents', name='audience', native_enum=False, create_constraint=True, length=40), nullable=False),
+    sa.Column('subpanel_id', sa.Integer(), nullable=True),
     sa.Column('opens_on', sa.Date(), nullable=False),
     sa.Column('closes_on', sa.Date(), nullable=False),
     sa.Column('results_public', sa.Boolean(), nullable=False),
@@ -35,17 +67,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('closes_on >= opens_on', name=op.f('ck_surveys_dates_in_order')),
     sa.ForeignKeyConstraint(['previous_round_id'], ['surveys.id'], name=op.f('fk_surveys_previous_round_id_surveys'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['subpanel_id'], ['subpanels.id'], name=op.f('fk_surveys_subpanel_id_subpanels'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_surveys'))
-    )
-    op.create_table('panel_members',
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('joined_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('birth_year', sa.Integer(), nullable=True),
-    sa.Column('area', sa.String(length=80), nullable=True),
-    sa.Column('user_groups', sa.JSON(), nullable=False),
-    sa.CheckConstraint('birth_year IS NULL OR (birth_year >= 1900 AND birth_year <= 2100)', name=op.f('ck_panel_members_birth_year_range')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_panel_members_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_panel_members'))
     )
     op.create_table('survey_followups',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -124,9 +147,17 @@ def upgrade():
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
         batch_op.create_index('ix_survey_answers_question', ['question_id', 'value_int'], unique=False)
 
+    with op.batch_alter_table('municipality_settings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('age_shares', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+        batch_op.add_column(sa.Column('area_shares', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+
 
 
 def downgrade():
+    with op.batch_alter_table('municipality_settings', schema=None) as batch_op:
+        batch_op.drop_column('area_shares')
+        batch_op.drop_column('age_shares')
+
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
         batch_op.drop_index('ix_survey_answers_question')
 
@@ -148,5 +179,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_survey_followups_survey_id'))
 
     op.drop_table('survey_followups')
-    op.drop_table('panel_members')
     op.drop_table('surveys')
+    with op.batch_alter_table('subpanel_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_subpanel_members_user_id'))
+
+    op.drop_table('subpanel_members')
+    op.drop_table('panel_members')
+    op.drop_table('subpanels')
