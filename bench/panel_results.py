@@ -9,7 +9,8 @@ questions), fills it with Core bulk inserts, then measures in the same run:
   through sqlite3 (the floor for "aggregate in SQL");
 - ``aggregation``: Medvirke's ``question_results`` (sums, distribution, breakdowns by age,
   area and user group with suppression, trends), the work behind the results page;
-- ``page``: the whole results page through the Flask test client.
+- ``page``: the whole results page through the Flask test client; ``page_cold_s`` is the
+  first view (which aggregates and stores the closed survey's results), ``page_s`` later ones.
 
 Prints one JSON document with the medians and ``ratio`` (aggregation / raw); the target is
 at most 2 and a page under 0.5 s. Progress goes to stderr.
@@ -168,8 +169,11 @@ def measure(path: Path, survey_id: int, rounds: int) -> dict[str, object]:
         assert response.status_code == 200, response.status_code
 
     timings: dict[str, list[float]] = {"raw": [], "aggregation": [], "page": []}
-    for fn in (run_raw, run_aggregation, run_page):
-        fn()  # warm
+    run_raw()
+    run_aggregation()
+    started = time.perf_counter()
+    run_page()  # the first view of a closed survey computes and stores its results
+    page_cold = time.perf_counter() - started
     for _ in range(rounds):  # interleaved, so a noisy moment hits all three alike
         for name, fn in (("raw", run_raw), ("aggregation", run_aggregation), ("page", run_page)):
             started = time.perf_counter()
@@ -179,6 +183,7 @@ def measure(path: Path, survey_id: int, rounds: int) -> dict[str, object]:
     return {
         "raw_s": round(med["raw"], 4),
         "aggregation_s": round(med["aggregation"], 4),
+        "page_cold_s": round(page_cold, 4),
         "page_s": round(med["page"], 4),
         "ratio": round(med["aggregation"] / med["raw"], 2),
         "meets_target": med["aggregation"] <= 2 * med["raw"] and med["page"] < 0.5,

@@ -218,3 +218,17 @@ class FollowUp(db.Model):
     due_on: Mapped[date | None]
     status: Mapped[FollowUpStatus] = mapped_column(default=FollowUpStatus.planned)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ResultCache(db.Model):
+    """The aggregated results of a closed survey. Its answers can no longer change, so the
+    SQL aggregation runs once; the row is stale (and replaced) if the answer count differs."""
+
+    __tablename__ = "survey_result_cache"
+
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    participations: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    payload: Mapped[list[dict[str, object]]] = mapped_column(sa.JSON)

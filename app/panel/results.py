@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.auth.models import User, UserRole
+from app.core.db import utcnow
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel.models import (
@@ -18,6 +19,7 @@ from app.panel.models import (
     Question,
     QuestionKind,
     Response,
+    ResultCache,
     SubPanelMember,
     Survey,
 )
@@ -328,3 +330,64 @@ def raw_rows(survey: Survey) -> list[list[object]]:
 
 def _round(value: float | None) -> object:
     return round(value, 3) if value is not None else ""
+
+
+def results_for_page(survey: Survey, state: str, include_text: bool) -> list[QuestionResult]:
+    """The results page's numbers: from the cache for a closed survey (computed in SQL the
+    first time), live otherwise. Free text is never cached; it is read for staff only."""
+    if state != "closed":
+        return question_results(survey, include_text)
+    answered = db.session.scalar(
+        sa.select(sa.func.count()).where(Participation.survey_id == survey.id)
+    )
+    cache = db.session.get(ResultCache, survey.id)
+    if cache is None or cache.participations != answered:
+        rows = question_results(survey, include_text=False)
+        cache = cache or ResultCache(survey_id=survey.id)
+        cache.participations, cache.payload = answered, [_dump(r) for r in rows]
+        cache.computed_at = utcnow()
+        db.session.add(cache)
+        db.session.commit()
+        loaded = rows
+    else:
+        by_id = {q.id: q for q in survey.questions}
+        loaded = [
+            _load(by_id[item["question"]], item)
+            for item in cache.payload
+            if item["question"] in by_id
+        ]
+    if include_text:
+        texts = _texts(list(survey.questions))
+        for r in loaded:
+            r.texts = texts.get(r.question.id, [])
+    return loaded
+
+
+def _summary(values: list[object] | None) -> Summary | None:
+    return Summary(*values) if values is not None else None  # type: ignore[arg-type]
+
+
+def _dump(r: QuestionResult) -> dict[str, object]:
+    return {
+        "question": r.question.id,
+        "n": r.n,
+        "dont_know": r.dont_know,
+        "summary": list(astuple(r.summary)) if r.summary else None,
+        "distribution": r.distribution,
+        "breakdowns": {k: [(g, list(astuple(s))) for g, s in v] for k, v in r.breakdowns.items()},
+        "hidden_groups": r.hidden_groups,
+        "trend": r.trend,
+    }
+
+
+def _load(question: Question, item: dict[str, Any]) -> QuestionResult:
+    return QuestionResult(
+        question,
+        n=item["n"],
+        dont_know=item["dont_know"],
+        summary=_summary(item["summary"]),
+        distribution=[tuple(d) for d in item["distribution"]],
+        breakdowns={k: [(g, Summary(*s)) for g, s in v] for k, v in item["breakdowns"].items()},
+        hidden_groups=item["hidden_groups"],
+        trend=[tuple(t) for t in item["trend"]],
+    )

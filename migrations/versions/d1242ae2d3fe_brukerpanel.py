@@ -147,6 +147,14 @@ def upgrade():
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
         batch_op.create_index('ix_survey_answers_question', ['question_id', 'value_int'], unique=False)
 
+    op.create_table('survey_result_cache',
+    sa.Column('survey_id', sa.Integer(), nullable=False),
+    sa.Column('participations', sa.Integer(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['survey_id'], ['surveys.id'], name=op.f('fk_survey_result_cache_survey_id_surveys'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('survey_id', name=op.f('pk_survey_result_cache'))
+    )
     with op.batch_alter_table('municipality_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('age_shares', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
         batch_op.add_column(sa.Column('area_shares', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
@@ -154,6 +162,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('survey_result_cache')
     with op.batch_alter_table('municipality_settings', schema=None) as batch_op:
         batch_op.drop_column('area_shares')
         batch_op.drop_column('age_shares')

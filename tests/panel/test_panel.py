@@ -475,3 +475,25 @@ def test_lottery_needs_population_shares(app, member, make_user):
     admin = login(app.test_client(), make_user(Role.admin))
     page = submit(admin, "/panel/manage/lottery", {"name": "X", "size": "5"})
     assert "innstillingene" in page.get_data(as_text=True)
+
+
+def test_closed_results_are_computed_once_and_refreshed_if_answers_change(app, survey, member):
+    from app.panel.models import ResultCache
+
+    _many_answers(survey, member, [3, 3, 3, 3, 3, 3])
+    _closed(survey)
+    client = app.test_client()
+    first = client.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+    assert db.session.get(ResultCache, survey.id).participations == 6
+    assert "Gjennomsnitt 3.00" in first
+    second = client.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+    assert second == first  # from the cache, the same numbers
+    # An answer that arrived after all (the count differs): the cache is rebuilt
+    survey.closes_on = today() + timedelta(days=1)
+    db.session.commit()
+    services.submit_answers(member(), survey, _answers(survey, scale=6))
+    _closed(survey)
+    third = client.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "Gjennomsnitt 3.43" in third
+    db.session.expire_all()
+    assert db.session.get(ResultCache, survey.id).participations == 7
