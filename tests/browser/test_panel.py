@@ -74,3 +74,22 @@ def test_build_answer_close_results_follow_up(page_in, make_user, resident, lang
     visitor.goto(admin.url.split("#")[0])
     expect(visitor.locator("main")).to_contain_text("Lengre åpningstider")
     assert_accessible(visitor)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_lottery_pages_are_accessible(page_in, make_user, resident, language):
+    for area in ("Røros sentrum", "Brekken") * 6:
+        services.join_panel(resident(), 1980, area, [])
+    db.session.commit()
+    admin = page_in(language)
+    log_in(admin, make_user(Role.admin))
+    admin.goto("/panel/manage/lottery")
+    assert_accessible(admin)
+    admin.fill("#name", "Innbyggerpanelet")
+    admin.fill("#size", "6")
+    admin.fill("#seed", "5025")
+    admin.locator("main form button[type=submit]").click()
+    expect(admin.locator("main")).to_contain_text("5025")
+    assert_accessible(admin)
+    admin.goto("/panel/")
+    assert_accessible(admin)
