@@ -92,14 +92,17 @@ def build(path: Path, responses: int, questions: int, seed: int) -> int:
         with engine.begin() as conn:
             for n in range(responses):
                 rid = f"{rng.getrandbits(128):032x}"
+                groups = {
+                    "age_band": rng.choice(BANDS),
+                    "area": rng.choice(AREAS),
+                    "user_groups_mask": rng.randrange(32),
+                }
                 batch_r.append(
                     {
                         "id": rid,
                         "survey_id": survey_id,
                         "submitted_on": date(2026, 1, 1) + timedelta(days=n % 30),
-                        "age_band": rng.choice(BANDS),
-                        "area": rng.choice(AREAS),
-                        "user_groups_mask": rng.randrange(32),
+                        **groups,
                     }
                 )
                 for q in qs:
@@ -115,6 +118,7 @@ def build(path: Path, responses: int, questions: int, seed: int) -> int:
                             "question_id": q.id,
                             "value_int": value,
                             "dont_know": False,
+                            **groups,
                         }
                     )
                 if len(batch_a) >= 20_000:

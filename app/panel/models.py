@@ -185,8 +185,12 @@ class Response(db.Model):
 
 class Answer(db.Model):
     __tablename__ = "survey_answers"
+    #: Each aggregation reads one of these indexes only, never the table
     __table_args__ = (
-        sa.Index("ix_survey_answers_question", "question_id", "value_int"),
+        sa.Index("ix_survey_answers_question", "question_id", "value_int", "dont_know"),
+        sa.Index("ix_survey_answers_age", "question_id", "age_band", "value_int"),
+        sa.Index("ix_survey_answers_area", "question_id", "area", "value_int"),
+        sa.Index("ix_survey_answers_groups", "question_id", "user_groups_mask", "value_int"),
         {"sqlite_with_rowid": False},
     )
 
@@ -202,6 +206,11 @@ class Answer(db.Model):
     value_text: Mapped[str | None] = mapped_column(sa.Text)
     #: "vet ikke / ikke relevant" on a scale6 question
     dont_know: Mapped[bool] = mapped_column(default=False)
+    #: The response's groups, repeated here so breakdowns read one table (no join); they say
+    #: nothing the response does not already say
+    age_band: Mapped[str | None] = mapped_column(sa.String(10))
+    area: Mapped[str | None] = mapped_column(sa.String(80))
+    user_groups_mask: Mapped[int] = mapped_column(default=0)
 
 
 class FollowUp(db.Model):

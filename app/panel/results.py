@@ -18,7 +18,6 @@ from app.panel.models import (
     Participation,
     Question,
     QuestionKind,
-    Response,
     ResultCache,
     SubPanelMember,
     Survey,
@@ -121,15 +120,13 @@ def _breakdowns(
     }
     if not question_ids:
         return out
-    joined = (
-        sa.select(Answer.question_id)
-        .join(Response, Response.id == Answer.response_id)
-        .where(Answer.question_id.in_(question_ids), value.is_not(None))
+    answers = sa.select(Answer.question_id).where(
+        Answer.question_id.in_(question_ids), value.is_not(None)
     )
     for column in ("age_band", "area"):
-        group = getattr(Response, column)
+        group = getattr(Answer, column)
         rows = db.session.execute(
-            joined.add_columns(
+            answers.add_columns(
                 group, sa.func.count(value), sa.func.sum(value), sa.func.sum(value * value)
             )
             .where(group.is_not(None))
@@ -138,20 +135,27 @@ def _breakdowns(
         )
         for qid, g, n, total, squares in rows:
             out[qid][column].append((g, n, float(total), float(squares)))
-    columns = []
-    for bit in range(len(USER_GROUPS)):
-        member = Response.user_groups_mask.op("&")(1 << bit) != 0
-        columns += [
-            sa.func.sum(sa.case((member, 1), else_=0)),
-            sa.func.sum(sa.case((member, value), else_=0)),
-            sa.func.sum(sa.case((member, value * value), else_=0)),
-        ]
-    for row in db.session.execute(joined.add_columns(*columns).group_by(Answer.question_id)):
-        qid, numbers = row[0], row[1:]
-        for bit, (_key, label) in enumerate(USER_GROUPS):
-            n, total, squares = numbers[3 * bit : 3 * bit + 3]
-            if n:
-                out[qid]["user_groups"].append((str(label), n, float(total), float(squares)))
+    # Groups per distinct mask (few), then summed per group bit in Python: a handful of rows
+    rows = db.session.execute(
+        answers.add_columns(
+            Answer.user_groups_mask,
+            sa.func.count(value),
+            sa.func.sum(value),
+            sa.func.sum(value * value),
+        )
+        .where(Answer.user_groups_mask != 0)
+        .group_by(Answer.question_id, Answer.user_groups_mask)
+    )
+    per_group: dict[tuple[int, int], list[float]] = {}
+    for qid, mask, n, total, squares in rows:
+        for bit in range(len(USER_GROUPS)):
+            if mask & (1 << bit):
+                acc = per_group.setdefault((qid, bit), [0, 0.0, 0.0])
+                acc[0] += n
+                acc[1] += float(total)
+                acc[2] += float(squares)
+    for (qid, bit), (n, total, squares) in sorted(per_group.items()):
+        out[qid]["user_groups"].append((str(USER_GROUPS[bit][1]), int(n), total, squares))
     return out
 
 

@@ -209,6 +209,8 @@ def submit_answers(actor: User, survey: Survey, values: dict[int, Any]) -> None:
         answer = _answer(question, values.get(question.id))
         if answer is not None:
             answer.response_id = response.id
+            answer.age_band, answer.area = response.age_band, response.area
+            answer.user_groups_mask = response.user_groups_mask
             db.session.add(answer)
     db.session.flush()
 

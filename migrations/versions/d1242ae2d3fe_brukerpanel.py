@@ -139,13 +139,19 @@ def upgrade():
     sa.Column('value_int', sa.BigInteger(), nullable=True),
     sa.Column('value_text', sa.Text(), nullable=True),
     sa.Column('dont_know', sa.Boolean(), nullable=False),
+    sa.Column('age_band', sa.String(length=10), nullable=True),
+    sa.Column('area', sa.String(length=80), nullable=True),
+    sa.Column('user_groups_mask', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['question_id'], ['survey_questions.id'], name=op.f('fk_survey_answers_question_id_survey_questions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['response_id'], ['survey_responses.id'], name=op.f('fk_survey_answers_response_id_survey_responses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('response_id', 'question_id', name=op.f('pk_survey_answers')),
     sqlite_with_rowid=False
     )
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
-        batch_op.create_index('ix_survey_answers_question', ['question_id', 'value_int'], unique=False)
+        batch_op.create_index('ix_survey_answers_question', ['question_id', 'value_int', 'dont_know'], unique=False)
+        batch_op.create_index('ix_survey_answers_age', ['question_id', 'age_band', 'value_int'], unique=False)
+        batch_op.create_index('ix_survey_answers_area', ['question_id', 'area', 'value_int'], unique=False)
+        batch_op.create_index('ix_survey_answers_groups', ['question_id', 'user_groups_mask', 'value_int'], unique=False)
 
     op.create_table('survey_result_cache',
     sa.Column('survey_id', sa.Integer(), nullable=False),
@@ -168,6 +174,9 @@ def downgrade():
         batch_op.drop_column('age_shares')
 
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
+        batch_op.drop_index('ix_survey_answers_groups')
+        batch_op.drop_index('ix_survey_answers_area')
+        batch_op.drop_index('ix_survey_answers_age')
         batch_op.drop_index('ix_survey_answers_question')
 
     op.drop_table('survey_answers')
