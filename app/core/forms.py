@@ -34,6 +34,11 @@ CONTROL_MESSAGE = _l("Teksten inneholder usynlige kontrolltegn som ikke er tilla
 LINE_BREAK_MESSAGE = _l("Dette feltet kan bare ha én linje.")
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds control characters or bidirectional overrides (refused)."""
+    return bool(_CONTROL.search(text) or _BIDI.search(text))
+
+
 def strip_text(value: str | None) -> str | None:
     """Trim surrounding white space and normalise to NFC, so 'å' is always one character."""
     if value is None:
@@ -61,7 +66,7 @@ class BaseForm(FlaskForm):
 def _check_text(field: Field) -> bool:
     value = field.data if isinstance(field.data, str) else ""
     message = None
-    if _CONTROL.search(value) or _BIDI.search(value):
+    if has_control_characters(value):
         message = CONTROL_MESSAGE
     elif not isinstance(field, TextAreaField) and _LINE_BREAK.search(value):
         message = LINE_BREAK_MESSAGE

@@ -23,6 +23,7 @@ from app.core.forms import (
     ChoiceField,
     DayField,
     WholeNumberField,
+    has_control_characters,
     strip_text,
 )
 from app.panel.models import Audience, FollowUpStatus, Question, QuestionKind
@@ -220,14 +221,12 @@ def parse_answers(questions: list[Question], form: Any) -> tuple[dict[int, Any],
 
 
 def _value(q: Question, raw: Any) -> Any:
-    from app.core.forms import _BIDI, _CONTROL
-
     if raw in ("", []):
         return None
     if q.kind == QuestionKind.text:
         if len(raw) > TEXT_MAX:
             raise ValueError(str(_l("Svaret kan ha høyst 2 000 tegn.")))
-        if _CONTROL.search(raw) or _BIDI.search(raw):
+        if has_control_characters(raw):
             raise ValueError(
                 str(_l("Teksten inneholder usynlige kontrolltegn som ikke er tillatt. Fjern dem."))
             )
