@@ -18,6 +18,7 @@ from wtforms.validators import (
 
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import (
+    CONTROL_MESSAGE,
     BaseForm,
     CheckboxListField,
     ChoiceField,
@@ -227,9 +228,7 @@ def _value(q: Question, raw: Any) -> Any:
         if len(raw) > TEXT_MAX:
             raise ValueError(str(_l("Svaret kan ha høyst 2 000 tegn.")))
         if has_control_characters(raw):
-            raise ValueError(
-                str(_l("Teksten inneholder usynlige kontrolltegn som ikke er tillatt. Fjern dem."))
-            )
+            raise ValueError(str(CONTROL_MESSAGE))
         return raw
     if q.kind == QuestionKind.scale6:
         if raw == "dont_know":
