@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.core.indicators import Indicator
+from app.core.settings import get_settings
 from app.panel.models import (
     Answer,
     FollowUp,
@@ -20,6 +21,7 @@ from app.panel.models import (
     Response,
     Survey,
 )
+from app.panel.stats import age_band
 
 
 def indicators(session: Session, start: date, end: date) -> list[Indicator]:
@@ -83,6 +85,15 @@ def indicators(session: Session, start: date, end: date) -> list[Indicator]:
             "percent",
         ),
     ]
+    result.append(
+        Indicator(
+            "panel.representativeness",
+            2,
+            _l("Hvor godt panelet ligner befolkningen etter alder (100 = helt likt)"),
+            representativeness(session, end),
+            "percent",
+        )
+    )
     for dimension, n, mean in by_dimension:
         if dimension:
             result.append(
@@ -95,3 +106,25 @@ def indicators(session: Session, start: date, end: date) -> list[Indicator]:
                 )
             )
     return result
+
+
+def representativeness(session: Session, on: date) -> float | None:
+    """100 × (1 − total variation distance) between the panel's age bands and the
+    population's shares in the settings; None without members of known age or shares."""
+    shares = get_settings().age_shares
+    years = session.scalars(
+        sa.select(PanelMember.birth_year).where(PanelMember.birth_year.is_not(None))
+    ).all()
+    if not shares or not years:
+        return None
+    counts: dict[str, int] = {}
+    for year in years:
+        band = age_band(year, on.year)
+        if band:
+            counts[band] = counts.get(band, 0) + 1
+    population = sum(shares.values())
+    bands = set(shares) | set(counts)
+    distance = (
+        sum(abs(counts.get(b, 0) / len(years) - shares.get(b, 0) / population) for b in bands) / 2
+    )
+    return round(100 * (1 - distance), 1)

@@ -44,3 +44,19 @@ def test_empty_period_is_none_not_zero(app):
     assert values["panel.satisfaction"] is None
     assert values["panel.response_rate"] is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FollowUp)) == 0
+
+
+def test_representativeness_against_the_population(member):
+    from app.core.models import MunicipalitySettings
+    from app.core.settings import invalidate_settings
+
+    settings = db.session.scalar(sa.select(MunicipalitySettings))
+    settings.age_shares = {"18-29": 50, "45-66": 50}
+    db.session.commit()
+    invalidate_settings()
+    year = today().year
+    for birth_year in (year - 20, year - 20, year - 50, year - 80):  # 50 %, 25 %, 25 % (67+)
+        member(birth_year=birth_year)
+    values = {i.key: i.value for i in indicators(db.session, date(2020, 1, 1), today())}
+    # distance = (|0.5-0.5| + |0.25-0.5| + |0.25-0|) / 2 = 0.25
+    assert values["panel.representativeness"] == 75.0
