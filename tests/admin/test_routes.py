@@ -248,3 +248,20 @@ def test_user_list_queries_do_not_grow_with_the_number_of_users(admin_client, ma
         make_user(Role.committee, name=f"Mange {i}")
     many = _count_queries(admin_client, "/admin/users")
     assert few == many
+
+
+def test_population_shares_are_saved_and_bad_lines_refused(admin_client):
+    good = {**SETTINGS, "age_shares": "18-29: 13\n30-44: 17,5", "area_shares": "Brekken: 9"}
+    assert submit(admin_client, "/admin/settings", good).status_code == 302
+    settings = db.session.scalar(sa.select(MunicipalitySettings))
+    db.session.refresh(settings)
+    assert settings.age_shares == {"18-29": 13.0, "30-44": 17.5}
+    assert settings.area_shares == {"Brekken": 9.0}
+    page = admin_client.get("/admin/settings").get_data(as_text=True)
+    assert "30-44: 17.5" in page
+    bad = submit(admin_client, "/admin/settings", {**good, "age_shares": "atten til tjueni"})
+    assert "navn: prosent" in bad.get_data(as_text=True)
+    bad = submit(admin_client, "/admin/settings", {**good, "area_shares": "Brekken: 120"})
+    assert "navn: prosent" in bad.get_data(as_text=True)
+    db.session.refresh(settings)
+    assert settings.area_shares == {"Brekken": 9.0}
