@@ -122,7 +122,6 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024  # cheap hashing keeps the suite fast; still argon2id
     SITE_URL = "http://localhost"
-    SERVER_NAME = None
 
 
 CONFIGS = {

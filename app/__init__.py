@@ -5,16 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import DEFAULT_SECRET_KEY, Config, ProductionConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # type: ignore[no-untyped-def]  # noqa: A002
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
 def create_app(config_class: type[Config] = Config) -> Flask:
     """Build the application: configuration, extensions, blueprints, handlers."""
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.from_object(config_class)
+    # <int:id> in a URL never exceeds what the databases can store (a longer number: 404)
+    app.url_map.converters["int"] = BoundedInt
     if issubclass(config_class, ProductionConfig) and (
         app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(app.config["SECRET_KEY"]) < 32
     ):

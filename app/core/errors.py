@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -65,6 +66,14 @@ def register(app: Flask) -> None:
             body, status = response
             return body, status, {"Allow": ", ".join(error.valid_methods)}
         return response
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(sa.exc.DataError)
+    def _out_of_range(_error: Exception):  # type: ignore[no-untyped-def]
+        # A number or date beyond what the database or Python can hold (?page=10**30,
+        # ?date_to=9999-12-31): the request is bad, not the server
+        db.session.rollback()
+        return render_error(400)
 
     @app.errorhandler(InternalServerError)
     @app.errorhandler(Exception)

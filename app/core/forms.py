@@ -133,9 +133,11 @@ def language_choices() -> list[SelectChoice]:
 
 def safe_next(target: str | None, fallback: str = "/") -> str:
     """A redirect target that stays on this site (a path, never another host)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    # Browsers drop tabs and line breaks in URLs, so "/\t/evil.example" would become
+    # "//evil.example": refuse every control character and space before anything else
+    if not target or re.search(r"[\x00-\x20\x7f-\x9f\\]", target):
         return fallback
-    if _CONTROL.search(target) or "\\" in target:
+    if not target.startswith("/") or target.startswith("//"):
         return fallback
     return target.removesuffix("?")
 

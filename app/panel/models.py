@@ -162,8 +162,7 @@ class Participation(db.Model):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    answered_on: Mapped[date]
-    reminded_on: Mapped[date | None]
+    #: No date here: the response keeps its day, and the two together could be matched
 
 
 class Response(db.Model):

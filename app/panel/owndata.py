@@ -15,11 +15,11 @@ from app.panel.models import PanelMember, Participation, Survey
 
 def export(user: Any) -> dict[str, Any]:
     member = db.session.get(PanelMember, user.id)
-    answered = db.session.execute(
-        sa.select(Survey.title, Participation.answered_on)
-        .join(Survey, Survey.id == Participation.survey_id)
+    answered = db.session.scalars(
+        sa.select(Survey.title)
+        .join(Participation, Survey.id == Participation.survey_id)
         .where(Participation.user_id == user.id)
-        .order_by(Participation.answered_on)
+        .order_by(Survey.closes_on)
     )
     return {
         "member": {
@@ -30,7 +30,7 @@ def export(user: Any) -> dict[str, Any]:
         }
         if member
         else None,
-        "answered": [{"survey": t, "on": d.isoformat()} for t, d in answered],
+        "answered": [{"survey": title} for title in answered],
         "answers": "Svarene dine er anonyme og kan ikke knyttes til deg, så de er ikke med.",
     }
 

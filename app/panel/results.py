@@ -159,6 +159,16 @@ def _breakdowns(
     return out
 
 
+def _suppress(rows: list[tuple[str, int, float, float]]) -> list[tuple[str, Summary]]:
+    """The groups that may be shown. Groups of five or fewer are hidden; if that hides only
+    one, the smallest shown group is hidden too, or the hidden group's answers could be
+    worked out by subtracting the shown groups from the overall figures."""
+    shown_rows = sorted((r for r in rows if shown(r[1])), key=lambda r: (r[1], r[0]))
+    if len(rows) - len(shown_rows) == 1 and shown_rows:
+        shown_rows = shown_rows[1:]
+    return [(g, summarise(n, t, sq)) for g, n, t, sq in sorted(shown_rows)]
+
+
 def question_results(survey: Survey, include_text: bool) -> list[QuestionResult]:
     """Every question's numbers in a handful of queries, whatever the number of questions."""
     questions = list(survey.questions)
@@ -175,7 +185,7 @@ def question_results(survey: Survey, include_text: bool) -> list[QuestionResult]
         if question in numeric:
             result.summary = summarise(n, total, squares)
             for name, rows in groups[question.id].items():
-                kept = [(g, summarise(c, t, sq)) for g, c, t, sq in rows if shown(c)]
+                kept = _suppress(rows)
                 result.breakdowns[name] = kept
                 result.hidden_groups += len(rows) - len(kept)
             result.trend = trends.get(question.lineage, [])

@@ -16,7 +16,6 @@ from app.core.settings import get_settings
 from app.extensions import db
 from app.panel import bp, charts, results, services
 from app.panel.forms import (
-    DIMENSIONS,
     KIND_LABELS,
     STATUS_LABELS,
     USER_GROUPS,
@@ -260,7 +259,6 @@ def manage_survey(survey_id: int):  # type: ignore[no-untyped-def]
         confirm_form=ConfirmForm(),
         round_form=RoundForm(prefix="r"),
         editable=services.editable(survey),
-        dimensions=DIMENSIONS,
     )
 
 

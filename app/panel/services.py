@@ -139,6 +139,7 @@ def copy_as_next_round(actor: User, survey: Survey, opens_on: date, closes_on: d
         title=survey.title,
         intro=survey.intro,
         audience=survey.audience,
+        subpanel_id=survey.subpanel_id,
         opens_on=opens_on,
         closes_on=closes_on,
         results_public=survey.results_public,
@@ -193,7 +194,7 @@ def submit_answers(actor: User, survey: Survey, values: dict[int, Any]) -> None:
         raise PanelError(_l("Du kan ikke svare på denne undersøkelsen."))
     day = today()
     # The participation row is what makes a second answer impossible (its primary key)
-    db.session.add(Participation(survey_id=survey.id, user_id=actor.id, answered_on=day))
+    db.session.add(Participation(survey_id=survey.id, user_id=actor.id))
     member = db.session.get(PanelMember, actor.id)
     birth_year = (member.birth_year if member else None) or actor.birth_year
     response = Response(
@@ -322,11 +323,13 @@ def _mail_audience(survey: Survey, template: str, users: sa.Select[tuple[User]])
 
 
 def volunteers_by_stratum() -> dict[tuple[str, str], list[int]]:
-    """Panel members with a known age band and area, by (age band, area)."""
+    """Active, confirmed panel members with a known age band and area, by stratum."""
     year = today().year
     strata: dict[tuple[str, str], list[int]] = {}
     for user_id, birth_year, area in db.session.execute(
         sa.select(PanelMember.user_id, PanelMember.birth_year, PanelMember.area)
+        .join(User, User.id == PanelMember.user_id)
+        .where(User.active.is_(True), User.confirmed_at.is_not(None))
     ):
         band = age_band(birth_year, year)
         if band and area:

@@ -55,15 +55,6 @@ def similar(text: str, exclude_id: int | None = None, limit: int = 5) -> sa.Sele
     return stmt.order_by(Proposal.id.desc()).limit(limit)
 
 
-def topics() -> sa.Select[tuple[str]]:
-    return (
-        sa.select(Proposal.topic)
-        .where(Proposal.topic.is_not(None), Proposal.state.in_(PUBLIC_STATES))
-        .distinct()
-        .order_by(Proposal.topic)
-    )
-
-
 def review_queue() -> sa.Select[tuple[Proposal]]:
     """Submitted proposals, earliest deadline first (those without one last)."""
     return (

@@ -183,6 +183,8 @@ def strike_signature(actor: User, signature: Signature, reason: str) -> None:
     proposal = db.session.get(Proposal, signature.proposal_id)
     if not can_manage_signatures(actor, proposal):
         raise ProposalError(_l("Du kan ikke stryke underskrifter på dette forslaget."))
+    if proposal.state not in (ProposalState.open, ProposalState.expired):
+        raise ProposalError(_l("Underskrifter kan bare strykes før forslaget sendes inn."))
     if signature.struck_at is not None:
         return
     if not reason.strip():
@@ -255,8 +257,9 @@ def decide(
     proposal.decided_on = decided_on
     proposal.case_reference = case_reference.strip()
     proposal.answer = answer
-    proposal.same_as_id = same_as.id if same_as else None
-    proposal.same_as_case = (same_as_case or "").strip() or None
+    same_content = outcome == DecisionOutcome.not_considered_same_content
+    proposal.same_as_id = same_as.id if same_as and same_content else None
+    proposal.same_as_case = ((same_as_case or "").strip() or None) if same_content else None
     if outcome == DecisionOutcome.referred_to_plan_case:
         proposal.decision_due_on = None  # the six-month deadline does not apply
     db.session.flush()

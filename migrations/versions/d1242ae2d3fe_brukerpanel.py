@@ -87,8 +87,6 @@ def upgrade():
     op.create_table('survey_participations',
     sa.Column('survey_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('answered_on', sa.Date(), nullable=False),
-    sa.Column('reminded_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['survey_id'], ['surveys.id'], name=op.f('fk_survey_participations_survey_id_surveys'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_survey_participations_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('survey_id', 'user_id', name=op.f('pk_survey_participations')),

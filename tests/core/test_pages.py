@@ -197,3 +197,37 @@ def test_logged_in_pages_have_one_h1(admin_client, path):
     assert len(re.findall(r"<h1[ >]", html)) == 1
     assert "<script" not in html
     assert not re.search(r"\sstyle=", html)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/proposals/99999999999999999999",
+        "/panel/subpanels/99999999999999999999",
+        "/proposals/?page=99999999999999999999",
+    ],
+)
+def test_huge_numbers_are_not_server_errors(client, path):
+    assert client.get(path).status_code in {400, 404}
+
+
+def test_huge_dates_in_the_audit_filter_are_not_server_errors(admin_client):
+    for query in ("date_to=9999-12-31", "date_from=0001-01-01"):
+        assert admin_client.get(f"/admin/audit?{query}").status_code in {200, 400}
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%20/evil.example",
+        "//evil.example",
+        "/\\\\evil.example",
+        "https://evil.example",
+    ],
+)
+def test_language_link_never_redirects_off_site(client, target):
+    response = client.get(f"/language/en?next={target}")
+    assert response.status_code == 302
+    assert response.location == "/"

@@ -78,8 +78,10 @@ def test_answering_is_anonymous(app, survey, member):
 
 def test_answer_keys_are_not_in_the_order_people_answered(app, survey, member):
     keys = []
-    for _ in range(30):
-        user = member()
+    # Members join first and answer in the opposite order, so user ids and answering
+    # order run opposite ways and storage by user id cannot pass for storage by time
+    members = [member() for _ in range(30)]
+    for user in reversed(members):
         services.submit_answers(user, survey, _answers(survey))
         db.session.commit()
         keys.append(db.session.scalars(sa.select(Response.id)).all())
@@ -95,6 +97,7 @@ def test_answer_keys_are_not_in_the_order_people_answered(app, survey, member):
     assert stored == sorted(stored)  # kept in key order, which says nothing about time
     participations = db.session.scalars(sa.select(Participation.user_id)).all()
     assert participations == sorted(participations)  # by user, not by when they answered
+    assert participations != [u.id for u in reversed(members)]
 
 
 def test_a_second_answer_is_refused(app, survey, member):
@@ -166,6 +169,7 @@ def _many_answers(survey, member, values, area="Brekken"):
 
 def test_results_suppress_groups_of_five_and_show_six(app, survey, member, make_user):
     _many_answers(survey, member, [5, 5, 5, 5, 5], area="Brekken")
+    _many_answers(survey, member, [4, 4], area="Feragen")  # a second small group
     _many_answers(survey, member, [2, 3, 4, 5, 6, 6], area="Glåmos")
     survey.closes_on = today() - timedelta(days=1)
     survey.opens_on = today() - timedelta(days=10)
@@ -173,7 +177,7 @@ def test_results_suppress_groups_of_five_and_show_six(app, survey, member, make_
     html = app.test_client().get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
     assert "Glåmos" in html  # six answers: shown
     assert "Brekken" not in html  # five answers: hidden
-    assert "1 gruppe med fem svar eller færre er ikke vist" in html
+    assert "2 grupper med fem svar eller færre er ikke vist" in html
     assert "Fint!" not in html  # free text not public
     staff = login(app.test_client(), make_user(Role.committee))
     assert "Fint!" in staff.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
@@ -330,6 +334,8 @@ def test_breakdown_by_user_group_counts_each_group(survey, member):
             survey,
             _answers(survey, scale=value),
         )
+    for _ in range(2):  # a second small group, so hiding Kultur hides nothing else
+        services.submit_answers(member(groups=["barnehage"]), survey, _answers(survey, scale=6))
     db.session.commit()
     groups = dict(question_results(survey, False)[0].breakdowns["user_groups"])
     assert set(groups) == {"Skole"}  # six answers; Kultur has five and is hidden
@@ -497,3 +503,37 @@ def test_closed_results_are_computed_once_and_refreshed_if_answers_change(app, s
     assert "Gjennomsnitt 3.43" in third
     db.session.expire_all()
     assert db.session.get(ResultCache, survey.id).participations == 7
+
+
+def test_a_single_hidden_group_cannot_be_worked_out_by_subtraction(app, survey, member):
+    """Eleven answers: Brekken 10, Glåmos 1. Showing Brekken next to the overall mean would
+    give away the one answer from Glåmos, so Brekken is hidden too."""
+    _many_answers(survey, member, [5] * 10, area="Brekken")
+    _many_answers(survey, member, [1], area="Glåmos")
+    _closed(survey)
+    html = app.test_client().get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "Brekken" not in html
+    assert "Glåmos" not in html
+    assert "Gjennomsnitt etter område" not in html
+
+
+def test_copy_of_a_subpanel_survey_asks_the_same_subpanel(survey, make_user):
+    from app.panel.models import SubPanel
+
+    admin = make_user(Role.admin)
+    subpanel = SubPanel(name="Underpanel", size=3, seed=1, report=[])
+    db.session.add(subpanel)
+    db.session.flush()
+    survey.audience, survey.subpanel_id = Audience.subpanel, subpanel.id
+    copy = services.copy_as_next_round(admin, survey, today(), today() + timedelta(days=3))
+    assert (copy.audience, copy.subpanel_id) == (Audience.subpanel, subpanel.id)
+
+
+def test_deactivated_volunteers_are_not_drawn(member):
+    inactive = member(birth_year=1980, area="Brekken")
+    active = member(birth_year=1980, area="Brekken")
+    inactive.active = False
+    db.session.commit()
+    pool = services.volunteers_by_stratum()[("45-66", "Brekken")]
+    assert active.id in pool
+    assert inactive.id not in pool

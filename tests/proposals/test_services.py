@@ -84,8 +84,9 @@ def test_signing_counts_and_refuses_a_second_signature(open_proposal, resident):
     with pytest.raises(services.ProposalError, match="allerede"):
         services.sign(signer, proposal)
     db.session.rollback()
-    db.session.add(Signature(proposal_id=proposal.id, user_id=signer.id, full_name="x",
-                             postal_code="7374"))  # fmt: skip
+    db.session.add(
+        Signature(proposal_id=proposal.id, user_id=signer.id, full_name="x", postal_code="7374")
+    )
     with pytest.raises(sa.exc.IntegrityError):  # the database says no too
         db.session.flush()
     db.session.rollback()
@@ -118,8 +119,7 @@ def test_signing_closes_with_the_campaign_and_outside_open(open_proposal, reside
     proposal.campaign_ends_on = rules.today() - timedelta(days=1)
     with pytest.raises(services.ProposalError, match="samler ikke inn"):
         services.sign(resident(), proposal)
-    for state in (S.draft, S.submitted, S.in_review, S.decided, S.withdrawn, S.rejected,
-                  S.expired):  # fmt: skip
+    for state in (S.draft, S.submitted, S.in_review, S.decided, S.withdrawn, S.rejected, S.expired):
         proposal.state = state
         proposal.campaign_ends_on = rules.today() + timedelta(days=5)
         with pytest.raises(services.ProposalError):
@@ -211,8 +211,9 @@ def test_expired_campaigns_can_still_be_submitted(open_proposal, resident):
     assert proposal.state == S.submitted
 
 
-@pytest.mark.parametrize("state", [S.draft, S.submitted, S.in_review, S.decided, S.withdrawn,
-                                   S.rejected])  # fmt: skip
+@pytest.mark.parametrize(
+    "state", [S.draft, S.submitted, S.in_review, S.decided, S.withdrawn, S.rejected]
+)
 def test_submit_refused_from(open_proposal, resident, state):
     author = resident()
     proposal = open_proposal(author)
@@ -237,8 +238,14 @@ def test_decision_is_recorded_and_told(open_proposal, resident, make_user):
     author, proposal = _submitted(open_proposal, resident)
     services.start_review(committee, proposal)
     assert proposal.state == S.in_review
-    services.decide(committee, proposal, DecisionOutcome.adopted, rules.today(), "K-sak 33/18",
-                    "Vi bygger sykkelveien i 2027.")  # fmt: skip
+    services.decide(
+        committee,
+        proposal,
+        DecisionOutcome.adopted,
+        rules.today(),
+        "K-sak 33/18",
+        "Vi bygger sykkelveien i 2027.",
+    )
     db.session.commit()
     assert proposal.state == S.decided
     assert proposal.case_reference == "K-sak 33/18"
@@ -252,8 +259,14 @@ def test_decision_date_cannot_be_in_the_future(open_proposal, resident, make_use
     committee = make_user(Role.committee)
     _, proposal = _submitted(open_proposal, resident)
     with pytest.raises(services.ProposalError):
-        services.decide(committee, proposal, DecisionOutcome.adopted,
-                        rules.today() + timedelta(days=1), "K-sak 1/26", "Ja")  # fmt: skip
+        services.decide(
+            committee,
+            proposal,
+            DecisionOutcome.adopted,
+            rules.today() + timedelta(days=1),
+            "K-sak 1/26",
+            "Ja",
+        )
 
 
 def test_same_content_needs_an_earlier_case_in_this_electoral_period(
@@ -265,8 +278,9 @@ def test_same_content_needs_an_earlier_case_in_this_electoral_period(
     with pytest.raises(services.ProposalError, match="tidligere"):
         services.decide(committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei")
     with pytest.raises(services.ProposalError, match="valgperiode"):
-        services.decide(committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei",
-                        same_as=proposal)  # itself is no earlier case  # fmt: skip
+        services.decide(
+            committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei", same_as=proposal
+        )  # itself is no earlier case
     earlier = open_proposal()
     earlier.submitted_at = earlier.opened_at
     settings = db.session.scalar(sa.select(MunicipalitySettings))
@@ -275,10 +289,12 @@ def test_same_content_needs_an_earlier_case_in_this_electoral_period(
     db.session.commit()
     invalidate_settings()
     with pytest.raises(services.ProposalError, match="valgperiode"):
-        services.decide(committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei",
-                        same_as=earlier)  # fmt: skip
-    services.decide(committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei",
-                    same_as_case="K-sak 12/24")  # fmt: skip
+        services.decide(
+            committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei", same_as=earlier
+        )
+    services.decide(
+        committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei", same_as_case="K-sak 12/24"
+    )
     assert proposal.same_as_case == "K-sak 12/24"
 
 
@@ -286,8 +302,14 @@ def test_referral_to_a_plan_case_lifts_the_deadline(open_proposal, resident, mak
     committee = make_user(Role.committee)
     _, proposal = _submitted(open_proposal, resident)
     assert proposal.decision_due_on is not None
-    services.decide(committee, proposal, DecisionOutcome.referred_to_plan_case, rules.today(),
-                    "PS 4/26", "Tas inn i kommuneplanens arealdel.")  # fmt: skip
+    services.decide(
+        committee,
+        proposal,
+        DecisionOutcome.referred_to_plan_case,
+        rules.today(),
+        "PS 4/26",
+        "Tas inn i kommuneplanens arealdel.",
+    )
     assert proposal.decision_due_on is None
 
 
@@ -377,12 +399,14 @@ def test_followers_are_told_on_submission_and_decision(open_proposal, resident, 
     proposal = open_proposal(author)
     assert services.toggle_follow(follower, proposal) is True
     services.submit(author, proposal)
-    services.decide(committee, proposal, DecisionOutcome.not_adopted, rules.today(), "K-sak 9/26",
-                    "Nei takk.")  # fmt: skip
+    services.decide(
+        committee, proposal, DecisionOutcome.not_adopted, rules.today(), "K-sak 9/26", "Nei takk."
+    )
     db.session.commit()
     assert [m.template for m in outbox(follower.email)] == [
-        "proposal_submitted", "proposal_decided",
-    ]  # fmt: skip
+        "proposal_submitted",
+        "proposal_decided",
+    ]
     assert services.toggle_follow(follower, proposal) is False
 
 
@@ -399,3 +423,34 @@ def test_weekly_digest_lists_deadlines_within_30_days(open_proposal, resident, m
     [mail] = outbox("leder@roros.example")
     assert "Snart" in mail.body_text
     assert "Senere" not in mail.body_text
+
+
+def test_signatures_cannot_be_struck_after_submission(open_proposal, resident, make_user):
+    committee = make_user(Role.committee)
+    author = resident()
+    proposal = open_proposal(author)
+    signature = services.sign(resident(), proposal)
+    services.submit(author, proposal)
+    with pytest.raises(services.ProposalError, match="før forslaget sendes inn"):
+        services.strike_signature(committee, signature, "For sent")
+    assert signature.struck_at is None
+
+
+def test_an_earlier_case_is_kept_only_for_the_same_content_outcome(
+    open_proposal, resident, make_user
+):
+    committee = make_user(Role.committee)
+    draft = services.create_proposal(resident(), **TEXT)  # someone's private draft
+    _, proposal = _submitted(open_proposal, resident)
+    services.decide(
+        committee,
+        proposal,
+        DecisionOutcome.adopted,
+        rules.today(),
+        "K-sak 3/26",
+        "Ja",
+        same_as=draft,
+        same_as_case="K-sak 1/20",
+    )
+    assert proposal.same_as_id is None
+    assert proposal.same_as_case is None
