@@ -7,7 +7,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.core.models import MunicipalityKind, MunicipalitySettings
+from app.auth.models import User
+from app.core.models import MunicipalityKind, MunicipalitySettings, Unit
 from app.core.permissions import Role
 from app.core.settings import invalidate_settings
 from app.extensions import db
@@ -76,7 +77,31 @@ def seed_users() -> Iterator[str]:
 
 def seed() -> Iterator[str]:
     """Run every seeder in one transaction and commit."""
-    for seeder in [seed_settings, seed_users, *SEEDERS]:
+    for seeder in [seed_settings, seed_users, seed_units, *SEEDERS]:
         yield from seeder()
         db.session.flush()
     db.session.commit()
+
+
+#: Røros kommune's units in the demo (declarations and golden moments refer to them).
+DEMO_UNITS = [
+    "Servicetorget",
+    "Plan, byggesak og oppmåling",
+    "Renovasjon og miljø",
+    "Hjemmetjenesten",
+    "Barnehagene",
+    "Røros skole",
+    "Kultur og bibliotek",
+    "Helse og omsorg",
+]
+
+
+def seed_units() -> Iterator[str]:
+    existing = set(db.session.scalars(sa.select(Unit.name)))
+    contact = db.session.scalar(
+        sa.select(User.id).where(User.email == "tjenesteleder@roros.example")
+    )
+    for name in DEMO_UNITS:
+        if name not in existing:
+            db.session.add(Unit(name=name, contact_id=contact))
+    yield f"Units: {len(DEMO_UNITS)} ({len(set(DEMO_UNITS) - existing)} new)."

@@ -93,3 +93,20 @@ class AuditEntry(db.Model):
     target_type: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     target_id: Mapped[str | None] = mapped_column(sa.String(40))
     details: Mapped[dict[str, object]] = mapped_column(sa.JSON, default=dict)
+
+
+class Unit(db.Model):
+    """A municipal unit (enhet), e.g. "Hjemmetjenesten": services belong to one, golden
+    service moments recognise one, and its contact records the weekly reflection."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    #: The unit's contact person (a service owner), told when the unit wins a month
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: Inactive units stay on old records but are not offered for new ones
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from app import create_app
 from app.auth import services
 from app.auth.models import User
-from app.core.demo import DEMO_USERS
-from app.core.models import MunicipalitySettings
+from app.core.demo import DEMO_UNITS, DEMO_USERS
+from app.core.models import MunicipalitySettings, Unit
 from app.core.permissions import Role
 from app.extensions import db
 from config import ProductionConfig
@@ -84,6 +84,10 @@ def test_demo_seed_is_idempotent(app):
         assert user.is_confirmed
     held = {role for *_, roles, _ in DEMO_USERS for role in roles}
     assert held == set(Role)  # one demo account per role
+    units = db.session.scalars(sa.select(Unit)).all()
+    assert sorted(u.name for u in units) == sorted(DEMO_UNITS)  # seeded once, not twice
+    contact = services.find_user_by_email("tjenesteleder@roros.example")
+    assert {u.contact_id for u in units} == {contact.id}
 
 
 def test_demo_seed_refused_in_production(config_class):
