@@ -25,6 +25,17 @@ NAMING_CONVENTION = {
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
+def upsert_insert(table: sa.Table) -> Any:
+    """An INSERT with ``on_conflict_do_update`` for the dialect in use (SQLite or
+    PostgreSQL, which spell it alike)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from app.extensions import db
+
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)

@@ -5,8 +5,10 @@ stop a second answer and to send reminders); ``Response`` and ``Answer`` hold *w
 answered, with no user id, no IP address, only the day, and a random key instead of an
 auto-increment. On SQLite these tables (and participations) are WITHOUT ROWID, so even their
 storage order follows their keys, not the order people answered in; on PostgreSQL a nightly
-job (``panel.reorder``) rewrites them in key order with CLUSTER, so the order of rows on disk
-cannot be matched between participations and responses after that night.
+job (``panel.reorder``) gives every participation the same transaction id and rewrites the
+tables in key order with CLUSTER, so neither the order of rows on disk nor their transaction ids
+can be matched between participations and responses after that night. ``Tally`` holds the counts
+the results are read from.
 """
 
 from __future__ import annotations
@@ -184,12 +186,9 @@ class Response(db.Model):
 
 class Answer(db.Model):
     __tablename__ = "survey_answers"
-    #: Each aggregation reads one of these indexes only, never the table
+    #: Results are counted from Tally; this index serves the free text and the CSV
     __table_args__ = (
         sa.Index("ix_survey_answers_question", "question_id", "value_int", "dont_know"),
-        sa.Index("ix_survey_answers_age", "question_id", "age_band", "value_int"),
-        sa.Index("ix_survey_answers_area", "question_id", "area", "value_int"),
-        sa.Index("ix_survey_answers_groups", "question_id", "user_groups_mask", "value_int"),
         {"sqlite_with_rowid": False},
     )
 
@@ -205,8 +204,8 @@ class Answer(db.Model):
     value_text: Mapped[str | None] = mapped_column(sa.Text)
     #: "vet ikke / ikke relevant" on a scale6 question
     dont_know: Mapped[bool] = mapped_column(default=False)
-    #: The response's groups, repeated here so breakdowns read one table (no join); they say
-    #: nothing the response does not already say
+    #: The response's groups, repeated here (they say nothing the response does not already
+    #: say); the tallies are keyed by them
     age_band: Mapped[str | None] = mapped_column(sa.String(10))
     area: Mapped[str | None] = mapped_column(sa.String(80))
     user_groups_mask: Mapped[int] = mapped_column(default=0)
@@ -228,15 +227,24 @@ class FollowUp(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class ResultCache(db.Model):
-    """The aggregated results of a closed survey. Its answers can no longer change, so the
-    SQL aggregation runs once; the row is stale (and replaced) if the answer count differs."""
+class Tally(db.Model):
+    """How many answers to a question share one value, overall ("" breakdown) and within
+    each group of each breakdown (age band, area, service user group), kept in the same
+    transaction as the answers (which never change once given). Results read these few rows
+    instead of aggregating every answer on each view. A tally says less than the answers do:
+    each breakdown is counted on its own, never crossed with another."""
 
-    __tablename__ = "survey_result_cache"
+    __tablename__ = "survey_tallies"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    survey_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_questions.id", ondelete="CASCADE"), primary_key=True
     )
-    participations: Mapped[int]
-    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    payload: Mapped[list[dict[str, object]]] = mapped_column(sa.JSON)
+    #: "" for every answer, else "age_band", "area" or "user_groups" (app.panel.results)
+    breakdown: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    #: The group within the breakdown: an age band, an area, a user group's key; "" overall
+    group_key: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    #: As Answer.value_int; 0 for free text and for "vet ikke"
+    value_int: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    dont_know: Mapped[bool] = mapped_column(primary_key=True)
+    count: Mapped[int]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.auth.models import User, UserRole
-from app.core.db import utcnow
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel.models import (
@@ -18,9 +17,9 @@ from app.panel.models import (
     Participation,
     Question,
     QuestionKind,
-    ResultCache,
     SubPanelMember,
     Survey,
+    Tally,
 )
 from app.panel.stats import Summary, shown, summarise
 
@@ -43,21 +42,31 @@ class QuestionResult:
     trend: list[tuple[str, float | None]] = field(default_factory=list)
 
 
-def _numeric_sums(question_ids: list[int]) -> dict[int, tuple[int, int, float, float]]:
-    """question id -> (n, dont_know, sum, sum of squares), one query for all questions."""
-    value = Answer.value_int
+_WEIGHT = Tally.count
+_VALUE = Tally.value_int
+#: The tallies of every answer (not of one breakdown's groups)
+_OVERALL = Tally.breakdown == ""
+
+
+def _numeric_sums(ids: list[int]) -> dict[int, tuple[int, int, float, float]]:
+    """question id -> (n, dont_know, sum, sum of squares), one query for all questions.
+    n counts every answer with a value (a multi answer once, a free text once)."""
+    real = Tally.dont_know.is_(False)
     rows = db.session.execute(
         sa.select(
-            Answer.question_id,
-            sa.func.count(value),
-            sa.func.sum(sa.case((Answer.dont_know.is_(True), 1), else_=0)),
-            sa.func.coalesce(sa.func.sum(value), 0),
-            sa.func.coalesce(sa.func.sum(value * value), 0),
+            Tally.question_id,
+            sa.func.sum(sa.case((real, _WEIGHT), else_=0)),
+            sa.func.sum(sa.case((real, 0), else_=_WEIGHT)),
+            sa.func.sum(sa.case((real, _VALUE * _WEIGHT), else_=0)),
+            sa.func.sum(sa.case((real, _VALUE * _VALUE * _WEIGHT), else_=0)),
         )
-        .where(Answer.question_id.in_(question_ids))
-        .group_by(Answer.question_id)
+        .where(Tally.question_id.in_(ids), _OVERALL)
+        .group_by(Tally.question_id)
     )
-    return {qid: (n, dk or 0, float(s), float(ss)) for qid, n, dk, s, ss in rows}
+    return {
+        qid: (int(n or 0), int(dk or 0), float(s or 0), float(ss or 0))
+        for qid, n, dk, s, ss in rows
+    }
 
 
 def distribution(question: Question) -> list[tuple[str, int]]:
@@ -72,12 +81,14 @@ def _distributions(questions: list[Question]) -> dict[int, list[tuple[str, int]]
     counts: dict[int, dict[int, int]] = {q.id: {} for q in plain}
     if plain:
         rows = db.session.execute(
-            sa.select(Answer.question_id, Answer.value_int, sa.func.count())
-            .where(Answer.question_id.in_([q.id for q in plain]), Answer.value_int.is_not(None))
-            .group_by(Answer.question_id, Answer.value_int)
+            sa.select(Tally.question_id, _VALUE, _WEIGHT).where(
+                Tally.question_id.in_([q.id for q in plain]),
+                _OVERALL,
+                Tally.dont_know.is_(False),
+            )
         )
         for qid, value, count in rows:
-            counts[qid][value] = count
+            counts[qid][value] = int(count)
     out: dict[int, list[tuple[str, int]]] = {}
     for q in plain:
         found = counts[q.id]
@@ -90,13 +101,13 @@ def _distributions(questions: list[Question]) -> dict[int, list[tuple[str, int]]
     if multi:
         width = max(len(q.options) for q in multi)
         bits = [
-            sa.func.sum(sa.case((Answer.value_int.op("&")(1 << i) != 0, 1), else_=0))
+            sa.func.sum(sa.case((_VALUE.op("&")(1 << i) != 0, _WEIGHT), else_=0))
             for i in range(width)
         ]
         rows = db.session.execute(
-            sa.select(Answer.question_id, *bits)
-            .where(Answer.question_id.in_([q.id for q in multi]))
-            .group_by(Answer.question_id)
+            sa.select(Tally.question_id, *bits)
+            .where(Tally.question_id.in_([q.id for q in multi]), _OVERALL)
+            .group_by(Tally.question_id)
         )
         by_id = {row[0]: row[1:] for row in rows}
         for q in multi:
@@ -111,51 +122,40 @@ def _distributions(questions: list[Question]) -> dict[int, list[tuple[str, int]]
 def _breakdowns(
     question_ids: list[int],
 ) -> dict[int, dict[str, list[tuple[str, int, float, float]]]]:
-    """question id -> breakdown -> [(group, n, sum, sum of squares)], three queries in all."""
+    """question id -> breakdown -> [(group, n, sum, sum of squares)], in one query."""
     from app.panel.forms import USER_GROUPS
 
-    value = Answer.value_int
     out: dict[int, dict[str, list[tuple[str, int, float, float]]]] = {
         qid: {name: [] for name in BREAKDOWNS} for qid in question_ids
     }
     if not question_ids:
         return out
-    answers = sa.select(Answer.question_id).where(
-        Answer.question_id.in_(question_ids), value.is_not(None)
-    )
-    for column in ("age_band", "area"):
-        group = getattr(Answer, column)
-        rows = db.session.execute(
-            answers.add_columns(
-                group, sa.func.count(value), sa.func.sum(value), sa.func.sum(value * value)
-            )
-            .where(group.is_not(None))
-            .group_by(Answer.question_id, group)
-            .order_by(Answer.question_id, group)
-        )
-        for qid, g, n, total, squares in rows:
-            out[qid][column].append((g, n, float(total), float(squares)))
-    # Groups per distinct mask (few), then summed per group bit in Python: a handful of rows
+    labels = {key: str(label) for key, label in USER_GROUPS}
+    order = {key: i for i, (key, _label) in enumerate(USER_GROUPS)}
     rows = db.session.execute(
-        answers.add_columns(
-            Answer.user_groups_mask,
-            sa.func.count(value),
-            sa.func.sum(value),
-            sa.func.sum(value * value),
+        sa.select(
+            Tally.question_id,
+            Tally.breakdown,
+            Tally.group_key,
+            sa.func.sum(_WEIGHT),
+            sa.func.sum(_VALUE * _WEIGHT),
+            sa.func.sum(_VALUE * _VALUE * _WEIGHT),
         )
-        .where(Answer.user_groups_mask != 0)
-        .group_by(Answer.question_id, Answer.user_groups_mask)
+        .where(
+            Tally.question_id.in_(question_ids),
+            Tally.breakdown.in_(BREAKDOWNS),
+            Tally.dont_know.is_(False),
+        )
+        .group_by(Tally.question_id, Tally.breakdown, Tally.group_key)
+        .order_by(Tally.question_id, Tally.breakdown, Tally.group_key)
     )
-    per_group: dict[tuple[int, int], list[float]] = {}
-    for qid, mask, n, total, squares in rows:
-        for bit in range(len(USER_GROUPS)):
-            if mask & (1 << bit):
-                acc = per_group.setdefault((qid, bit), [0, 0.0, 0.0])
-                acc[0] += n
-                acc[1] += float(total)
-                acc[2] += float(squares)
-    for (qid, bit), (n, total, squares) in sorted(per_group.items()):
-        out[qid]["user_groups"].append((str(USER_GROUPS[bit][1]), int(n), total, squares))
+    for qid, breakdown, group, n, total, squares in rows:
+        out[qid][breakdown].append((group, int(n), float(total), float(squares)))
+    for by_name in out.values():  # user groups in the configured order, by their labels
+        kept = sorted(
+            (g for g in by_name["user_groups"] if g[0] in order), key=lambda g: order[g[0]]
+        )
+        by_name["user_groups"] = [(labels[g], n, t, sq) for g, n, t, sq in kept]
     return out
 
 
@@ -191,11 +191,6 @@ def question_results(survey: Survey, include_text: bool) -> list[QuestionResult]
             result.trend = trends.get(question.lineage, [])
         result.distribution = distributions.get(question.id, [])
         if question.kind == QuestionKind.text:
-            result.n = db.session.scalar(
-                sa.select(sa.func.count()).where(
-                    Answer.question_id == question.id, Answer.value_text.is_not(None)
-                )
-            )
             result.texts = texts.get(question.id, [])
         results.append(result)
     return results
@@ -228,9 +223,17 @@ def _trends(survey: Survey, numeric: list[Question]) -> dict[str, list[tuple[str
             break
         means = dict(
             db.session.execute(
-                sa.select(Question.lineage, sa.func.avg(Answer.value_int))
-                .join(Question, Question.id == Answer.question_id)
-                .where(Question.survey_id == earlier.id, Question.lineage.in_(lineages))
+                sa.select(
+                    Question.lineage,
+                    sa.func.sum(_VALUE * _WEIGHT) * 1.0 / sa.func.nullif(sa.func.sum(_WEIGHT), 0),
+                )
+                .join(Question, Question.id == Tally.question_id)
+                .where(
+                    Question.survey_id == earlier.id,
+                    Question.lineage.in_(lineages),
+                    _OVERALL,
+                    Tally.dont_know.is_(False),
+                )
                 .group_by(Question.lineage)
             ).all()
         )
@@ -344,64 +347,3 @@ def raw_rows(survey: Survey) -> list[list[object]]:
 
 def _round(value: float | None) -> object:
     return round(value, 3) if value is not None else ""
-
-
-def results_for_page(survey: Survey, state: str, include_text: bool) -> list[QuestionResult]:
-    """The results page's numbers: from the cache for a closed survey (computed in SQL the
-    first time), live otherwise. Free text is never cached; it is read for staff only."""
-    if state != "closed":
-        return question_results(survey, include_text)
-    answered = db.session.scalar(
-        sa.select(sa.func.count()).where(Participation.survey_id == survey.id)
-    )
-    cache = db.session.get(ResultCache, survey.id)
-    if cache is None or cache.participations != answered:
-        rows = question_results(survey, include_text=False)
-        cache = cache or ResultCache(survey_id=survey.id)
-        cache.participations, cache.payload = answered, [_dump(r) for r in rows]
-        cache.computed_at = utcnow()
-        db.session.add(cache)
-        db.session.commit()
-        loaded = rows
-    else:
-        by_id = {q.id: q for q in survey.questions}
-        loaded = [
-            _load(by_id[item["question"]], item)
-            for item in cache.payload
-            if item["question"] in by_id
-        ]
-    if include_text:
-        texts = _texts(list(survey.questions))
-        for r in loaded:
-            r.texts = texts.get(r.question.id, [])
-    return loaded
-
-
-def _summary(values: list[object] | None) -> Summary | None:
-    return Summary(*values) if values is not None else None  # type: ignore[arg-type]
-
-
-def _dump(r: QuestionResult) -> dict[str, object]:
-    return {
-        "question": r.question.id,
-        "n": r.n,
-        "dont_know": r.dont_know,
-        "summary": list(astuple(r.summary)) if r.summary else None,
-        "distribution": r.distribution,
-        "breakdowns": {k: [(g, list(astuple(s))) for g, s in v] for k, v in r.breakdowns.items()},
-        "hidden_groups": r.hidden_groups,
-        "trend": r.trend,
-    }
-
-
-def _load(question: Question, item: dict[str, Any]) -> QuestionResult:
-    return QuestionResult(
-        question,
-        n=item["n"],
-        dont_know=item["dont_know"],
-        summary=_summary(item["summary"]),
-        distribution=[tuple(d) for d in item["distribution"]],
-        breakdowns={k: [(g, Summary(*s)) for g, s in v] for k, v in item["breakdowns"].items()},
-        hidden_groups=item["hidden_groups"],
-        trend=[tuple(t) for t in item["trend"]],
-    )

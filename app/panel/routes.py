@@ -138,7 +138,7 @@ def results_page(survey_id: int):  # type: ignore[no-untyped-def]
     """Results with suppression of small groups; free text for committee and admins only."""
     survey, staff = _results_or_abort(survey_id)
     state = services.status(survey)
-    rows = results.results_for_page(survey, state, include_text=staff)
+    rows = results.question_results(survey, include_text=staff)
     followups = db.session.scalars(
         sa.select(FollowUp).where(FollowUp.survey_id == survey.id).order_by(FollowUp.id)
     ).all()

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User, UserRole
 from app.core.audit import audit
-from app.core.db import utcnow
+from app.core.db import upsert_insert, utcnow
 from app.core.links import absolute_url
 from app.core.mail import queue_mail
 from app.core.permissions import Role, can_participate
@@ -29,6 +29,7 @@ from app.panel.models import (
     SubPanel,
     SubPanelMember,
     Survey,
+    Tally,
 )
 from app.panel.stats import age_band
 from app.proposals.rules import today
@@ -206,14 +207,92 @@ def submit_answers(actor: User, survey: Survey, values: dict[int, Any]) -> None:
     )
     db.session.add(response)
     db.session.flush()
-    for question in survey.questions:
-        answer = _answer(question, values.get(question.id))
-        if answer is not None:
-            answer.response_id = response.id
-            answer.age_band, answer.area = response.age_band, response.area
-            answer.user_groups_mask = response.user_groups_mask
-            db.session.add(answer)
+    answers = [_answer(question, values.get(question.id)) for question in survey.questions]
+    answers = [answer for answer in answers if answer is not None]
+    for answer in answers:
+        answer.response_id = response.id
+        answer.age_band, answer.area = response.age_band, response.area
+        answer.user_groups_mask = response.user_groups_mask
+    db.session.add_all(answers)
     db.session.flush()
+    _count(response, answers)
+
+
+def _groups(response: Response | Answer) -> list[tuple[str, str]]:
+    """The (breakdown, group) pairs an answer is counted in, "" overall first."""
+    from app.panel.forms import USER_GROUPS
+
+    pairs = [("", "")]
+    if response.age_band:
+        pairs.append(("age_band", response.age_band))
+    if response.area:
+        pairs.append(("area", response.area))
+    mask = response.user_groups_mask or 0
+    pairs += [("user_groups", key) for i, (key, _) in enumerate(USER_GROUPS) if mask & (1 << i)]
+    return pairs
+
+
+def _count(response: Response, answers: list[Answer]) -> None:
+    """Add the answers to the tallies the results are read from, in the same transaction."""
+    if not answers:
+        return
+    table = Tally.__table__
+    insert = upsert_insert(table)
+    stmt = insert.on_conflict_do_update(
+        index_elements=list(table.primary_key.columns),
+        set_={"count": table.c.count + insert.excluded.count},
+    )
+    rows = [
+        {
+            "question_id": a.question_id,
+            "breakdown": breakdown,
+            "group_key": group,
+            "value_int": a.value_int or 0,
+            "dont_know": bool(a.dont_know),
+            "count": 1,
+        }
+        for a in answers
+        for breakdown, group in _groups(response)
+    ]
+    db.session.execute(stmt, rows)
+
+
+def recount(survey_id: int) -> None:
+    """Count a survey's tallies afresh from its answers (for answers written in bulk, as
+    the benchmark does; submit_answers keeps them up to date itself)."""
+    from app.panel.forms import USER_GROUPS
+
+    questions = sa.select(Question.id).where(Question.survey_id == survey_id)
+    db.session.execute(sa.delete(Tally).where(Tally.question_id.in_(questions)))
+    value = sa.func.coalesce(Answer.value_int, 0)
+    columns = ["question_id", "breakdown", "group_key", "value_int", "dont_know", "count"]
+
+    def count(breakdown: str, group: Any, *where: Any) -> None:
+        """INSERT … SELECT of one breakdown's counts; ``group`` a column or a constant."""
+        keys = [Answer.question_id, value, Answer.dont_know]
+        if isinstance(group, str):
+            group = sa.literal(group, sa.String)
+        else:
+            keys.append(group)
+        counted = (
+            sa.select(
+                Answer.question_id,
+                sa.literal(breakdown, sa.String),
+                group,
+                value,
+                Answer.dont_know,
+                sa.func.count(),
+            )
+            .where(Answer.question_id.in_(questions), *where)
+            .group_by(*keys)
+        )
+        db.session.execute(sa.insert(Tally).from_select(columns, counted))
+
+    count("", "")
+    count("age_band", Answer.age_band, Answer.age_band.is_not(None))
+    count("area", Answer.area, Answer.area.is_not(None))
+    for i, (key, _label) in enumerate(USER_GROUPS):
+        count("user_groups", key, Answer.user_groups_mask.op("&")(1 << i) != 0)
 
 
 def _answer(question: Question, value: Any) -> Answer | None:
@@ -251,11 +330,15 @@ _ANONYMOUS_TABLES = ("survey_participations", "survey_responses", "survey_answer
 
 
 def reorder_for_anonymity() -> None:
-    """PostgreSQL keeps rows in the order they were written; rewrite these tables in key
-    order (random for responses) so disk order cannot link a participation to a response.
-    SQLite needs nothing: the tables are WITHOUT ROWID and always stored in key order."""
+    """PostgreSQL keeps rows in the order they were written, and stamps each row with the
+    transaction that wrote it (xmin), which a participation shares with its response. So:
+    rewrite every participation in this one transaction (they all get its xmin), then the
+    tables in key order (random for responses), so neither disk order nor transaction ids
+    link a participation to a response. SQLite needs nothing: the tables are WITHOUT ROWID,
+    always stored in key order, and rows carry no transaction id."""
     if db.engine.dialect.name != "postgresql":
         return
+    db.session.execute(sa.text("UPDATE survey_participations SET survey_id = survey_id"))
     for table in _ANONYMOUS_TABLES:
         db.session.execute(sa.text(f"CLUSTER {table} USING pk_{table}"))
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.core.permissions import Role
 from app.extensions import db
@@ -19,7 +21,9 @@ from app.panel.models import (
     QuestionKind,
     Response,
     Survey,
+    Tally,
 )
+from app.panel.results import question_results
 from app.proposals.rules import today
 from tests.conftest import ROLES, login, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
@@ -98,6 +102,13 @@ def test_answer_keys_are_not_in_the_order_people_answered(app, survey, member):
     participations = db.session.scalars(sa.select(Participation.user_id)).all()
     assert participations == sorted(participations)  # by user, not by when they answered
     assert participations != [u.id for u in reversed(members)]
+    if db.engine.dialect.name == "postgresql":  # no shared transaction id either
+
+        def xmins(table):
+            return set(db.session.scalars(sa.text(f"SELECT xmin::text FROM {table}")))
+
+        assert len(xmins("survey_participations")) == 1
+        assert not xmins("survey_participations") & xmins("survey_responses")
 
 
 def test_a_second_answer_is_refused(app, survey, member):
@@ -483,26 +494,59 @@ def test_lottery_needs_population_shares(app, member, make_user):
     assert "innstillingene" in page.get_data(as_text=True)
 
 
-def test_closed_results_are_computed_once_and_refreshed_if_answers_change(app, survey, member):
-    from app.panel.models import ResultCache
+def _tallies():
+    rows = db.session.execute(
+        sa.select(
+            Tally.question_id,
+            Tally.breakdown,
+            Tally.group_key,
+            Tally.value_int,
+            Tally.dont_know,
+            Tally.count,
+        )
+    )
+    return sorted(tuple(r) for r in rows)
 
-    _many_answers(survey, member, [3, 3, 3, 3, 3, 3])
-    _closed(survey)
-    client = app.test_client()
-    first = client.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
-    assert db.session.get(ResultCache, survey.id).participations == 6
-    assert "Gjennomsnitt 3.00" in first
-    second = client.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
-    assert second == first  # from the cache, the same numbers
-    # An answer that arrived after all (the count differs): the cache is rebuilt
-    survey.closes_on = today() + timedelta(days=1)
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    people=st.lists(
+        st.tuples(
+            st.sampled_from([1, 2, 3, 4, 5, 6, "dont_know", None]),
+            st.sampled_from([None, "Brekken", "Glåmos"]),
+            st.sampled_from([None, 1950, 1990, 2012]),
+            st.lists(st.integers(0, 2), unique=True, max_size=3),
+            st.lists(st.sampled_from(["skole", "kultur", "barnehage"]), unique=True),
+            st.sampled_from([None, "", "Fint!"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_tallies_kept_with_the_answers_equal_a_fresh_count(app, survey, member, people):
+    """Whatever people answer, the tallies the results read are exactly what counting every
+    answer afresh gives, and the page's n and mean follow them."""
+    db.session.execute(sa.delete(Participation))
+    db.session.execute(sa.delete(Response))  # answers and their tallies go with them
+    db.session.execute(sa.delete(Tally))
     db.session.commit()
-    services.submit_answers(member(), survey, _answers(survey, scale=6))
-    _closed(survey)
-    third = client.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
-    assert "Gjennomsnitt 3.43" in third
-    db.session.expire_all()
-    assert db.session.get(ResultCache, survey.id).participations == 7
+    for scale, area, birth_year, multi, groups, text in people:
+        values = _answers(survey, scale=scale, multi=multi, text=text)
+        user = member(area=area, birth_year=birth_year, groups=groups)
+        services.submit_answers(user, survey, values)
+    db.session.commit()
+    kept = _tallies()
+    services.recount(survey.id)
+    assert _tallies() == kept
+    scale_result = question_results(survey, include_text=False)[0]
+    given_values = [p[0] for p in people if isinstance(p[0], int)]
+    assert scale_result.n == len(given_values)
+    assert scale_result.dont_know == sum(p[0] == "dont_know" for p in people)
+    if given_values:
+        assert scale_result.summary.mean == pytest.approx(sum(given_values) / len(given_values))
+    db.session.rollback()
 
 
 def test_a_single_hidden_group_cannot_be_worked_out_by_subtraction(app, survey, member):
@@ -537,3 +581,26 @@ def test_deactivated_volunteers_are_not_drawn(member):
     pool = services.volunteers_by_stratum()[("45-66", "Brekken")]
     assert active.id in pool
     assert inactive.id not in pool
+
+
+def test_the_migration_counts_existing_answers_into_the_tallies(app, survey, member):
+    """Answers given before the tallies existed are counted by the migration that adds them,
+    exactly as submit_answers would have counted them."""
+    import flask_migrate
+
+    for scale, area, groups in (
+        (4, "Brekken", ["skole"]),
+        ("dont_know", None, []),
+        (6, "Glåmos", ["skole", "kultur"]),
+    ):
+        values = _answers(survey, scale=scale)
+        services.submit_answers(member(area=area, birth_year=1980, groups=groups), survey, values)
+    db.session.commit()
+    kept = _tallies()
+    assert "user_groups" in {row[1] for row in kept}
+    assert len(kept) > 20
+    db.session.remove()
+    flask_migrate.downgrade(revision="5c12dbf52f43")
+    assert "survey_tallies" not in sa.inspect(db.engine).get_table_names()
+    flask_migrate.upgrade()
+    assert _tallies() == kept
