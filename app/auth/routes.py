@@ -44,9 +44,13 @@ login_manager.login_message = _l("Logg inn for å se denne siden.")
 login_manager.login_message_category = "info"
 
 
+#: Every logged-in request runs this; built once, not per request
+_USER_BY_LOGIN_TOKEN = sa.select(User).where(User.login_token == sa.bindparam("token"))
+
+
 @login_manager.user_loader
 def load_user(login_token: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.login_token == login_token))
+    return db.session.scalar(_USER_BY_LOGIN_TOKEN, {"token": login_token})
 
 
 def _login_limit() -> str:

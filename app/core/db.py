@@ -95,8 +95,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def configure_engines(app: Flask) -> None:
-    """Make sure the folder of a SQLite file exists before the first connection."""
+    """Make sure the folder of a SQLite file exists before the first connection. A SQLite
+    file cannot drop a connection the way a database server can, so it gets no pre-ping
+    (a ``SELECT 1`` on every checkout, which is every request)."""
     url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         from pathlib import Path
 

@@ -188,24 +188,28 @@ def open_for_signatures(proposal_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:proposal_id>/sign")
 @login_required
 def sign(proposal_id: int):  # type: ignore[no-untyped-def]
-    """Sign with one click."""
-    proposal = _proposal_or_404(proposal_id)
+    """Sign with one click (no proposal loaded on the way: see services.sign)."""
     form = SignForm()
     if not form.validate_on_submit():
         abort(400)
-    missing = services.missing_for_signing(current_user)
+    user = current_user._get_current_object()  # not the proxy, on the busiest POST
+    missing = services.missing_for_signing(user)
     if missing:
         flash(" ".join(missing), "warning")
         return redirect(url_for("account.profile"))
     try:
-        services.sign(current_user, proposal, notify=bool(form.notify.data))
+        services.sign(user, proposal_id, notify=bool(form.notify.data))
         db.session.commit()
-    except services.ProposalError as error:
-        return _refused(proposal, error)
-    except sa.exc.IntegrityError:  # the same person signed in another tab at the same moment
-        return _refused(proposal, services.ProposalError(
-            _("Du har allerede skrevet under på dette forslaget.")))  # fmt: skip
-    flash(_("Takk! Underskriften din er registrert."), "success")
+    except services.ProposalNotFound:
+        abort(404)
+    except (services.ProposalError, sa.exc.IntegrityError) as error:
+        # IntegrityError: the same person signed in another tab at the same moment
+        if isinstance(error, sa.exc.IntegrityError):
+            error = services.ProposalError(_("Du har allerede skrevet under på dette forslaget."))
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        flash(_("Takk! Underskriften din er registrert."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal_id))
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app.auth.models import User, UserRole
 from app.core.audit import audit
-from app.core.db import utcnow
+from app.core.db import upsert_insert, utcnow
 from app.core.links import absolute_url
 from app.core.mail import queue_mail
 from app.core.permissions import Role, can_participate
@@ -133,31 +135,86 @@ def open_proposal(actor: User, proposal: Proposal, campaign_ends_on: date) -> No
     db.session.flush()
 
 
-def sign(actor: User, proposal: Proposal, notify: bool = False) -> Signature:
-    """One signature per resident; the counter is raised in the same transaction."""
-    if not campaign_running(proposal):
-        raise ProposalError(_l("Forslaget samler ikke inn underskrifter nå."))
+class ProposalNotFound(ProposalError):
+    """No such proposal, or one the reader may not see (someone else's draft)."""
+
+
+@functools.cache
+def _signing_statements(dialect: str) -> tuple[sa.Update, sa.Insert]:
+    """The two statements of a signature, built once: raise the counter of a proposal whose
+    campaign is running, and add the signature unless this person has one already."""
+    proposals, signatures = Proposal.__table__, Signature.__table__
+    count = (
+        sa.update(proposals)
+        .where(
+            proposals.c.id == sa.bindparam("proposal"),
+            proposals.c.state == ProposalState.open.value,
+            sa.or_(
+                proposals.c.campaign_ends_on.is_(None),
+                proposals.c.campaign_ends_on >= sa.bindparam("today"),
+            ),
+        )
+        .values(signature_count=proposals.c.signature_count + 1)
+        .returning(
+            proposals.c.signature_count,
+            proposals.c.paper_count,
+            proposals.c.threshold_reached_at,
+        )
+    )
+    add = (
+        upsert_insert(signatures)
+        .values({name: sa.bindparam(name) for name in _SIGNATURE_FIELDS})
+        .on_conflict_do_nothing(index_elements=[signatures.c.proposal_id, signatures.c.user_id])
+        .returning(signatures.c.id)
+    )
+    return count, add
+
+
+_SIGNATURE_FIELDS = (
+    "proposal_id", "user_id", "full_name", "postal_code", "birth_year", "notify", "created_at",
+)  # fmt: skip
+
+
+def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
+    """One signature per resident; the counter is raised in the same transaction. Returns
+    the signature's id.
+
+    The busiest write there is, so it takes the proposal's id rather than a loaded proposal
+    and runs two prebuilt Core statements: the counter (whose WHERE is the rule that the
+    campaign runs) and the insert (which the unique constraint turns into nothing for a
+    second signature). The proposal is loaded only to explain a refusal; a refusal raises,
+    and the caller's rollback takes the counter back with it."""
     missing = missing_for_signing(actor)
     if missing:
         raise ProposalError(" ".join(missing))
-    if db.session.scalar(
-        sa.select(Signature.id).where(
-            Signature.proposal_id == proposal.id, Signature.user_id == actor.id
-        )
-    ):
-        raise ProposalError(_l("Du har allerede skrevet under på dette forslaget."))
-    signature = Signature(
-        proposal_id=proposal.id,
+    count, add = _signing_statements(db.engine.dialect.name)
+    counts = db.session.execute(count, {"proposal": proposal_id, "today": rules.today()}).first()
+    if counts is None:
+        proposal = db.session.get(Proposal, proposal_id)
+        if proposal is None or (
+            proposal.state == ProposalState.draft and proposal.author_id != actor.id
+        ):
+            raise ProposalNotFound()
+        raise ProposalError(_l("Forslaget samler ikke inn underskrifter nå."))
+    fields = dict(
+        proposal_id=proposal_id,
         user_id=actor.id,
         full_name=actor.name.strip(),
         postal_code=actor.postal_code,
         birth_year=actor.birth_year,
         notify=notify,
+        created_at=utcnow(),
     )
-    db.session.add(signature)
-    db.session.flush()
-    count_signatures(proposal, signatures=1)
-    return signature
+    signature_id = db.session.scalar(add, fields)
+    if signature_id is None:
+        raise ProposalError(_l("Du har allerede skrevet under på dette forslaget."))
+    signatures, paper, reached = counts
+    loaded = db.session.identity_map.get(identity_key(Proposal, proposal_id))
+    if loaded is not None:  # a proposal the caller holds shows the new count
+        set_committed_value(loaded, "signature_count", signatures)
+    if reached is None and signatures + paper >= threshold():
+        _threshold_reached(loaded or db.session.get(Proposal, proposal_id))
+    return signature_id
 
 
 def withdraw_signature(actor: User, proposal: Proposal) -> None:
@@ -348,14 +405,19 @@ def count_signatures(proposal: Proposal, signatures: int = 0, paper: int = 0) ->
     set_committed_value(proposal, "signature_count", counts.signature_count)
     set_committed_value(proposal, "paper_count", counts.paper_count)
     if proposal.threshold_reached_at is None and proposal.total_signatures >= threshold():
-        claimed = db.session.execute(
-            sa.update(Proposal)
-            .where(Proposal.id == proposal.id, Proposal.threshold_reached_at.is_(None))
-            .values(threshold_reached_at=utcnow())
-        )
-        db.session.refresh(proposal, ["threshold_reached_at"])
-        if claimed.rowcount == 1 and proposal.author is not None:  # type: ignore[attr-defined]
-            _mail(proposal.author, proposal, "proposal_threshold")
+        _threshold_reached(proposal)
+
+
+def _threshold_reached(proposal: Proposal) -> None:
+    """Stamp the moment the threshold was first reached and tell the initiator, once."""
+    claimed = db.session.execute(
+        sa.update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.threshold_reached_at.is_(None))
+        .values(threshold_reached_at=utcnow())
+    )
+    db.session.refresh(proposal, ["threshold_reached_at"])
+    if claimed.rowcount == 1 and proposal.author is not None:  # type: ignore[attr-defined]
+        _mail(proposal.author, proposal, "proposal_threshold")
 
 
 def _mail(user: User, proposal: Proposal, template: str) -> None:

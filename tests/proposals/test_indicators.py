@@ -21,10 +21,10 @@ def test_indicators_for_a_period(open_proposal, resident, make_user):
     invalidate_settings()
     this_year = rules.today().year
     proposal = open_proposal()
-    services.sign(resident(birth_year=this_year - 10), proposal)  # under 18
-    services.sign(resident(birth_year=this_year - 40), proposal)
-    services.sign(resident(birth_year=None), proposal)  # unknown age: not in the share
-    struck = services.sign(resident(), proposal)
+    services.sign(resident(birth_year=this_year - 10), proposal.id)  # under 18
+    services.sign(resident(birth_year=this_year - 40), proposal.id)
+    services.sign(resident(birth_year=None), proposal.id)  # unknown age: not in the share
+    struck = db.session.get(Signature, services.sign(resident(), proposal.id))
     struck.struck_at = datetime.now(UTC)
     decided = open_proposal()
     decided.state = ProposalState.decided

@@ -92,6 +92,24 @@ def test_second_signature_gets_a_friendly_message(app, open_proposal, resident):
     assert proposal.signature_count == 1
 
 
+def test_signing_what_cannot_be_signed(app, open_proposal, resident):
+    """No such proposal and someone else's draft: 404. A closed campaign: told so, and
+    nothing counted."""
+    author = resident()
+    draft = services.create_proposal(author, **TEXT)
+    closed = open_proposal()
+    closed.campaign_ends_on = rules.today() - timedelta(days=1)
+    db.session.commit()
+    client = login(app.test_client(), resident())
+    assert submit(client, "/proposals/999999/sign").status_code == 404
+    assert submit(client, f"/proposals/{draft.id}/sign").status_code == 404
+    page = submit(client, f"/proposals/{closed.id}/sign", follow_redirects=True)
+    assert "samler ikke inn underskrifter" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert (closed.signature_count, draft.signature_count) == (0, 0)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 0
+
+
 def test_list_filters_search_and_sort(client, open_proposal, resident):
     open_proposal(title="Sykkelvei til Gjøsvika", topic="Trafikk")
     open_proposal(title="Flere benker i Bergmannsgata", topic="Byrom", focus_area=2,
