@@ -83,6 +83,15 @@ class Config:
     #: How long public pages are kept for visitors who are not logged in (0: never)
     PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 10)
 
+    #: The open API (/api/v1): requests per client IP, and how long answers are kept
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    API_CACHE_SECONDS = _int("API_CACHE_SECONDS", 10)
+    API_TITLE = "Medvirke"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
     #: Run background jobs at once in the calling process instead of through the worker
     HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)
 
@@ -119,6 +128,7 @@ class TestConfig(Config):
     MAIL_BACKEND = "memory"
     HUEY_IMMEDIATE = True
     PAGE_CACHE_SECONDS = 0  # each test sees fresh pages; the cache has its own tests
+    API_CACHE_SECONDS = 0
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024  # cheap hashing keeps the suite fast; still argon2id
     SITE_URL = "http://localhost"

@@ -62,6 +62,10 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     app.register_blueprint(panel_bp, url_prefix="/panel")
 
+    from app.api import init_api
+
+    init_api(app)
+
     errors.register(app)
     mail.register(app)
     jobs.configure(app)

@@ -81,3 +81,24 @@ def cached_for_visitors(view: Callable[..., Any] | None = None, *, csrf: bool = 
 def clear_page_cache() -> None:
     with _lock:
         _pages.clear()
+        _values.clear()
+
+
+_values: dict[tuple[object, ...], tuple[float, Any]] = {}
+
+
+def remember(key: tuple[object, ...], seconds: float, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept in this process for ``seconds`` under ``key`` (0: not kept). For
+    what is expensive and may be a little old, such as the open API's public answers."""
+    if seconds <= 0:
+        return compute()
+    now = time.monotonic()
+    hit = _values.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    value = compute()
+    with _lock:
+        if len(_values) >= MAX_PAGES:
+            _values.clear()
+        _values[key] = (now + seconds, value)
+    return value

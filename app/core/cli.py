@@ -123,7 +123,13 @@ def translate_extract() -> None:
 @translate.command("update", help="Merge messages.pot into every catalogue.")
 def translate_update() -> None:
     _pybabel(
-        "update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching"
+        "update",
+        "-i",
+        "translations/messages.pot",
+        "-d",
+        "translations",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
     )
 
 

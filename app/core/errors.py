@@ -43,11 +43,16 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(code: int, message: str | None = None):  # type: ignore[no-untyped-def]
+def render_error(  # type: ignore[no-untyped-def]
+    code: int, message: str | None = None, details: dict[str, object] | None = None
+):
     title, default_message = MESSAGES.get(code, MESSAGES[500])
     text = str(message or default_message)
     if wants_json():
-        return jsonify(error={"status": code, "title": str(title), "message": text}), code
+        error: dict[str, object] = {"status": code, "title": str(title), "message": text}
+        if details:
+            error["details"] = details
+        return jsonify(error=error), code
     return render_template("core/error.html", code=code, title=title, message=text), code
 
 
@@ -61,7 +66,9 @@ def register(app: Flask) -> None:
         code = error.code or 500
         if code not in MESSAGES:
             code = 400 if 400 <= code < 500 else 500
-        response = render_error(code)
+        # webargs (the API's query parameters) says what was wrong, per parameter
+        messages = (getattr(error, "data", None) or {}).get("messages")
+        response = render_error(code, details=messages.get("query", messages) if messages else None)
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             body, status = response
             return body, status, {"Allow": ", ".join(error.valid_methods)}

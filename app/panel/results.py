@@ -286,6 +286,19 @@ def dimension_means(results: list[QuestionResult]) -> list[tuple[str, Summary]]:
     ]
 
 
+def published_results() -> sa.Select[tuple[Survey]]:
+    """Surveys whose results anyone may see: published, closed, results public; newest
+    first. The same rule as ``may_see_results`` for a reader who is not staff."""
+    from app.proposals.rules import today
+
+    closed = sa.or_(Survey.closed_at.is_not(None), Survey.closes_on < today())
+    return (
+        sa.select(Survey)
+        .where(Survey.published_at.is_not(None), Survey.results_public.is_(True), closed)
+        .order_by(Survey.closes_on.desc(), Survey.id.desc())
+    )
+
+
 def may_see_results(user: Any, survey: Survey, state: str) -> bool:
     staff = user.is_authenticated and user.has_role(Role.committee, Role.admin)
     return staff or (survey.results_public and state == "closed")

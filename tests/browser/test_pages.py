@@ -13,7 +13,15 @@ from app.extensions import db
 from tests.browser.conftest import assert_accessible, log_in
 
 LANGS = ["nb", "nn", "en"]
-PUBLIC = ["/", "/auth/register", "/auth/login", "/auth/reset", "/accessibility", "/privacy"]
+PUBLIC = [
+    "/",
+    "/auth/register",
+    "/auth/login",
+    "/auth/reset",
+    "/accessibility",
+    "/privacy",
+    "/api/docs",
+]
 
 
 @pytest.mark.parametrize("language", LANGS)

@@ -1,0 +1,147 @@
+"""The open API: what it shows, what it never shows, conditional answers, errors, limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.permissions import Role
+from app.extensions import db
+from app.panel import services as panel_services
+from app.panel.results import question_results
+from app.proposals import services
+from tests.panel.fixtures import _answers
+
+
+def test_proposals_show_counts_never_signers(app, client, open_proposal, resident):
+    proposal = open_proposal(title="Gatelys i Bergmannsgata")
+    draft = services.create_proposal(resident(), title="Hemmelig utkast", summary="x", body="y",
+                                     focus_area=1)  # fmt: skip
+    signer = resident(name="Sigrid Underskriversen", postal_code="7373")
+    services.sign(signer, proposal.id)
+    db.session.commit()
+    listing = client.get("/api/v1/proposals")
+    detail = client.get(f"/api/v1/proposals/{proposal.id}")
+    assert listing.status_code == detail.status_code == 200
+    [item] = listing.json["items"]
+    assert (item["title"], item["signatures"], item["threshold"]) == (
+        "Gatelys i Bergmannsgata",
+        1,
+        114,
+    )
+    assert detail.json["online_signatures"] == 1
+    for body in (listing.get_data(as_text=True), detail.get_data(as_text=True)):
+        assert "Underskriversen" not in body
+        assert signer.email not in body
+        assert "Hemmelig utkast" not in body
+    assert client.get(f"/api/v1/proposals/{draft.id}").status_code == 404
+
+
+def test_proposal_filters_search_and_pages(client, open_proposal):
+    for i in range(3):
+        open_proposal(title=f"Gatelys {i}", focus_area=8)
+    open_proposal(title="Benker i parken", focus_area=2)
+    found = client.get("/api/v1/proposals?q=gatel&per_page=2").json
+    assert found["total"] == 3
+    assert found["pages"] == 2
+    assert len(found["items"]) == 2
+    assert found["links"]["next"].endswith("page=2")
+    assert found["links"]["prev"] is None
+    second = client.get(found["links"]["next"]).json
+    assert len(second["items"]) == 1
+    assert {i["title"] for i in client.get("/api/v1/proposals?focus_area=2").json["items"]} == {
+        "Benker i parken"
+    }
+
+
+def test_survey_results_suppress_small_groups_as_the_web_does(app, client, survey, member,
+                                                                 make_user):  # fmt: skip
+    for area, n in (("Røros sentrum", 8), ("Brekken", 7), ("Glåmos", 2)):
+        for _ in range(n):
+            panel_services.submit_answers(member(area=area), survey, _answers(survey, scale=4))
+    db.session.commit()
+    assert client.get("/api/v1/surveys").json["total"] == 0  # still open: nothing published
+    assert client.get(f"/api/v1/surveys/{survey.id}/results").status_code == 404
+    panel_services.close_now(make_user(Role.admin), survey)
+    db.session.commit()
+    results = client.get(f"/api/v1/surveys/{survey.id}/results")
+    assert results.status_code == 200
+    body = results.get_data(as_text=True)
+    assert "Glåmos" not in body  # two answers
+    assert "Brekken" not in body  # the one hidden group could be worked out from it
+    assert "Fint!" not in body  # free text is for staff only
+    scale = results.json["questions"][0]
+    web = question_results(survey, include_text=False)[0]
+    assert [g["group"] for g in scale["breakdowns"]["area"]] == [
+        g for g, _s in web.breakdowns["area"]
+    ] == ["Røros sentrum"]  # fmt: skip
+    assert all(g["n"] > 5 for groups in scale["breakdowns"].values() for g in groups)
+    assert results.json["answers"] == 17
+
+
+def test_a_survey_with_private_results_is_not_in_the_api(client, survey, make_user):
+    survey.results_public = False
+    db.session.commit()
+    panel_services.close_now(make_user(Role.admin), survey)
+    db.session.commit()
+    assert client.get("/api/v1/surveys").json["items"] == []
+    assert client.get(f"/api/v1/surveys/{survey.id}/results").status_code == 404
+
+
+def test_etag_and_last_modified_give_304(client, open_proposal):
+    proposal = open_proposal()
+    first = client.get(f"/api/v1/proposals/{proposal.id}")
+    assert first.headers["ETag"]
+    assert first.headers["Last-Modified"]
+    again = client.get(f"/api/v1/proposals/{proposal.id}",
+                       headers={"If-None-Match": first.headers["ETag"]})  # fmt: skip
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    since = client.get(f"/api/v1/proposals/{proposal.id}",
+                       headers={"If-Modified-Since": first.headers["Last-Modified"]})  # fmt: skip
+    assert since.status_code == 304
+    proposal.title = "Et nytt navn"
+    db.session.commit()
+    changed = client.get(f"/api/v1/proposals/{proposal.id}",
+                         headers={"If-None-Match": first.headers["ETag"]})  # fmt: skip
+    assert changed.status_code == 200
+    assert changed.json["title"] == "Et nytt navn"
+
+
+def test_cors_is_open_for_reading(client):
+    response = client.get("/api/v1/proposals", headers={"Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_errors_are_json_with_one_shape(client):
+    missing = client.get("/api/v1/proposals/123456")
+    bad = client.get("/api/v1/proposals?per_page=1000&sort=nope")
+    unknown = client.get("/api/v1/nothing-here")
+    for response, status in ((missing, 404), (bad, 400), (unknown, 404)):
+        assert response.status_code == status
+        assert response.mimetype == "application/json"
+        assert set(response.json["error"]) >= {"status", "title", "message"}
+    assert set(bad.json["error"]["details"]) == {"per_page", "sort"}
+
+
+def test_docs_page_lists_every_endpoint_without_outside_resources(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    for path in client.get("/api/v1/openapi.json").json["paths"]:
+        assert path in page
+    assert "https://cdn" not in page
+    assert "<script" not in page
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def config_overrides(self):
+        return {"API_RATE_LIMIT": "3 per minute", "RATELIMIT_ENABLED": True}
+
+    def test_the_api_limit_is_per_ip_across_endpoints(self, client):
+        statuses = [client.get(path).status_code
+                    for path in ["/api/v1/proposals", "/api/v1/surveys"] * 2]  # fmt: skip
+        assert statuses == [200, 200, 200, 429]
+        limited = client.get("/api/v1/proposals")
+        assert limited.json["error"]["status"] == 429
+        other = client.get("/api/v1/proposals", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert other.status_code == 200
