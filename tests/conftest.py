@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from app import create_app
 from app.auth import services as auth_services
@@ -215,3 +216,21 @@ def outbox(to: str | None = None) -> list[OutboxMail]:
     if to:
         stmt = stmt.where(OutboxMail.to_address == to)
     return list(db.session.scalars(stmt))
+
+
+def count_queries(client: FlaskClient, path: str) -> int:
+    """SQL statements the page runs (after one warm-up request fills the caches)."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    assert client.get(path).status_code == 200
+    with client.application.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)

@@ -199,6 +199,9 @@ class AuditFilterForm(BaseForm):
     target_type = StringField(
         _l("Gjelder (type)"), filters=[strip_text], validators=[Optional(), Length(max=40)]
     )
+    target_id = StringField(
+        _l("Gjelder (nummer)"), filters=[strip_text], validators=[Optional(), Length(max=40)]
+    )
     date_from = DayField(_l("Fra dato"), validators=[Optional()])
     date_to = DayField(_l("Til dato"), validators=[Optional()])
     submit = SubmitField(_l("Filtrer"))

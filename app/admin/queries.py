@@ -47,6 +47,7 @@ def audit_entries(
     target_type: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    target_id: str | None = None,
 ) -> sa.Select:
     """Newest first; dates are whole days in Oslo time."""
     stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
@@ -56,6 +57,8 @@ def audit_entries(
         stmt = stmt.where(_contains(AuditEntry.actor_label, actor))
     if target_type:
         stmt = stmt.where(AuditEntry.target_type == target_type)
+    if target_id:
+        stmt = stmt.where(AuditEntry.target_id == target_id)
     if date_from:
         stmt = stmt.where(AuditEntry.created_at >= _start_of_day(date_from))
     if date_to:

@@ -129,7 +129,7 @@ def audit():  # type: ignore[no-untyped-def]
     if form.validate():
         stmt = queries.audit_entries(
             form.action.data, form.actor.data, form.target_type.data,
-            form.date_from.data, form.date_to.data,
+            form.date_from.data, form.date_to.data, form.target_id.data,
         )  # fmt: skip
     else:
         stmt = queries.audit_entries()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -19,7 +17,6 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
-    ValidationError,
 )
 
 from app.core.forms import (
@@ -28,6 +25,7 @@ from app.core.forms import (
     WholeNumberField,
     language_choices,
     strip_text,
+    valid_birth_year,
 )
 
 PASSWORD_MIN = 10
@@ -115,11 +113,6 @@ class ResetPasswordForm(BaseForm):
     submit = SubmitField(_l("Lagre nytt passord"))
 
 
-def _valid_birth_year(_form: object, field: WholeNumberField) -> None:
-    if field.data is not None and not 1900 <= field.data <= date.today().year:
-        raise ValidationError(str(_l("Fødselsåret må være mellom 1900 og i år.")))
-
-
 class AccountForm(BaseForm):
     name = _name_field()
     postal_code = StringField(
@@ -134,7 +127,7 @@ class AccountForm(BaseForm):
     birth_year = WholeNumberField(
         _l("Fødselsår"),
         description=_l("Valgfritt. Brukes bare i anonym statistikk."),
-        validators=[Optional(), _valid_birth_year],
+        validators=[Optional(), valid_birth_year],
     )
     language = ChoiceField(_l("Foretrukket språk"), choices=language_choices)
     submit = SubmitField(_l("Lagre"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -154,3 +156,10 @@ class WholeNumberField(IntegerField):
         except ValueError as exc:
             self.data = None
             raise ValueError(str(_l("Skriv et helt tall, for eksempel 1985."))) from exc
+
+
+def valid_birth_year(_form: object, field: Field) -> None:
+    """A birth year from 1900 to this year (Oslo time), the same on every form."""
+    this_year = datetime.now(ZoneInfo("Europe/Oslo")).year
+    if field.data is not None and not 1900 <= field.data <= this_year:
+        raise ValidationError(str(_l("Fødselsåret må være mellom 1900 og i år.")))

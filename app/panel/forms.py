@@ -26,6 +26,7 @@ from app.core.forms import (
     WholeNumberField,
     has_control_characters,
     strip_text,
+    valid_birth_year,
 )
 from app.panel.models import Audience, FollowUpStatus, Question, QuestionKind
 
@@ -60,7 +61,7 @@ TEXT_MAX = 2000
 
 
 class MembershipForm(BaseForm):
-    birth_year = WholeNumberField(_l("Fødselsår"), validators=[Optional()])
+    birth_year = WholeNumberField(_l("Fødselsår"), validators=[Optional(), valid_birth_year])
     area = ChoiceField(_l("Område (grend)"), default="")
     user_groups = CheckboxListField(
         _l("Tjenester du eller familien bruker"),
@@ -68,10 +69,6 @@ class MembershipForm(BaseForm):
         validators=[Optional()],
     )
     submit = SubmitField(_l("Lagre"))
-
-    def validate_birth_year(self, field: WholeNumberField) -> None:
-        if field.data is not None and not 1900 <= field.data <= 2100:
-            raise ValidationError(str(_l("Fødselsåret må være mellom 1900 og i år.")))
 
 
 class SurveyForm(BaseForm):

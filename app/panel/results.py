@@ -7,17 +7,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.auth.models import User, UserRole
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel.models import (
     Answer,
-    Audience,
-    PanelMember,
     Participation,
     Question,
     QuestionKind,
-    SubPanelMember,
     Survey,
     Tally,
 )
@@ -245,27 +241,14 @@ def _trends(survey: Survey, numeric: list[Question]) -> dict[str, list[tuple[str
 
 
 def response_rate(survey: Survey) -> tuple[int, int]:
-    """(answers, audience size)."""
+    """(answers, audience size): the audience as the invitations reach it."""
+    from app.panel.services import audience
+
     answered = db.session.scalar(
         sa.select(sa.func.count()).where(Participation.survey_id == survey.id)
     )
-    if survey.audience == Audience.panel:
-        audience = db.session.scalar(sa.select(sa.func.count()).select_from(PanelMember))
-    elif survey.audience == Audience.subpanel:
-        audience = db.session.scalar(
-            sa.select(sa.func.count()).where(SubPanelMember.subpanel_id == survey.subpanel_id)
-        )
-    else:
-        audience = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(User)
-            .where(
-                User.active.is_(True),
-                User.confirmed_at.is_not(None),
-                User.roles.any(UserRole.role == Role.resident),
-            )
-        )
-    return answered, max(audience, answered)
+    asked = db.session.scalar(sa.select(sa.func.count()).select_from(audience(survey).subquery()))
+    return answered, max(asked or 0, answered)
 
 
 def dimension_means(results: list[QuestionResult]) -> list[tuple[str, Summary]]:

@@ -60,7 +60,7 @@ def index():  # type: ignore[no-untyped-def]
     surveys = db.session.scalars(
         sa.select(Survey).where(Survey.published_at.is_not(None)).order_by(Survey.closes_on.desc())
     ).all()
-    open_for_me = [s for s in surveys if services.may_answer(current_user, s)]
+    open_for_me = services.answerable(current_user, list(surveys))
     published = [s for s in surveys if services.status(s) == "closed" and s.results_public]
     return render_template(
         "panel/index.html",

@@ -170,15 +170,36 @@ def copy_as_next_round(actor: User, survey: Survey, opens_on: date, closes_on: d
 
 def may_answer(user: Any, survey: Survey) -> bool:
     """Open today, in the audience, and not answered before."""
-    if not user.is_authenticated or not can_participate(user) or status(survey) != "open":
-        return False
-    if survey.audience == Audience.panel:
-        in_audience = db.session.get(PanelMember, user.id) is not None
-    elif survey.audience == Audience.subpanel:
-        in_audience = db.session.get(SubPanelMember, (survey.subpanel_id, user.id)) is not None
-    else:
-        in_audience = user.has_role(Role.resident)
-    return in_audience and not has_answered(user, survey)
+    return survey in answerable(user, [survey])
+
+
+def answerable(user: Any, surveys: list[Survey]) -> list[Survey]:
+    """The surveys ``user`` may answer now, in two queries however many there are."""
+    if not user.is_authenticated or not can_participate(user):
+        return []
+    candidates = [s for s in surveys if status(s) == "open"]
+    if not candidates:
+        return []
+    ids = [s.id for s in candidates]
+    answered = set(
+        db.session.scalars(
+            sa.select(Participation.survey_id).where(
+                Participation.user_id == user.id, Participation.survey_id.in_(ids)
+            )
+        )
+    )
+    in_panel = db.session.get(PanelMember, user.id) is not None
+    subpanels = set(
+        db.session.scalars(
+            sa.select(SubPanelMember.subpanel_id).where(SubPanelMember.user_id == user.id)
+        )
+    )
+    in_audience = {
+        Audience.panel: lambda s: in_panel,
+        Audience.subpanel: lambda s: s.subpanel_id in subpanels,
+        Audience.residents: lambda s: user.has_role(Role.resident),
+    }
+    return [s for s in candidates if s.id not in answered and in_audience[s.audience](s)]
 
 
 def has_answered(user: Any, survey: Survey) -> bool:

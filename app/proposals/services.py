@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from app.auth.models import User, UserRole
+from app.auth.models import User
+from app.auth.services import active_holders
 from app.core.audit import audit
 from app.core.db import upsert_insert, utcnow
 from app.core.links import absolute_url
@@ -19,7 +20,7 @@ from app.core.mail import queue_mail
 from app.core.permissions import Role, can_participate
 from app.core.settings import Settings, get_settings
 from app.extensions import db
-from app.proposals import rules
+from app.proposals import queries, rules
 from app.proposals.labels import OUTCOME_LABELS
 from app.proposals.models import (
     Comment,
@@ -221,11 +222,7 @@ def withdraw_signature(actor: User, proposal: Proposal) -> None:
     """A signer takes their signature back while the proposal is open."""
     if proposal.state != ProposalState.open:
         raise ProposalError(_l("Underskriften kan bare trekkes mens forslaget er åpent."))
-    signature = db.session.scalar(
-        sa.select(Signature).where(
-            Signature.proposal_id == proposal.id, Signature.user_id == actor.id
-        )
-    )
+    signature = db.session.scalar(queries.own_signature(proposal.id, actor.id))
     if signature is None:
         raise ProposalError(_l("Du har ikke skrevet under på dette forslaget."))
     counted = signature.struck_at is None
@@ -447,12 +444,7 @@ def _mail_signers(proposal: Proposal, template: str, include_author: bool = Fals
 
 
 def _mail_committee(proposal: Proposal, template: str) -> None:
-    committee = db.session.scalars(
-        sa.select(User).where(
-            User.active.is_(True), User.roles.any(UserRole.role == Role.committee)
-        )
-    )
-    for user in committee:
+    for user in active_holders(Role.committee):
         _mail(user, proposal, template)
 
 
@@ -533,11 +525,7 @@ def send_deadline_digest(on: date | None = None) -> int:
     ).all()  # fmt: skip
     if not due:
         return 0
-    committee = db.session.scalars(
-        sa.select(User).where(
-            User.active.is_(True), User.roles.any(UserRole.role == Role.committee)
-        )
-    ).all()
+    committee = active_holders(Role.committee)
     for user in committee:
         queue_mail(user.email, "proposal_deadline_digest", user.language or "nb", user=user,
                    proposals=due, today=today,

@@ -209,6 +209,19 @@ def test_audit_filters(admin_client, make_user):
     assert "<code>user.role_granted</code>" not in html
 
 
+def test_a_users_page_links_to_that_users_audit_entries(admin_client, make_user):
+    first, second = make_user(), make_user()
+    submit(admin_client, f"/admin/users/{first.id}/roles", {"roles": ["committee"]})
+    submit(admin_client, f"/admin/users/{second.id}/roles", {"roles": ["admin"]})
+    page = admin_client.get(f"/admin/users/{first.id}").get_data(as_text=True)
+    link = f"/admin/audit?target_type=users&amp;target_id={first.id}"
+    assert link in page
+    html = admin_client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "2 hendelser" in html  # committee granted, resident revoked
+    assert f"users #{first.id}" in html
+    assert f"users #{second.id}" not in html
+
+
 @pytest.mark.parametrize("value", HOSTILE_STRINGS)
 def test_hostile_strings_in_admin_forms(admin_client, value):
     for path in ("/admin/users", "/admin/audit"):
@@ -240,14 +253,14 @@ def test_unknown_user_is_404(admin_client):
 
 
 def test_user_list_queries_do_not_grow_with_the_number_of_users(admin_client, make_user):
-    from tests.proposals.test_routes import _count_queries
+    from tests.conftest import count_queries
 
     for i in range(5):
         make_user(Role.committee, name=f"Få {i}")
-    few = _count_queries(admin_client, "/admin/users")
+    few = count_queries(admin_client, "/admin/users")
     for i in range(40):
         make_user(Role.committee, name=f"Mange {i}")
-    many = _count_queries(admin_client, "/admin/users")
+    many = count_queries(admin_client, "/admin/users")
     assert few == many
 
 

@@ -25,7 +25,7 @@ from app.panel.models import (
 )
 from app.panel.results import question_results
 from app.proposals.rules import today
-from tests.conftest import ROLES, login, submit
+from tests.conftest import ROLES, count_queries, login, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
 from tests.panel.fixtures import _answers
 
@@ -46,6 +46,16 @@ def test_join_and_leave_the_panel(app, resident):
     )
     submit(client, "/panel/leave")
     db.session.expire_all()
+    assert db.session.get(PanelMember, user.id) is None
+
+
+def test_join_refuses_a_birth_year_in_the_future_as_the_account_page_does(app, resident):
+    user = resident()
+    client = login(app.test_client(), user)
+    page = submit(
+        client, "/panel/join", {"birth_year": str(today().year + 1)}, follow_redirects=True
+    )
+    assert "mellom 1900 og i år" in page.get_data(as_text=True)
     assert db.session.get(PanelMember, user.id) is None
 
 
@@ -604,3 +614,25 @@ def test_the_migration_counts_existing_answers_into_the_tallies(app, survey, mem
     assert "survey_tallies" not in sa.inspect(db.engine).get_table_names()
     flask_migrate.upgrade()
     assert _tallies() == kept
+
+
+def test_panel_front_page_queries_do_not_grow_with_the_number_of_surveys(app, survey, member,
+                                                                         make_user):  # fmt: skip
+    user = member()
+    client = login(app.test_client(), user)
+    admin = make_user(Role.admin)
+
+    def add(n):
+        for i in range(n):
+            copy = services.copy_as_next_round(admin, survey, today(), today() + timedelta(days=3))
+            copy.title = f"Runde {i}"
+            services.publish(admin, copy)
+        db.session.commit()
+
+    add(2)
+    few = count_queries(client, "/panel/")
+    add(10)
+    many = count_queries(client, "/panel/")
+    assert few == many
+    page = client.get("/panel/").get_data(as_text=True)
+    assert page.count("Runde ") == 12  # all open to this member

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from app.core.models import MunicipalitySettings
 from app.core.permissions import Role
@@ -15,7 +14,7 @@ from app.core.settings import invalidate_settings
 from app.extensions import db
 from app.proposals import rules, services
 from app.proposals.models import Proposal, ProposalState, Signature
-from tests.conftest import ROLES, csrf_token, login, outbox, submit
+from tests.conftest import ROLES, count_queries, csrf_token, login, outbox, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
 from tests.proposals.fixtures import TEXT
 
@@ -147,24 +146,6 @@ def test_similar_proposals_are_suggested_while_writing(app, open_proposal, resid
     assert "Sykkelvei langs Glomma" in html
 
 
-def _count_queries(client, path):
-    """SQL statements the page runs (after one warm-up request fills the caches)."""
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    assert client.get(path).status_code == 200
-    with client.application.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_list_page_queries_do_not_grow_with_the_number_of_proposals(app, resident):
     author = resident()
     client = app.test_client()
@@ -176,9 +157,9 @@ def test_list_page_queries_do_not_grow_with_the_number_of_proposals(app, residen
         db.session.commit()
 
     add(20)
-    few = _count_queries(client, "/proposals/")
+    few = count_queries(client, "/proposals/")
     add(180)
-    many = _count_queries(client, "/proposals/")
+    many = count_queries(client, "/proposals/")
     assert few == many
 
 
