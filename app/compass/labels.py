@@ -6,12 +6,24 @@ the table beside it always say the same.
 
 from __future__ import annotations
 
-from flask_babel import format_decimal
-from flask_babel import gettext as _
+from datetime import date
+from functools import lru_cache
+
+from babel.dates import format_date
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.compass.models import MeasureStatus
+from app.core.focus_areas import FOCUS_AREA_DESCRIPTIONS, FOCUS_AREAS
+from app.core.i18n import catalogue
 from app.core.indicators import Direction
+
+
+def _(message: str, **variables: object) -> str:
+    """gettext straight from the request's catalogue (these run many times a page)."""
+    text = catalogue().ugettext(message)
+    return text % variables if variables else text
+
 
 STATUS_LABELS = {
     MeasureStatus.planned: _l("Planlagt"),
@@ -58,3 +70,37 @@ def indicator_value(value: float | int | None, unit: str) -> str:
 def score(value: int | None) -> str:
     """An evaluation score; an unpublished one is "not stated", never 0."""
     return _("ikke oppgitt") if value is None else number(value)
+
+
+_LABELS = {
+    "focus_areas": FOCUS_AREAS,
+    "area_descriptions": FOCUS_AREA_DESCRIPTIONS,
+    "status_labels": STATUS_LABELS,
+    "direction_labels": DIRECTION_LABELS,
+    "unit_labels": UNIT_LABELS,
+}
+_resolved: dict[str, dict[str, dict[object, str]]] = {}
+
+
+def resolved_labels() -> dict[str, dict[object, str]]:
+    """Every label dict above as plain text in the reader's language, built once per process
+    and language: a page shows them hundreds of times, and each lazy string would look up
+    the catalogue again."""
+    locale = str(get_locale())
+    found = _resolved.get(locale)
+    if found is None:
+        found = _resolved[locale] = {
+            name: {key: str(label) for key, label in labels.items()}
+            for name, labels in _LABELS.items()
+        }
+    return found
+
+
+@lru_cache(maxsize=512)
+def _month(month: date, locale: str) -> str:
+    return format_date(month, "MMM yyyy", locale=locale)
+
+
+def month_label(month: date) -> str:
+    """ "des. 2026": the same months appear on every card, so each is formatted once."""
+    return _month(month, str(get_locale()))

@@ -46,6 +46,8 @@ _lock = threading.Lock()
 def live_indicators(start: date, end: date) -> LiveSet:
     """The indicators for [start, end), from this process's cache while it is fresh."""
     lifetime = current_app.config["COMPASS_CACHE_SECONDS"]
+    if lifetime <= 0:
+        return LiveSet(start, end, utcnow(), collect_indicators(db.session, start, end))
     key = (current_app.config["SQLALCHEMY_DATABASE_URI"], start, end)
     hit = _cache.get(key)
     if hit and hit[0] > time.monotonic():
@@ -55,10 +57,9 @@ def live_indicators(start: date, end: date) -> LiveSet:
         if hit and hit[0] > time.monotonic():
             return hit[1]
         found = LiveSet(start, end, utcnow(), collect_indicators(db.session, start, end))
-        if lifetime > 0:
-            if len(_cache) > 64:
-                _cache.clear()
-            _cache[key] = (time.monotonic() + lifetime, found)
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = (time.monotonic() + lifetime, found)
         return found
 
 

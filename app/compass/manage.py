@@ -88,17 +88,22 @@ def edit_evaluation(evaluation_id: int | None = None):  # type: ignore[no-untype
 def delete_evaluation(evaluation_id: int):  # type: ignore[no-untyped-def]
     """Delete an evaluation, after a confirmation page."""
     evaluation = db.get_or_404(Evaluation, evaluation_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_evaluation(current_user, evaluation)
-        return _saved(_("Evalueringen er slettet."), "compass.manage")
-    return render_template(
-        "compass/manage/confirm.html",
-        form=form,
+    return _confirm_delete(
+        lambda: services.delete_evaluation(current_user, evaluation),
+        done=_("Evalueringen er slettet."),
         title=_("Slette evalueringen fra %(year)s?", year=evaluation.year),
         warning=_("Totalen, områdepoengene og referanseverdiene slettes for godt."),
         cancel=url_for("compass.edit_evaluation", evaluation_id=evaluation.id),
     )
+
+
+def _confirm_delete(delete: Callable[[], None], *, done: str, **page: str):  # type: ignore[no-untyped-def]
+    """A confirmation page on GET; the deletion on a confirmed POST."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        delete()
+        return _saved(done, "compass.manage")
+    return render_template("compass/manage/confirm.html", form=form, **page)
 
 
 # --- strategies ----------------------------------------------------------------------------
@@ -124,13 +129,9 @@ def edit_strategy(strategy_id: int | None = None):  # type: ignore[no-untyped-de
 def delete_strategy(strategy_id: int):  # type: ignore[no-untyped-def]
     """Delete a sub-strategy with its measures, after a confirmation page."""
     strategy = db.get_or_404(Strategy, strategy_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_strategy(current_user, strategy)
-        return _saved(_("Delstrategien er slettet."), "compass.manage")
-    return render_template(
-        "compass/manage/confirm.html",
-        form=form,
+    return _confirm_delete(
+        lambda: services.delete_strategy(current_user, strategy),
+        done=_("Delstrategien er slettet."),
         title=_("Slette delstrategien «%(title)s»?", title=strategy.title),
         warning=ngettext("Delstrategien og %(num)s tiltak i den, med loggen, slettes for godt.",
                          "Delstrategien og alle de %(num)s tiltakene i den, med loggene deres, "
@@ -210,13 +211,9 @@ def add_update(measure_id: int):  # type: ignore[no-untyped-def]
 def delete_measure(measure_id: int):  # type: ignore[no-untyped-def]
     """Delete a measure with its log, after a confirmation page."""
     measure = db.get_or_404(Measure, measure_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_measure(current_user, measure)
-        return _saved(_("Tiltaket er slettet."), "compass.manage")
-    return render_template(
-        "compass/manage/confirm.html",
-        form=form,
+    return _confirm_delete(
+        lambda: services.delete_measure(current_user, measure),
+        done=_("Tiltaket er slettet."),
         title=_("Slette tiltaket «%(title)s»?", title=measure.title),
         warning=ngettext("Tiltaket og loggen med %(num)s oppdatering slettes for godt.",
                          "Tiltaket og loggen med %(num)s oppdateringer slettes for godt.",

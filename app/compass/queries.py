@@ -9,12 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.compass.live import LiveSet
-from app.compass.models import Evaluation, Measure, Snapshot, Strategy, Target
+from app.compass.models import Evaluation, Measure, MeasureUpdate, Snapshot, Strategy, Target
 from app.core.indicators import Direction
 from app.core.settings import get_settings
 from app.core.templating import NAVIGATION
@@ -22,7 +21,7 @@ from app.extensions import db
 from app.panel.models import Question, Survey
 from app.panel.services import status as survey_status
 from app.proposals.models import Proposal
-from app.proposals.queries import proposals as proposal_list
+from app.proposals.queries import PUBLIC_STATES
 
 Series = list[tuple[date, float | None]]
 
@@ -48,14 +47,51 @@ def strategies() -> list[Strategy]:
     )
 
 
-def measures_for_area(area: int, with_updates: bool = False) -> list[Measure]:
-    """Measures tied to ``area``. Focus areas are a short JSON list per measure, and a
-    municipality has at most a few hundred measures, so the filter runs in Python."""
-    stmt = sa.select(Measure).options(selectinload(Measure.strategy))
-    if with_updates:
-        stmt = stmt.options(selectinload(Measure.updates))
-    found = db.session.scalars(stmt.order_by(Measure.strategy_id, Measure.position, Measure.id))
-    return [m for m in found if area in (m.focus_areas or [])]
+def measures_for_area(area: int) -> list[Measure]:
+    """Measures tied to ``area``. Focus areas are a short JSON list per measure, so the ids
+    are picked from (id, areas) pairs, then only those measures are loaded."""
+    pairs = db.session.execute(sa.select(Measure.id, Measure.focus_areas))
+    ids = [measure_id for measure_id, areas in pairs if area in (areas or [])]
+    if not ids:
+        return []
+    stmt = sa.select(Measure).options(selectinload(Measure.strategy)).where(Measure.id.in_(ids))
+    return list(
+        db.session.scalars(stmt.order_by(Measure.strategy_id, Measure.position, Measure.id))
+    )
+
+
+@dataclass
+class Log:
+    recent: list[MeasureUpdate]
+    total: int
+
+
+def recent_updates(measures: list[Measure], keep: int = 3) -> dict[int, Log]:
+    """measure id -> its ``keep`` latest log entries and how many it has, in one query."""
+    rank = (
+        sa.func.row_number()
+        .over(
+            partition_by=MeasureUpdate.measure_id,
+            order_by=(MeasureUpdate.noted_on.desc(), MeasureUpdate.id.desc()),
+        )
+        .label("rank")
+    )
+    total = sa.func.count().over(partition_by=MeasureUpdate.measure_id).label("total")
+    ranked = (
+        sa.select(MeasureUpdate.id, rank, total)
+        .where(MeasureUpdate.measure_id.in_([m.id for m in measures]))
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(MeasureUpdate, ranked.c.total)
+        .join(ranked, ranked.c.id == MeasureUpdate.id)
+        .where(ranked.c.rank <= keep)
+        .order_by(MeasureUpdate.noted_on.desc(), MeasureUpdate.id.desc())
+    )
+    out: dict[int, Log] = {}
+    for update, count in rows:
+        out.setdefault(update.measure_id, Log([], count)).recent.append(update)
+    return out
 
 
 def series(start: date | None, end: date | None, area: int | None = None) -> dict[str, Series]:
@@ -122,7 +158,7 @@ def cards(live: LiveSet, history: dict[str, Series]) -> dict[int, list[Card]]:
     """focus area -> cards, in the registry's order."""
     out: dict[int, list[Card]] = {}
     for i in live.indicators:
-        card = Card(i.key, i.focus_area, i.label, i.value, i.unit, i.direction,
+        card = Card(i.key, i.focus_area, str(i.label), i.value, i.unit, i.direction,
                     history.get(i.key, []))  # fmt: skip
         out.setdefault(i.focus_area, []).append(card)
     return out
@@ -169,10 +205,6 @@ def indicator_label(key: str, live: LiveSet) -> object | None:
     )
 
 
-def month_label(month: date) -> str:
-    return format_date(month, "MMM yyyy")
-
-
 def history_series(
     found: list[Evaluation], target: Target | None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -195,7 +227,8 @@ def history_series(
 
 @dataclass
 class AreaLinks:
-    proposals: list[Proposal]
+    #: (id, title) of the newest public proposals on the area
+    proposals: list[sa.Row[tuple[int, str]]]
     surveys: list[Survey]
     #: (url, label) of the domains whose indicators feed the area
     domains: list[tuple[str, object]]
@@ -204,7 +237,13 @@ class AreaLinks:
 def area_links(area: int, live: LiveSet) -> AreaLinks:
     """What feeds an area: its proposals, surveys with questions on it, and the domains
     whose indicators it shows (a domain merged later appears by its indicators alone)."""
-    proposals = list(db.session.scalars(proposal_list(focus_area=area).limit(10)))
+    # The newest ten by id: SQLite walks the primary key backwards and stops at ten
+    proposals = db.session.execute(
+        sa.select(Proposal.id, Proposal.title)
+        .where(Proposal.focus_area == area, Proposal.state.in_(PUBLIC_STATES))
+        .order_by(Proposal.id.desc())
+        .limit(10)
+    ).all()
     surveys = [
         s
         for s in db.session.scalars(

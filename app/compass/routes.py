@@ -6,16 +6,10 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from app.compass import bp, charts, queries, report, services
-from app.compass.labels import (
-    DIRECTION_LABELS,
-    STATUS_LABELS,
-    UNIT_LABELS,
-    indicator_value,
-    number,
-    score,
-)
+from app.compass.labels import indicator_value, month_label, number, resolved_labels, score
 from app.compass.live import live_indicators, rolling_year, trend_months
-from app.core.focus_areas import FOCUS_AREA_DESCRIPTIONS, FOCUS_AREAS
+from app.core.cache import cached_for_visitors
+from app.core.focus_areas import FOCUS_AREAS
 from app.panel.routes import CHART_CSP
 from app.proposals.rules import today
 
@@ -25,11 +19,8 @@ FIRST_YEAR = 1990
 @bp.context_processor
 def _labels() -> dict[str, object]:
     return {
-        "focus_areas": FOCUS_AREAS,
-        "area_descriptions": FOCUS_AREA_DESCRIPTIONS,
-        "status_labels": STATUS_LABELS,
-        "direction_labels": DIRECTION_LABELS,
-        "unit_labels": UNIT_LABELS,
+        **resolved_labels(),
+        "month_label": month_label,
         "indicator_value": indicator_value,
         "score": score,
         "number": number,
@@ -46,6 +37,7 @@ def _area_or_404(area: int) -> int:
 
 
 @bp.get("/")
+@cached_for_visitors
 def index():  # type: ignore[no-untyped-def]
     """The dashboard: evaluations against the target, areas with their indicators, strategies."""
     now = today()
@@ -64,11 +56,13 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/areas/<int:area>")
+@cached_for_visitors
 def area(area: int):  # type: ignore[no-untyped-def]
     """Everything about one focus area."""
     _area_or_404(area)
     live = live_indicators(*rolling_year(today()))
     found = queries.evaluations()
+    measures = queries.measures_for_area(area)
     return render_template(
         "compass/area.html",
         area=area,
@@ -76,7 +70,8 @@ def area(area: int):  # type: ignore[no-untyped-def]
         evaluations=found,
         scored=any(e.score_for(area) is not None for e in found),
         cards=queries.area_cards(area, live, queries.series(None, None, area)),
-        measures=queries.measures_for_area(area, with_updates=True),
+        measures=measures,
+        logs=queries.recent_updates(measures),
         links=queries.area_links(area, live),
     )
 
@@ -88,6 +83,7 @@ def _year_or_404(year: int) -> int:
 
 
 @bp.get("/report/<int:year>")
+@cached_for_visitors
 def annual_report(year: int):  # type: ignore[no-untyped-def]
     """The printable annual report."""
     return render_template("compass/report.html", **report.build(_year_or_404(year), today()))
@@ -187,7 +183,7 @@ def indicator_chart():  # type: ignore[no-untyped-def]
             label,
             _("Linjediagram over indikatoren per måned. Måneder uten data har ikke noe punkt. "
               "Tallene står i tabellen."),
-            [queries.month_label(m) for m, _v in points],
+            [month_label(m) for m, _v in points],
             [(label, [v for _m, v in points])],
             number, small=not full,
         )
