@@ -32,6 +32,5 @@ FOCUS_AREA_DESCRIPTIONS = {
     ),
 }
 
-#: Most points an area can give; the total is out of 800
+#: Most points an area can give (the total is out of 800)
 AREA_MAX = 100
-TOTAL_MAX = 100 * len(FOCUS_AREAS)
