@@ -95,6 +95,11 @@ class Config:
     #: Run background jobs at once in the calling process instead of through the worker
     HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)
 
+    #: How long each process keeps the compass's live indicators before computing them again
+    COMPASS_CACHE_SECONDS = _int("COMPASS_CACHE_SECONDS", 60)
+    #: Where the open-data export is written and /opendata/ serves it from
+    OPENDATA_DIR = os.environ.get("OPENDATA_DIR", str(INSTANCE_DIR / "opendata"))
+
     CONFIRM_TOKEN_MAX_AGE = 48 * 3600
     RESET_TOKEN_MAX_AGE = 2 * 3600
 
@@ -129,6 +134,7 @@ class TestConfig(Config):
     HUEY_IMMEDIATE = True
     PAGE_CACHE_SECONDS = 0  # each test sees fresh pages; the cache has its own tests
     API_CACHE_SECONDS = 0
+    COMPASS_CACHE_SECONDS = 0  # the same for the compass's indicators
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024  # cheap hashing keeps the suite fast; still argon2id
     SITE_URL = "http://localhost"

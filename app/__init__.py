@@ -51,6 +51,8 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     from app.admin import bp as admin_bp
     from app.auth import account_bp
     from app.auth import bp as auth_bp
+    from app.compass import bp as compass_bp
+    from app.compass.opendata import opendata_bp
     from app.core.routes import bp as core_bp
     from app.panel import bp as panel_bp
     from app.proposals import bp as proposals_bp
@@ -61,6 +63,8 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     app.register_blueprint(panel_bp, url_prefix="/panel")
+    app.register_blueprint(compass_bp, url_prefix="/compass")
+    app.register_blueprint(opendata_bp, url_prefix="/opendata")
 
     from app.api import init_api
 

@@ -61,6 +61,11 @@ class Scale:
     unconfirmed_share: float = 0.05
     #: Share of residents whose account is deactivated
     inactive_share: float = 0.005
+    #: Kompass: measures spread over four sub-strategies, log entries per measure, and
+    #: months of indicator snapshots (computed from the generated data)
+    compass_measures: int = 0
+    compass_updates_per_measure: int = 0
+    compass_snapshot_months: int = 0
 
 
 SCALES: dict[str, Scale] = {
@@ -75,6 +80,9 @@ SCALES: dict[str, Scale] = {
             committee=3,
             proposals=20,
             signatures=200,
+            compass_measures=8,
+            compass_updates_per_measure=2,
+            compass_snapshot_months=3,
         ),
         Scale(
             "roros",
@@ -85,6 +93,9 @@ SCALES: dict[str, Scale] = {
             committee=15,
             proposals=300,
             signatures=15_000,
+            compass_measures=20,
+            compass_updates_per_measure=4,
+            compass_snapshot_months=24,
         ),
         Scale(
             "oslo",
@@ -95,6 +106,9 @@ SCALES: dict[str, Scale] = {
             committee=59,
             proposals=10_000,
             signatures=500_000,
+            compass_measures=200,
+            compass_updates_per_measure=6,
+            compass_snapshot_months=24,
         ),
     ]
 }
@@ -110,6 +124,7 @@ def bench_email(user_number: int) -> str:
 def _table(name: str) -> sa.Table:
     # Importing the models registers their tables on the shared metadata.
     import app.auth.models  # noqa: F401
+    import app.compass.models  # noqa: F401
     import app.core.models  # noqa: F401
     import app.proposals.models  # noqa: F401
     from app.extensions import db
@@ -321,8 +336,91 @@ def generate_proposals(engine: sa.Engine, scale: Scale, rng: random.Random) -> d
     return {"proposals": n_proposals, "signatures": n_signatures}
 
 
+#: Røros' Kommunekompasset evaluations (2017 with six of the eight areas published)
+COMPASS_EVALUATIONS = [(2013, 254, {}, None), (2017, 396, {1: 33, 2: 38, 3: 65, 6: 43, 7: 35,
+                                                            8: 69}, (362, 356, 500)),
+                       (2021, 593, {}, None)]  # fmt: skip
+MEASURE_STATUSES = (("planned", 20), ("in_progress", 50), ("done", 25), ("cancelled", 5))
+
+
+def generate_compass(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[str, int]:
+    """Evaluations, the target, four sub-strategies with measures and their logs, and
+    monthly snapshots of every registered indicator, computed from the generated data for
+    the months before REFERENCE_TIME."""
+    names = ("compass_evaluations", "compass_area_scores", "compass_targets",
+             "compass_strategies", "compass_measures", "compass_measure_updates")  # fmt: skip
+    evaluations, scores, targets, strategies, measures, updates = map(_table, names)
+    statuses, weights = zip(*MEASURE_STATUSES, strict=True)
+    now = REFERENCE_TIME
+    with engine.begin() as conn:
+        for n, (year, total, areas, refs) in enumerate(COMPASS_EVALUATIONS, start=1):
+            conn.execute(evaluations.insert(), [{
+                "id": n, "year": year, "evaluator": "KS-Konsulent", "total": total, "notes": "",
+                "national_average": refs[0] if refs else None,
+                "group_average": refs[1] if refs else None,
+                "best_municipality": refs[2] if refs else None,
+                "created_at": now, "updated_at": now}])  # fmt: skip
+            if areas:
+                conn.execute(scores.insert(), [{"evaluation_id": n, "area": a, "score": v}
+                                               for a, v in areas.items()])  # fmt: skip
+        conn.execute(targets.insert(), [{"id": 1, "score": 550, "year": 2027, "updated_at": now}])
+        conn.execute(strategies.insert(), [
+            {"id": n, "position": n, "title": f"Delstrategi {n}", "description": "",
+             "created_at": now} for n in range(1, 5)])  # fmt: skip
+
+        def measure_rows() -> Iterator[dict[str, Any]]:
+            for n in range(1, scale.compass_measures + 1):
+                status = rng.choices(statuses, weights)[0]
+                yield {"id": n, "strategy_id": n % 4 + 1, "position": n, "title": f"Tiltak {n}",
+                       "description": " ".join(rng.choices(WORDS, k=20)),
+                       "focus_areas": sorted(rng.sample(range(1, 9), rng.randrange(1, 4))),
+                       "owner": rng.choice(TOPICS), "due_on": (now + timedelta(days=rng.randrange(
+                           -200, 700))).date(), "status": status,
+                       "progress": 100 if status == "done" else rng.randrange(0, 100),
+                       "created_at": now, "updated_at": now}  # fmt: skip
+
+        def update_rows() -> Iterator[dict[str, Any]]:
+            for n in range(1, scale.compass_measures + 1):
+                for k in range(scale.compass_updates_per_measure):
+                    yield {"measure_id": n, "noted_on": (now - timedelta(days=30 * k + 1)).date(),
+                           "text": " ".join(rng.choices(WORDS, k=12)), "status": "in_progress",
+                           "progress": rng.randrange(0, 100), "author_id": 1,
+                           "created_at": now}  # fmt: skip
+
+        n_measures = insert_batches(conn, measures, measure_rows())
+        n_updates = insert_batches(conn, updates, update_rows())
+    return {"compass_evaluations": len(COMPASS_EVALUATIONS), "compass_measures": n_measures,
+            "compass_measure_updates": n_updates,
+            "compass_snapshots": _compass_snapshots(engine, scale)}  # fmt: skip
+
+
+def _compass_snapshots(engine: sa.Engine, scale: Scale) -> int:
+    """Every registered indicator per month, through the compass's own snapshot service (a
+    few hundred rows: one per indicator and month)."""
+    from app import create_app
+    from app.compass import services
+    from app.extensions import db
+    from config import Config
+
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = engine.url.render_as_string(hide_password=False)
+        RATELIMIT_ENABLED = False
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        written = services.snapshot_months(REFERENCE_TIME.date(), scale.compass_snapshot_months)
+        db.session.commit()
+        db.engine.dispose()
+    return sum(written.values())
+
+
 #: Run in this order; later issues append theirs (after the tables they refer to).
-GENERATORS: list[Generator] = [generate_settings, generate_users, generate_proposals]
+GENERATORS: list[Generator] = [
+    generate_settings,
+    generate_users,
+    generate_proposals,
+    generate_compass,  # after every domain: its snapshots read their data
+]
 
 
 def generate(engine: sa.Engine, scale: Scale, seed: int = 1) -> dict[str, int]:

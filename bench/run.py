@@ -44,6 +44,8 @@ TARGETS: list[tuple[str, float]] = [
     ("/proposals/1", 0.4),
     (SIGN, 0.25),
     ("/api/v1/proposals", 0.5),
+    ("/compass/", 0.3),
+    ("/compass/areas/1", 0.3),
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -45,7 +45,8 @@ RØROS = {
     "electoral_period_end": date(2027, 9, 30),
 }
 
-#: Later domains append their own seeders here; each yields lines to print.
+#: Later domains append their own seeders here; each yields lines to print. A seeder marked
+#: ``late = True`` runs after all the others (the compass's snapshots read everyone's data).
 SEEDERS: list[Callable[[], Iterator[str]]] = []
 
 
@@ -77,7 +78,8 @@ def seed_users() -> Iterator[str]:
 
 def seed() -> Iterator[str]:
     """Run every seeder in one transaction and commit."""
-    for seeder in [seed_settings, seed_users, seed_units, *SEEDERS]:
+    ordered = sorted(SEEDERS, key=lambda seeder: getattr(seeder, "late", False))
+    for seeder in [seed_settings, seed_users, seed_units, *ordered]:
         yield from seeder()
         db.session.flush()
     db.session.commit()

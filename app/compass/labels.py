@@ -1,0 +1,106 @@
+"""What users read for the compass's stable keys, and how its numbers are written.
+
+Tables and charts format their numbers with the same functions, so a chart's labels and
+the table beside it always say the same.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from babel.dates import format_date
+from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+
+from app.compass.models import MeasureStatus
+from app.core.focus_areas import FOCUS_AREA_DESCRIPTIONS, FOCUS_AREAS
+from app.core.i18n import catalogue
+from app.core.indicators import Direction
+
+
+def _(message: str, **variables: object) -> str:
+    """gettext straight from the request's catalogue (these run many times a page)."""
+    text = catalogue().ugettext(message)
+    return text % variables if variables else text
+
+
+STATUS_LABELS = {
+    MeasureStatus.planned: _l("Planlagt"),
+    MeasureStatus.in_progress: _l("Pågår"),
+    MeasureStatus.done: _l("Gjennomført"),
+    MeasureStatus.cancelled: _l("Avlyst"),
+}
+DIRECTION_LABELS = {
+    Direction.higher_is_better: _l("Høyere er bedre"),
+    Direction.lower_is_better: _l("Lavere er bedre"),
+}
+UNIT_LABELS = {
+    "count": _l("antall"),
+    "percent": _l("prosent"),
+    "days": _l("dager"),
+    "per_1000": _l("per 1 000 innbyggere"),
+    "score6": _l("skala 1–6"),
+}
+
+
+def number(value: float | int) -> str:
+    """A number as the reader's language writes it, with at most two decimals."""
+    if float(value).is_integer():
+        return format_decimal(int(value), format="#,##0")
+    return format_decimal(value, format="#,##0.##")
+
+
+def indicator_value(value: float | int | None, unit: str) -> str:
+    """An indicator's value with its unit; None is "no data", never 0."""
+    if value is None:
+        return _("ingen data")
+    text = number(value)
+    if unit == "percent":
+        return _("%(value)s %%", value=text)
+    if unit == "days":
+        return _("%(value)s dager", value=text)
+    if unit == "per_1000":
+        return _("%(value)s per 1 000", value=text)
+    if unit == "score6":
+        return _("%(value)s av 6", value=text)
+    return text
+
+
+def score(value: int | None) -> str:
+    """An evaluation score; an unpublished one is "not stated", never 0."""
+    return _("ikke oppgitt") if value is None else number(value)
+
+
+_LABELS = {
+    "focus_areas": FOCUS_AREAS,
+    "area_descriptions": FOCUS_AREA_DESCRIPTIONS,
+    "status_labels": STATUS_LABELS,
+    "direction_labels": DIRECTION_LABELS,
+    "unit_labels": UNIT_LABELS,
+}
+_resolved: dict[str, dict[str, dict[object, str]]] = {}
+
+
+def resolved_labels() -> dict[str, dict[object, str]]:
+    """Every label dict above as plain text in the reader's language, built once per process
+    and language: a page shows them hundreds of times, and each lazy string would look up
+    the catalogue again."""
+    locale = str(get_locale())
+    found = _resolved.get(locale)
+    if found is None:
+        found = _resolved[locale] = {
+            name: {key: str(label) for key, label in labels.items()}
+            for name, labels in _LABELS.items()
+        }
+    return found
+
+
+@lru_cache(maxsize=512)
+def _month(month: date, locale: str) -> str:
+    return format_date(month, "MMM yyyy", locale=locale)
+
+
+def month_label(month: date) -> str:
+    """ "des. 2026": the same months appear on every card, so each is formatted once."""
+    return _month(month, str(get_locale()))

@@ -1,0 +1,98 @@
+"""Live indicators for the dashboard, computed at most once per ``COMPASS_CACHE_SECONDS``
+per process (and per period), and the periods the compass speaks of.
+
+Computing every domain's indicators reads a lot (all signatures of a year, say), so each
+process keeps the last set for a short while; the page says when it was computed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+
+from app.compass.registry import collect_indicators
+from app.core.db import utcnow
+from app.core.indicators import Indicator
+from app.extensions import db
+
+#: The dashboard's cards cover the last 365 days up to and including today
+LIVE_DAYS = 365
+#: The dashboard's sparklines cover this many months
+TREND_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class LiveSet:
+    start: date
+    end: date
+    computed_at: datetime
+    indicators: list[Indicator]
+
+    def by_area(self) -> dict[int, list[Indicator]]:
+        out: dict[int, list[Indicator]] = {}
+        for indicator in self.indicators:
+            out.setdefault(indicator.focus_area, []).append(indicator)
+        return out
+
+
+_cache: dict[tuple[str, date, date], tuple[float, LiveSet]] = {}
+_lock = threading.Lock()
+
+
+def live_indicators(start: date, end: date) -> LiveSet:
+    """The indicators for [start, end), from this process's cache while it is fresh."""
+    lifetime = current_app.config["COMPASS_CACHE_SECONDS"]
+    if lifetime <= 0:
+        return LiveSet(start, end, utcnow(), collect_indicators(db.session, start, end))
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], start, end)
+    hit = _cache.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    with _lock:  # one computation at a time; the others wait and then read it
+        hit = _cache.get(key)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        found = LiveSet(start, end, utcnow(), collect_indicators(db.session, start, end))
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = (time.monotonic() + lifetime, found)
+        return found
+
+
+def clear_live_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def rolling_year(today: date) -> tuple[date, date]:
+    """[today − 365 days, tomorrow): the period of the dashboard's cards."""
+    return today - timedelta(days=LIVE_DAYS), today + timedelta(days=1)
+
+
+def calendar_year(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(month: date, n: int) -> date:
+    """The first day of the month ``n`` months after ``month`` (n may be negative)."""
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    first = month_start(month)
+    return first, add_months(first, 1)
+
+
+def trend_months(today: date, months: int = TREND_MONTHS) -> tuple[date, date]:
+    """[first, end) covering the ``months`` whole months before the current one."""
+    end = month_start(today)
+    return add_months(end, -months), end

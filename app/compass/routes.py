@@ -1,0 +1,190 @@
+"""Kompass, the public pages: the dashboard, one focus area, the annual report, the charts."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
+
+from app.compass import bp, charts, queries, report, services
+from app.compass.labels import indicator_value, month_label, number, resolved_labels, score
+from app.compass.live import live_indicators, rolling_year, trend_months
+from app.core.cache import cached_for_visitors
+from app.core.focus_areas import FOCUS_AREAS
+from app.panel.routes import CHART_CSP
+from app.proposals.rules import today
+
+FIRST_YEAR = 1990
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {
+        **resolved_labels(),
+        "month_label": month_label,
+        "indicator_value": indicator_value,
+        "score": score,
+        "number": number,
+        "rollup": services.rollup,
+        "may_manage": services.can_manage_compass,
+        "cache_seconds": current_app.config["COMPASS_CACHE_SECONDS"],
+    }
+
+
+def _area_or_404(area: int) -> int:
+    if area not in FOCUS_AREAS:
+        abort(404)
+    return area
+
+
+@bp.get("/")
+@cached_for_visitors
+def index():  # type: ignore[no-untyped-def]
+    """The dashboard: evaluations against the target, areas with their indicators, strategies."""
+    now = today()
+    live = live_indicators(*rolling_year(now))
+    found = queries.evaluations()
+    return render_template(
+        "compass/index.html",
+        live=live,
+        evaluations=found,
+        latest=queries.latest_scored(found),
+        target=services.current_target(),
+        cards=queries.cards(live, queries.series(*trend_months(now))),
+        strategies=queries.strategies(),
+        year=now.year,
+    )
+
+
+@bp.get("/areas/<int:area>")
+@cached_for_visitors
+def area(area: int):  # type: ignore[no-untyped-def]
+    """Everything about one focus area."""
+    _area_or_404(area)
+    live = live_indicators(*rolling_year(today()))
+    found = queries.evaluations()
+    measures = queries.measures_for_area(area)
+    return render_template(
+        "compass/area.html",
+        area=area,
+        live=live,
+        evaluations=found,
+        scored=any(e.score_for(area) is not None for e in found),
+        cards=queries.area_cards(area, live, queries.series(None, None, area)),
+        measures=measures,
+        logs=queries.recent_updates(measures),
+        links=queries.area_links(area, live),
+    )
+
+
+def _year_or_404(year: int) -> int:
+    if not FIRST_YEAR <= year <= today().year:
+        abort(404)
+    return year
+
+
+@bp.get("/report/<int:year>")
+@cached_for_visitors
+def annual_report(year: int):  # type: ignore[no-untyped-def]
+    """The printable annual report."""
+    return render_template("compass/report.html", **report.build(_year_or_404(year), today()))
+
+
+@bp.get("/report/<int:year>.csv")
+def annual_report_csv(year: int):  # type: ignore[no-untyped-def]
+    """The annual report's numbers as CSV."""
+    rows = report.csv_rows(report.build(_year_or_404(year), today()))
+    return Response(
+        report.to_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="kompass-{year}.csv"'},
+    )
+
+
+# --- charts --------------------------------------------------------------------------------
+
+
+def _svg(svg: bytes) -> Response:
+    return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": CHART_CSP})
+
+
+@bp.get("/charts/history.svg")
+def history_chart():  # type: ignore[no-untyped-def]
+    """Totals per evaluation with the reference values and the target line."""
+    labels, series = queries.history_series(queries.evaluations(), services.current_target())
+    return _svg(
+        charts.line_svg(
+            _("Kommunekompasset: totalpoeng per evaluering"),
+            _("Linjediagram over totalpoengene med referanseverdier og mål. Tallene står i "
+              "tabellen."),
+            labels, series, number, range_=(0, 800),
+        )
+    )  # fmt: skip
+
+
+@bp.get("/charts/areas.svg")
+def areas_chart():  # type: ignore[no-untyped-def]
+    """The latest published per-area scores (areas not published are left out)."""
+    latest = queries.latest_scored(queries.evaluations())
+    if latest is None:
+        abort(404)
+    bars = [(f"{n}. {name}", latest.score_for(n)) for n, name in FOCUS_AREAS.items()]
+    return _svg(
+        charts.bar_svg(
+            _("Poeng per fokusområde %(year)s", year=latest.year),
+            _("Søylediagram over poengene per fokusområde. Områder som ikke er oppgitt, er "
+              "ikke tegnet. Tallene står i tabellen."),
+            bars, number, range_=(0, 100),
+        )
+    )  # fmt: skip
+
+
+@bp.get("/charts/areas/<int:area>.svg")
+def area_chart(area: int):  # type: ignore[no-untyped-def]
+    """One area's score per evaluation (a gap where it was not published)."""
+    _area_or_404(area)
+    found = queries.evaluations()
+    return _svg(
+        charts.line_svg(
+            _("Poeng for område %(n)s per evaluering", n=area),
+            _("Linjediagram over områdets poeng. Evalueringer der området ikke er oppgitt, "
+              "har ikke noe punkt. Tallene står i tabellen."),
+            [str(e.year) for e in found],
+            [(str(FOCUS_AREAS[area]), [e.score_for(area) for e in found])],
+            number, range_=(0, 100),
+        )
+    )  # fmt: skip
+
+
+@bp.get("/charts/strategies.svg")
+def strategies_chart():  # type: ignore[no-untyped-def]
+    """Each sub-strategy's progress, rolled up from its measures."""
+    bars = [(s.title, services.rollup(s.measures)) for s in queries.strategies()]
+    return _svg(
+        charts.bar_svg(
+            _("Fremdrift per delstrategi (prosent)"),
+            _("Søylediagram over fremdriften i hver delstrategi. Tallene står i tabellen."),
+            bars, number, range_=(0, 100),
+        )
+    )  # fmt: skip
+
+
+@bp.get("/charts/indicator.svg")
+def indicator_chart():  # type: ignore[no-untyped-def]
+    """One indicator per month: the last 24 months, or (full=1) its whole history."""
+    key = request.args.get("key", "")
+    full = request.args.get("full") == "1"
+    points = queries.indicator_series(key, None if full else trend_months(today()))
+    label = queries.indicator_label(key, live_indicators(*rolling_year(today())))
+    if label is None:
+        abort(404)
+    label = str(label)
+    return _svg(
+        charts.line_svg(
+            label,
+            _("Linjediagram over indikatoren per måned. Måneder uten data har ikke noe punkt. "
+              "Tallene står i tabellen."),
+            [month_label(m) for m, _v in points],
+            [(label, [v for _m, v in points])],
+            number, small=not full,
+        )
+    )  # fmt: skip

@@ -1,0 +1,73 @@
+"""Live indicators on the compass against hand-built data in each domain, and the short
+per-process cache that keeps the dashboard fast (and says when it computed its figures)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.compass.live import clear_live_cache
+from app.extensions import db
+from app.panel import services as panel_services
+from app.proposals import services as proposal_services
+from app.proposals.rules import today
+from tests.panel.fixtures import _answers
+
+
+def _card(html: str, label: str) -> str:
+    """The value printed on the card with ``label``."""
+    match = re.search(re.escape(label) + r'</h4>\s*<p class="ds-paragraph indicator-value"'
+                      r' data-size="lg">([^<]+)</p>', html)  # fmt: skip
+    assert match, label
+    return match.group(1)
+
+
+def test_dashboard_shows_each_domains_values(client, open_proposal, resident, survey, member):
+    # proposals: two opened, three signatures from two residents
+    first, second = open_proposal(), open_proposal(title="Lys i løypa")
+    signers = [resident(birth_year=2012), resident(birth_year=1970)]
+    proposal_services.sign(signers[0], first.id, notify=False)
+    proposal_services.sign(signers[1], first.id, notify=False)
+    proposal_services.sign(signers[1], second.id, notify=False)
+    # panel: four members, three answered a survey that has closed, mean of 2, 4, 6
+    for value in (2, 4, 6):
+        panel_services.submit_answers(member(), survey, _answers(survey, scale=value))
+    member()
+    survey.opens_on, survey.closes_on = today() - timedelta(days=10), today() - timedelta(days=1)
+    db.session.commit()
+    html = client.get("/compass/").get_data(as_text=True)
+    assert _card(html, "Innbyggerforslag åpnet") == "2"
+    assert _card(html, "Underskrifter på innbyggerforslag") == "3"
+    # two signers of 5 681 inhabitants: 0.35 per 1 000, rounded to one decimal
+    assert _card(html, "Innbyggere som skrev under, per 1 000") == "0,4 per 1 000"
+    assert _card(html, "Andel underskrifter fra under 18 år") == "33,3 %"
+    assert _card(html, "Medlemmer i brukerpanelet") == "4"
+    assert _card(html, "Svarprosent i brukerpanelet") == "75 %"
+    assert _card(html, "Gjennomsnittlig tilfredshet (1–6)") == "4 av 6"
+    # nothing to measure is said so, never 0
+    assert _card(html, "Median antall dager fra innsending til vedtak") == "ingen data"
+    english = client.get("/compass/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "33.3%" in english
+
+
+@pytest.fixture
+def config_overrides():
+    return {"COMPASS_CACHE_SECONDS": 60}
+
+
+def test_figures_are_kept_for_the_configured_time(client, open_proposal):
+    clear_live_cache()
+    first = client.get("/compass/").get_data(as_text=True)
+    assert _card(first, "Innbyggerforslag åpnet") == "0"
+    assert "etter høyst 60 sekunder" in first
+    computed = re.search(r"ble regnet ut ([^.]+)\.", first).group(1)
+    open_proposal()
+    cached = client.get("/compass/").get_data(as_text=True)
+    assert _card(cached, "Innbyggerforslag åpnet") == "0"  # within the minute: the same set
+    assert re.search(r"ble regnet ut ([^.]+)\.", cached).group(1) == computed
+    clear_live_cache()  # as when the minute has passed
+    fresh = client.get("/compass/").get_data(as_text=True)
+    assert _card(fresh, "Innbyggerforslag åpnet") == "1"
+    clear_live_cache()
