@@ -87,7 +87,7 @@ class ServiceForm(BaseForm):
     owner_ids = CheckboxListField(_l("Tjenesteledere (eiere)"), validators=[Optional()])
     active = RadioChoiceField(
         _l("Vises offentlig"),
-        choices=[("1", _l("Ja")), ("0", _l("Nei"))],
+        choices=[SelectChoice("1", _l("Ja")), SelectChoice("0", _l("Nei"))],
         default="1",
     )
     submit = SubmitField(_l("Lagre tjenesten"))
@@ -159,6 +159,20 @@ class DraftForm(BaseForm):
     contact = _prose(_l("Kontakt"))
     save = SubmitField(_l("Lagre utkastet"))
 
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        """The error summary lists a promise row's errors as "Promise 2: …", each row's
+        fields show their own."""
+        ok = super().validate(extra_validators)
+        for n, entry in enumerate(self.promises, start=1):
+            for field in entry.form:
+                for message in field.errors:
+                    self.form_errors.append(
+                        str(_l("Løfte %(n)s, %(field)s: %(message)s", n=n,
+                               field=field.label.text, message=message))
+                    )  # fmt: skip
+        self.promises.errors = []
+        return ok
+
     def sections(self) -> dict[str, str]:
         names = ("about", "audience", "expectations", "price", "complaints", "contact")
         return {name: getattr(self, name).data or "" for name in names}
@@ -206,7 +220,8 @@ def _promise_choice(label: str) -> ChoiceField:
 class FeedbackForm(BaseForm):
     promise_id = _promise_choice(_l("Hvilket løfte gjelder det?"))
     kept = RadioChoiceField(
-        _l("Holdt vi løftet til deg?"), choices=[("yes", _l("Ja")), ("no", _l("Nei"))]
+        _l("Holdt vi løftet til deg?"),
+        choices=[SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nei"))],
     )
     comment = TextAreaField(
         _l("Kommentar"),

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User, UserRole
 from app.core.forms import ConfirmForm
@@ -25,6 +26,8 @@ from app.extensions import db
 from app.proposals.rules import today
 
 STAFF = (Role.admin, Role.service_owner)
+#: Promise rows on a new draft's form
+MIN_ROWS = 5
 
 
 def _scope() -> int | None:
@@ -59,13 +62,13 @@ def _service_form(service: Service | None = None) -> ServiceForm:
         sa.select(Unit).where(sa.or_(Unit.active.is_(True), Unit.id == current_unit))
         .order_by(Unit.name)
     ).all()  # fmt: skip
-    form.unit_id.choices = [(u.id, u.name) for u in units]
+    form.unit_id.choices = [SelectChoice(u.id, u.name) for u in units]
     owners = db.session.scalars(
         sa.select(User)
         .where(User.roles.any(UserRole.role == Role.service_owner))
         .order_by(User.name)
     ).all()
-    form.owner_ids.choices = [(str(u.id), f"{u.name} ({u.email})") for u in owners]
+    form.owner_ids.choices = [SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in owners]
     if service is not None and not form.is_submitted():
         form.focus_areas.data = [str(n) for n in service.focus_areas]
         form.owner_ids.data = [str(u.id) for u in service.owners]
@@ -153,7 +156,7 @@ def _version_or_403(version_id: int) -> DeclarationVersion:
 def _draft_form(version: DeclarationVersion) -> DraftForm:
     form = DraftForm(obj=version if request.method == "GET" else None)
     if request.method == "GET":
-        while len(form.promises) < len(version.promises) + SPARE_ROWS:
+        while len(form.promises) < max(len(version.promises) + SPARE_ROWS, MIN_ROWS):
             form.promises.append_entry()
         for entry, promise in zip(form.promises, version.promises, strict=False):
             entry.form.position.data = promise.position

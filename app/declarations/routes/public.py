@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.core.cache import cached_for_visitors
 from app.declarations import bp, queries, services
@@ -36,8 +37,10 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("declarations/index.html", services=queries.public_services(db.session))
 
 
-def _promise_choices(version: DeclarationVersion | None) -> list[tuple[int, str]]:
-    return [(p.id, f"{p.position}. {p.text}") for p in version.promises] if version else []
+def _promise_choices(version: DeclarationVersion | None) -> list[SelectChoice]:
+    if version is None:
+        return []
+    return [SelectChoice(p.id, f"{p.position}. {p.text}") for p in version.promises]
 
 
 def _detail_page(service: Service, feedback_form=None, report_form=None, status: int = 200):  # type: ignore[no-untyped-def]
@@ -60,6 +63,12 @@ def _detail_page(service: Service, feedback_form=None, report_form=None, status:
         report_form=report_form, may_edit=services.can_edit(current_user, service),
     )  # fmt: skip
     return page, status
+
+
+def _all_promise_choices(service: Service) -> list[SelectChoice]:
+    """What a posted form may name: a promise of any of the service's current versions."""
+    rows = queries.current_promise_choices(db.session, service.id)
+    return [SelectChoice(id_, label) for id_, label in rows]
 
 
 @bp.get("/<slug>")
@@ -85,7 +94,10 @@ def feedback(slug: str):  # type: ignore[no-untyped-def]
     """Was the promise kept for you? Anyone may answer."""
     service = service_or_404(slug)
     form = FeedbackForm(prefix="f")
-    form.promise_id.choices = queries.current_promise_choices(db.session, service.id)
+    form.promise_id.choices = [
+        SelectChoice(id_, label)
+        for id_, label in queries.current_promise_choices(db.session, service.id)
+    ]
     if _refused_by_honeypot(form):
         return _thanks(service, _("Takk for tilbakemeldingen!"))
     if not form.validate_on_submit():
@@ -108,7 +120,10 @@ def report_breach(slug: str):  # type: ignore[no-untyped-def]
     """Report a broken promise (avvik); the reporter gets a reference and a receipt."""
     service = service_or_404(slug)
     form = ReportForm(prefix="r")
-    form.promise_id.choices = queries.current_promise_choices(db.session, service.id)
+    form.promise_id.choices = [
+        SelectChoice(id_, label)
+        for id_, label in queries.current_promise_choices(db.session, service.id)
+    ]
     if _refused_by_honeypot(form):
         return _thanks(service, _("Takk! Avviket er registrert."))
     if not form.validate_on_submit():
@@ -170,7 +185,7 @@ def version(slug: str, version_id: int):  # type: ignore[no-untyped-def]
 
 def _diff_form(versions, formdata) -> DiffForm:  # type: ignore[no-untyped-def]
     form = DiffForm(formdata=formdata)
-    choices = [(v.id, f"{v.language} {v.number}") for v in versions]
+    choices = [SelectChoice(v.id, f"{v.language} {v.number}") for v in versions]
     form.a.choices = form.b.choices = choices
     if formdata is None and len(versions) > 1:
         form.b.data, form.a.data = versions[0].id, versions[1].id
