@@ -177,16 +177,19 @@ def _report_counts(session: Session, service_ids: Iterable[int] | None, on: date
 def median_answer_days(
     session: Session,
     service_ids: Iterable[int] | None = None,
-    where: sa.ColumnElement | None = None,
+    where: sa.ColumnElement[bool] | None = None,
+    per_service: bool = True,
 ) -> dict[int | None, float]:
-    """Median working days to answer, per service, computed in the database (the middle
-    row or the mean of the middle two, by window functions; SQLite and PostgreSQL alike)."""
+    """Median working days to answer, per service (or over all, under the key None),
+    computed in the database: the middle row, or the mean of the middle two, found with
+    window functions (SQLite and PostgreSQL alike)."""
     days = Report.answer_working_days
+    key = Report.service_id if per_service else sa.null()
     ranked = sa.select(
-        Report.service_id.label("service_id"),
+        key.label("key"),
         days.label("days"),
-        sa.func.row_number().over(partition_by=Report.service_id, order_by=days).label("rn"),
-        sa.func.count().over(partition_by=Report.service_id).label("n"),
+        sa.func.row_number().over(partition_by=key, order_by=days).label("rn"),
+        sa.func.count().over(partition_by=key).label("n"),
     ).where(days.is_not(None))
     if service_ids is not None:
         ranked = ranked.where(Report.service_id.in_(list(service_ids)))
@@ -194,7 +197,7 @@ def median_answer_days(
         ranked = ranked.where(where)
     r = ranked.subquery()
     middle = sa.or_(r.c.rn == (r.c.n + 1) // 2, r.c.rn == (r.c.n + 2) // 2)
-    stmt = sa.select(r.c.service_id, sa.func.avg(r.c.days)).where(middle).group_by(r.c.service_id)
+    stmt = sa.select(r.c.key, sa.func.avg(r.c.days)).where(middle).group_by(r.c.key)
     return {row[0]: float(row[1]) for row in session.execute(stmt)}
 
 
