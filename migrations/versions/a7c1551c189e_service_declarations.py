@@ -146,7 +146,8 @@ def upgrade():
     with op.batch_alter_table('declaration_reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_declaration_reports_due_on'), ['due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_declaration_reports_promise_id'), ['promise_id'], unique=False)
-        batch_op.create_index('ix_declaration_reports_service_status', ['service_id', 'status'], unique=False)
+        batch_op.create_index('ix_declaration_reports_figures', ['service_id', 'status', 'due_on', 'answered_in_time'], unique=False)
+        batch_op.create_index('ix_declaration_reports_answer_days', ['service_id', 'answer_working_days'], unique=False)
         batch_op.create_index(batch_op.f('ix_declaration_reports_user_id'), ['user_id'], unique=False)
 
 
@@ -154,7 +155,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('declaration_reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_declaration_reports_user_id'))
-        batch_op.drop_index('ix_declaration_reports_service_status')
+        batch_op.drop_index('ix_declaration_reports_answer_days')
+        batch_op.drop_index('ix_declaration_reports_figures')
         batch_op.drop_index(batch_op.f('ix_declaration_reports_promise_id'))
         batch_op.drop_index(batch_op.f('ix_declaration_reports_due_on'))
 

@@ -313,3 +313,32 @@ def test_a_service_owner_cannot_touch_another_service(service, publish, make_ser
         services.answer_report(owner_of_service, report, "Hei")
     assert not services.can_edit(owner_of_service, other)
     assert services.can_edit(other_owner, other)
+
+
+def test_medians_computed_in_the_database_match_python(service, publish, make_service, owner):
+    import random
+    import statistics
+
+    rng = random.Random(7)
+    other = make_service(owner)
+    expected, promise_ids = {}, {}
+    for svc, count in ((service, 7), (other, 8)):  # an odd and an even number of answers
+        promise_id = promise_ids[svc.id] = publish(svc).promises[0].id
+        values = [rng.randrange(0, 25) for _ in range(count)]
+        expected[svc.id] = statistics.median(values)
+        for value in values:
+            report = services.report_broken_promise(owner, svc, promise_id, "Brutt", today(),
+                                                    None, "a@roros.example", "nb")  # fmt: skip
+            report.answer_working_days = value
+    services.report_broken_promise(owner, service, promise_ids[service.id], "Ubesvart", today(),
+                                   None, "b@roros.example", "nb")  # fmt: skip
+    db.session.commit()
+    assert queries.median_answer_days(db.session) == expected
+    every = [r.answer_working_days for r in db.session.scalars(sa.select(Report))
+             if r.answer_working_days is not None]  # fmt: skip
+    assert queries.median_answer_days(db.session, per_service=False) == {
+        None: statistics.median(every)
+    }
+    figures = queries.figures_by_service(db.session)
+    assert figures[other.id].median_days == expected[other.id]
+    assert figures[service.id].reports == 8
