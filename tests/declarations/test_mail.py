@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from app.declarations.models import Report
 from app.extensions import db
 from app.proposals.rules import today
 from tests.conftest import login, submit
-from tests.core.test_mail import SMTPServer, _text
+from tests.core.test_mail import _text, config_overrides, smtp  # noqa: F401 - fixtures
 
 
-@pytest.fixture
-def smtp():
-    server = SMTPServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def config_overrides(smtp):
-    return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port}
-
-
-def test_receipt_and_answer_arrive_in_the_reporters_language(app, smtp, service, publish, owner):
+def test_receipt_and_answer_arrive_in_the_reporters_language(app, smtp, service, publish, owner):  # noqa: F811
     promise = publish(service, "nn").promises[0]
     visitor = app.test_client()
     visitor.get("/language/nn")

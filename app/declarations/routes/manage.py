@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,7 +12,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User, UserRole
-from app.core.forms import ConfirmForm
+from app.core.forms import BaseForm, ConfirmForm
 from app.core.models import Unit
 from app.core.permissions import Role, role_required
 from app.declarations import bp, queries, services
@@ -28,6 +31,24 @@ from app.proposals.rules import today
 STAFF = (Role.admin, Role.service_owner)
 #: Promise rows on a new draft's form
 MIN_ROWS = 5
+
+
+def _attempt(act: Callable[[], Any], done: str, form: BaseForm | None = None) -> Any:
+    """One service call: commit and flash ``done``, returning its result (True when it has
+    none); or, when a rule stops it, roll back and say why (on the form, else in a flash)
+    and return None."""
+    try:
+        result = act()
+    except services.DeclarationError as error:
+        db.session.rollback()
+        if form is not None:
+            form.form_errors.append(str(error))
+        else:
+            flash(str(error), "danger")
+        return None
+    db.session.commit()
+    flash(done, "success")
+    return True if result is None else result
 
 
 def _scope() -> int | None:
@@ -81,16 +102,11 @@ def _service_form(service: Service | None = None) -> ServiceForm:
 def new_service():  # type: ignore[no-untyped-def]
     """Add a service."""
     form = _service_form()
-    if form.validate_on_submit():
-        try:
-            service = services.create_service(current_user, **form.values())
-        except services.DeclarationError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Tjenesten er lagret."), "success")
-            return redirect(url_for("declarations.manage_service", service_id=service.id))
+    if form.validate_on_submit() and (service := _attempt(
+        lambda: services.create_service(current_user, **form.values()), _("Tjenesten er lagret."),
+        form,
+    )):  # fmt: skip
+        return redirect(url_for("declarations.manage_service", service_id=service.id))
     return render_template("declarations/service_form.html", form=form, service=None)
 
 
@@ -100,16 +116,11 @@ def edit_service(service_id: int):  # type: ignore[no-untyped-def]
     """Change a service and choose its owners."""
     service = db.get_or_404(Service, service_id)
     form = _service_form(service)
-    if form.validate_on_submit():
-        try:
-            services.update_service(current_user, service, **form.values())
-        except services.DeclarationError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Tjenesten er lagret."), "success")
-            return redirect(url_for("declarations.manage_service", service_id=service.id))
+    if form.validate_on_submit() and _attempt(
+        lambda: services.update_service(current_user, service, **form.values()),
+        _("Tjenesten er lagret."), form,
+    ):  # fmt: skip
+        return redirect(url_for("declarations.manage_service", service_id=service.id))
     return render_template("declarations/service_form.html", form=form, service=service)
 
 
@@ -172,16 +183,11 @@ def edit_version(version_id: int):  # type: ignore[no-untyped-def]
     """Write a draft: the sections, and the promises in order."""
     version = _version_or_403(version_id)
     form = _draft_form(version)
-    if version.status.value in ("draft", "submitted") and form.validate_on_submit():
-        try:
-            services.save_draft(current_user, version, form.sections(), form.promise_inputs())
-        except services.DeclarationError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Utkastet er lagret."), "success")
-            return redirect(url_for("declarations.edit_version", version_id=version.id))
+    if version.status.value in ("draft", "submitted") and form.validate_on_submit() and _attempt(
+        lambda: services.save_draft(current_user, version, form.sections(), form.promise_inputs()),
+        _("Utkastet er lagret."), form,
+    ):  # fmt: skip
+        return redirect(url_for("declarations.edit_version", version_id=version.id))
     return render_template(
         "declarations/edit_version.html", version=version, service=version.service, form=form,
         confirm_form=ConfirmForm(), is_admin=services.is_admin(current_user),
@@ -195,15 +201,8 @@ def submit_version(version_id: int):  # type: ignore[no-untyped-def]
     version = _version_or_403(version_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.submit_draft(current_user, version)
-    except services.DeclarationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Utkastet er sendt til publisering. Administratorene har fått beskjed."),
-              "success")  # fmt: skip
+    done = _("Utkastet er sendt til publisering. Administratorene har fått beskjed.")
+    _attempt(lambda: services.submit_draft(current_user, version), done)
     return redirect(url_for("declarations.edit_version", version_id=version.id))
 
 
@@ -216,17 +215,12 @@ def publish_version(version_id: int):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.effective_from.data = today()
     current = db.session.scalar(queries.current_version(version.service_id, version.language))
-    if form.validate_on_submit():
-        try:
-            services.publish(current_user, version, form.effective_from.data)
-        except services.DeclarationError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Erklæringen er publisert."), "success")
-            return redirect(url_for("declarations.detail", slug=version.service.slug,
-                                    lang=version.language))  # fmt: skip
+    if form.validate_on_submit() and _attempt(
+        lambda: services.publish(current_user, version, form.effective_from.data),
+        _("Erklæringen er publisert."), form,
+    ):  # fmt: skip
+        return redirect(url_for("declarations.detail", slug=version.service.slug,
+                                lang=version.language))  # fmt: skip
     return render_template("declarations/publish.html", version=version, service=version.service,
                            form=form, current=current)  # fmt: skip
 
@@ -239,15 +233,11 @@ def discard_version(version_id: int):  # type: ignore[no-untyped-def]
     form = ConfirmForm()
     if form.validate_on_submit():
         service_id = version.service_id
-        try:
-            services.discard_draft(current_user, version)
-        except services.DeclarationError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-            return redirect(url_for("declarations.edit_version", version_id=version_id))
-        db.session.commit()
-        flash(_("Utkastet er slettet."), "success")
-        return redirect(url_for("declarations.manage_service", service_id=service_id))
+        if _attempt(
+            lambda: services.discard_draft(current_user, version), _("Utkastet er slettet.")
+        ):
+            return redirect(url_for("declarations.manage_service", service_id=service_id))
+        return redirect(url_for("declarations.edit_version", version_id=version_id))
     return render_template("declarations/discard.html", version=version, service=version.service,
                            form=form)  # fmt: skip
 
@@ -277,14 +267,8 @@ def acknowledge(report_id: int):  # type: ignore[no-untyped-def]
     report = _report_or_403(report_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.acknowledge(current_user, report)
-    except services.DeclarationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Avviket er markert som mottatt."), "success")
+    _attempt(lambda: services.acknowledge(current_user, report),
+             _("Avviket er markert som mottatt."))  # fmt: skip
     return redirect(url_for("declarations.report", report_id=report.id))
 
 
@@ -295,14 +279,8 @@ def close(report_id: int):  # type: ignore[no-untyped-def]
     report = _report_or_403(report_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.close_report(current_user, report)
-        except services.DeclarationError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Avviket er lukket, og kontaktopplysningene er slettet."), "success")
+        _attempt(lambda: services.close_report(current_user, report),
+                 _("Avviket er lukket, og kontaktopplysningene er slettet."))  # fmt: skip
         return redirect(url_for("declarations.report", report_id=report.id))
     return render_template("declarations/close.html", report=report, form=form)
 
@@ -313,16 +291,11 @@ def answer(report_id: int):  # type: ignore[no-untyped-def]
     """Answer the report; the answer is mailed to the reporter."""
     report = _report_or_403(report_id)
     form = AnswerForm()
-    if form.validate_on_submit():
-        try:
-            services.answer_report(current_user, report, form.answer.data)
-        except services.DeclarationError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Svaret er sendt."), "success")
-            return redirect(url_for("declarations.report", report_id=report.id))
+    if form.validate_on_submit() and _attempt(
+        lambda: services.answer_report(current_user, report, form.answer.data),
+        _("Svaret er sendt."), form,
+    ):  # fmt: skip
+        return redirect(url_for("declarations.report", report_id=report.id))
     return render_template(
         "declarations/report.html", report=report, overdue=services.is_overdue(report),
         answer_form=form, confirm_form=ConfirmForm(),

@@ -13,7 +13,7 @@ from app.declarations import bp, queries, services
 from app.declarations.charts import chart_svg, figure_tables
 from app.declarations.diff import diff_versions
 from app.declarations.forms import DiffForm, FeedbackForm, ReportForm
-from app.declarations.models import DeclarationVersion, Service
+from app.declarations.models import DeclarationVersion, Report, Service
 from app.extensions import db, limiter
 from app.panel.routes import CHART_CSP
 
@@ -78,9 +78,23 @@ def detail(slug: str):  # type: ignore[no-untyped-def]
     return _detail_page(service_or_404(slug))
 
 
-def _refused_by_honeypot(form) -> bool:  # type: ignore[no-untyped-def]
-    """A bot filled in the field people never see: say thanks, keep nothing."""
-    return bool(form.website.data)
+def _receive(service: Service, form, field: str, act, thanks):  # type: ignore[no-untyped-def]
+    """Take a visitor's feedback or report: a bot that filled in the field people never see
+    is thanked and nothing is kept; a broken rule shows the page again with the reason;
+    otherwise one service call, one commit, and thanks."""
+    form.promise_id.choices = _all_promise_choices(service)
+    if form.website.data:
+        return _thanks(service, thanks(None))
+    if form.validate_on_submit():
+        try:
+            result = act(form)
+        except services.DeclarationError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            return _thanks(service, thanks(result))
+    return _detail_page(service, status=400, **{field: form})
 
 
 def _thanks(service: Service, message: str):  # type: ignore[no-untyped-def]
@@ -93,25 +107,20 @@ def _thanks(service: Service, message: str):  # type: ignore[no-untyped-def]
 def feedback(slug: str):  # type: ignore[no-untyped-def]
     """Was the promise kept for you? Anyone may answer."""
     service = service_or_404(slug)
-    form = FeedbackForm(prefix="f")
-    form.promise_id.choices = [
-        SelectChoice(id_, label)
-        for id_, label in queries.current_promise_choices(db.session, service.id)
-    ]
-    if _refused_by_honeypot(form):
-        return _thanks(service, _("Takk for tilbakemeldingen!"))
-    if not form.validate_on_submit():
-        return _detail_page(service, feedback_form=form, status=400)
-    try:
-        services.give_feedback(
-            current_user, service, form.promise_id.data, form.kept.data == "yes", form.comment.data
-        )
-    except services.DeclarationError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return _detail_page(service, feedback_form=form, status=400)
-    db.session.commit()
-    return _thanks(service, _("Takk for tilbakemeldingen!"))
+    return _receive(
+        service, FeedbackForm(prefix="f"), "feedback_form",
+        lambda form: services.give_feedback(current_user, service, form.promise_id.data,
+                                            form.kept.data == "yes", form.comment.data),
+        lambda _result: _("Takk for tilbakemeldingen!"),
+    )  # fmt: skip
+
+
+def _report_thanks(report: Report | None) -> str:
+    if report is None:
+        return _("Takk! Avviket er registrert.")
+    return _("Takk! Avviket er registrert med referansen %(reference)s. "
+             "Vi har sendt en kvittering til %(email)s.",
+             reference=report.reference, email=report.reporter_email)  # fmt: skip
 
 
 @bp.post("/<slug>/report")
@@ -119,28 +128,13 @@ def feedback(slug: str):  # type: ignore[no-untyped-def]
 def report_breach(slug: str):  # type: ignore[no-untyped-def]
     """Report a broken promise (avvik); the reporter gets a reference and a receipt."""
     service = service_or_404(slug)
-    form = ReportForm(prefix="r")
-    form.promise_id.choices = [
-        SelectChoice(id_, label)
-        for id_, label in queries.current_promise_choices(db.session, service.id)
-    ]
-    if _refused_by_honeypot(form):
-        return _thanks(service, _("Takk! Avviket er registrert."))
-    if not form.validate_on_submit():
-        return _detail_page(service, report_form=form, status=400)
-    try:
-        report = services.report_broken_promise(
+    return _receive(
+        service, ReportForm(prefix="r"), "report_form",
+        lambda form: services.report_broken_promise(
             current_user, service, form.promise_id.data, form.description.data,
-            form.happened_on.data, form.name.data, form.email.data, str(get_locale()),
-        )  # fmt: skip
-    except services.DeclarationError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return _detail_page(service, report_form=form, status=400)
-    db.session.commit()
-    return _thanks(service, _("Takk! Avviket er registrert med referansen %(reference)s. "
-                              "Vi har sendt en kvittering til %(email)s.",
-                              reference=report.reference, email=report.reporter_email))  # fmt: skip
+            form.happened_on.data, form.name.data, form.email.data, str(get_locale())),
+        _report_thanks,
+    )  # fmt: skip
 
 
 @bp.get("/<slug>/charts/<any(kept, reports, in_time, days):name>.svg")
