@@ -185,25 +185,36 @@ def median_answer_days(
     totals over it by window functions, and the middle value (the mean of the middle two
     for an even count). The same SQL on SQLite and PostgreSQL."""
     days = Report.answer_working_days
-    key = Report.service_id if per_service else sa.null()
-    histogram = sa.select(key.label("key"), days.label("days"), sa.func.count().label("n")).where(
+    keys = [Report.service_id] if per_service else []
+    histogram = sa.select(*keys, days.label("days"), sa.func.count().label("n")).where(
         days.is_not(None)
     )
     if service_ids is not None:
         histogram = histogram.where(Report.service_id.in_(list(service_ids)))
     if where is not None:
         histogram = histogram.where(where)
-    h = histogram.group_by(key, days).subquery()
+    h = histogram.group_by(*keys, days).subquery()
+    # PostgreSQL has no GROUP BY or PARTITION BY a constant: the overall median has none
+    partition = [h.c.service_id] if per_service else []
+    key = h.c.service_id if per_service else sa.null()
     running = sa.select(
-        h.c.key,
+        key.label("key"),
         h.c.days,
-        sa.func.sum(h.c.n).over(partition_by=h.c.key, order_by=h.c.days).label("cum"),
-        sa.func.sum(h.c.n).over(partition_by=h.c.key).label("total"),
+        # SUM is NUMERIC on PostgreSQL; the middle positions need whole-number division
+        sa.cast(
+            sa.func.sum(h.c.n).over(partition_by=partition, order_by=h.c.days), sa.Integer
+        ).label("cum"),
+        sa.cast(sa.func.sum(h.c.n).over(partition_by=partition), sa.Integer).label("total"),
     ).subquery()
     lower = sa.func.min(sa.case((running.c.cum >= (running.c.total + 1) // 2, running.c.days)))
     upper = sa.func.min(sa.case((running.c.cum >= (running.c.total + 2) // 2, running.c.days)))
-    stmt = sa.select(running.c.key, sa.cast(lower + upper, sa.Float) / 2).group_by(running.c.key)
-    return {row[0]: float(row[1]) for row in session.execute(stmt)}
+    median = sa.cast(lower + upper, sa.Float) / 2
+    stmt = sa.select(running.c.key, median)
+    if per_service:
+        stmt = stmt.group_by(running.c.key)
+    else:
+        stmt = sa.select(sa.null(), median).select_from(running)
+    return {row[0]: float(row[1]) for row in session.execute(stmt) if row[1] is not None}
 
 
 def figures_by_service(
