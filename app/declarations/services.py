@@ -237,6 +237,17 @@ def publish(actor: User, version: DeclarationVersion, effective_from: date) -> N
            "superseded": current.id if current else None})  # fmt: skip
 
 
+def mark_reviewed(actor: User, version: DeclarationVersion) -> None:
+    """The owner or an administrator confirms the published text is still right (the
+    compass counts a declaration as up to date for 12 months after this)."""
+    if not can_edit(actor, version.service):
+        raise DeclarationError(_l("Du kan bare skrive erklæringer for dine egne tjenester."))
+    if version.status != VersionStatus.published:
+        raise DeclarationError(_l("Bare den gjeldende versjonen kan merkes som gjennomgått."))
+    version.reviewed_on = today()
+    audit(actor, "declaration.reviewed", version, {"language": version.language})
+
+
 def discard_draft(actor: User, version: DeclarationVersion) -> None:
     """Throw away a draft that was never published."""
     _check_open(actor, version)

@@ -4,6 +4,7 @@ feedback limits and the honeypot, the permission matrix and hostile input."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -350,16 +351,15 @@ def test_overdue_reports_are_highlighted(app, service, publish, owner):
     promise_id = publish(service).promises[0].id
     report = services.report_broken_promise(owner, service, promise_id, "Brutt", today(), None,
                                             "a@roros.example", "nb")  # fmt: skip
-    report.due_on = date_before = today().replace(day=1)
+    report.due_on = today() - timedelta(days=1)
     db.session.commit()
     client = login(app.test_client(), owner)
     page = client.get("/declarations/manage/").get_data(as_text=True)
-    if date_before < today():
-        assert 'class="overdue"' in page
-        assert "over fristen" in page
-        assert "har passert svarfristen" in client.get(
-            f"/declarations/manage/reports/{report.id}"
-        ).get_data(as_text=True)
+    assert 'class="overdue"' in page
+    assert "over fristen" in page
+    assert "Svarfristen var" in client.get(
+        f"/declarations/manage/reports/{report.id}"
+    ).get_data(as_text=True)
     report.due_on = today()
     db.session.commit()
     assert 'class="overdue"' not in client.get("/declarations/manage/").get_data(as_text=True)
@@ -427,3 +427,24 @@ def test_hostile_strings_in_every_field(app, unit, admin, service, publish, owne
         assert visitor.get(f"{path}/history/diff", query_string=query).status_code in {200, 400}
     assert visitor.get("/declarations/manage/", query_string={"status": value}).status_code == 302
     assert o.get("/declarations/manage/", query_string={"status": value}).status_code == 200
+
+
+def test_marking_a_declaration_reviewed(app, service, publish, owner, make_user):
+    version = publish(service)
+    version.reviewed_on = today() - timedelta(days=400)
+    db.session.commit()
+    resident = login(app.test_client(), make_user(Role.resident))
+    path = f"/declarations/manage/versions/{version.id}/reviewed"
+    assert submit(resident, path).status_code == 403
+    assert resident.get(f"/declarations/manage/reports/{version.id}").status_code in {403, 404}
+    client = login(app.test_client(), owner)
+    assert submit(client, path).status_code == 302
+    db.session.refresh(version)
+    assert version.reviewed_on == today()
+    page = app.test_client().get(f"/declarations/{service.slug}").get_data(as_text=True)
+    assert "sist gjennomgått" in page
+    draft = services.start_draft(owner, service, "nb")
+    db.session.commit()
+    submit(client, f"/declarations/manage/versions/{draft.id}/reviewed")
+    db.session.refresh(draft)
+    assert draft.reviewed_on is None

@@ -139,7 +139,7 @@ def manage_service(service_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "declarations/manage_service.html", service=service,
         versions=db.session.scalars(queries.versions(service.id, public_only=False)).all(),
-        new_draft_form=NewDraftForm(),
+        new_draft_form=NewDraftForm(), confirm_form=ConfirmForm(),
     )  # fmt: skip
 
 
@@ -223,6 +223,18 @@ def publish_version(version_id: int):  # type: ignore[no-untyped-def]
                                 lang=version.language))  # fmt: skip
     return render_template("declarations/publish.html", version=version, service=version.service,
                            form=form, current=current)  # fmt: skip
+
+
+@bp.post("/manage/versions/<int:version_id>/reviewed")
+@role_required(*STAFF)
+def mark_reviewed(version_id: int):  # type: ignore[no-untyped-def]
+    """Confirm that the published text has been reviewed and is still right."""
+    version = _version_or_403(version_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    _attempt(lambda: services.mark_reviewed(current_user, version),
+             _("Erklæringen er merket som gjennomgått i dag."))  # fmt: skip
+    return redirect(url_for("declarations.manage_service", service_id=version.service_id))
 
 
 @bp.route("/manage/versions/<int:version_id>/discard", methods=["GET", "POST"])
