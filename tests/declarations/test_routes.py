@@ -357,9 +357,9 @@ def test_overdue_reports_are_highlighted(app, service, publish, owner):
     page = client.get("/declarations/manage/").get_data(as_text=True)
     assert 'class="overdue"' in page
     assert "over fristen" in page
-    assert "Svarfristen var" in client.get(
-        f"/declarations/manage/reports/{report.id}"
-    ).get_data(as_text=True)
+    assert "Svarfristen var" in client.get(f"/declarations/manage/reports/{report.id}").get_data(
+        as_text=True
+    )
     report.due_on = today()
     db.session.commit()
     assert 'class="overdue"' not in client.get("/declarations/manage/").get_data(as_text=True)
