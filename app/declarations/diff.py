@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from app.declarations.models import DeclarationVersion, Promise
+from flask_babel import ngettext
+
+from app.declarations.models import DeclarationVersion, Promise, TargetUnit
 
 _WORDS = re.compile(r"(\s+)")
 SECTION_ORDER = ("about", "audience", "promises", "expectations", "price", "complaints",
@@ -33,9 +35,13 @@ class SectionDiff:
 
 
 def promise_line(promise: Promise) -> str:
+    """A promise as one line, its target in the reader's words: "1. … (innen 3 virkedager)"."""
     target = ""
-    if promise.target_value and promise.target_unit:
-        target = f" [{promise.target_value} {promise.target_unit.value}]"
+    n = promise.target_value
+    if n and promise.target_unit == TargetUnit.hours:
+        target = " (" + ngettext("innen %(num)s time", "innen %(num)s timer", n) + ")"
+    elif n:
+        target = " (" + ngettext("innen %(num)s virkedag", "innen %(num)s virkedager", n) + ")"
     return f"{promise.position}. {promise.text}{target}"
 
 

@@ -275,6 +275,10 @@ class DiffForm(BaseForm):
     class Meta:
         csrf = False
 
-    a = ChoiceField(_l("Fra versjon"), coerce=int)
-    b = ChoiceField(_l("Til versjon"), coerce=int)
+    a = ChoiceField(
+        _l("Fra versjon"), coerce=int, validators=[InputRequired(_l("Velg en versjon."))]
+    )
+    b = ChoiceField(
+        _l("Til versjon"), coerce=int, validators=[InputRequired(_l("Velg en versjon."))]
+    )
     submit = SubmitField(_l("Vis endringene"))

@@ -165,6 +165,7 @@ def test_history_version_and_diff_pages(app, service, publish):
     html = diff.get_data(as_text=True)
     assert re.search(r"<del><span class=\"sr-only\"[^>]*>\[fjernet:\] </span>2026\.</del>", html)
     assert re.search(r"<ins><span class=\"sr-only\"[^>]*>\[lagt til:\] </span>2027\.</ins>", html)
+    assert "1. Du får svar på søknaden innen 3 uker. (innen 15 virkedager)" in html
     bad = client.get(f"/declarations/{service.slug}/history/diff?a=999999&b=abc")
     assert bad.status_code == 400
 
