@@ -54,6 +54,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
+    #: Per IP, on feedback and broken-promise reports about service declarations (together)
+    DECLARATION_FEEDBACK_RATE_LIMIT = os.environ.get(
+        "DECLARATION_FEEDBACK_RATE_LIMIT", "10 per minute;100 per day"
+    )
+    #: Working days a service has to answer a broken-promise report (avvik)
+    REPORT_ANSWER_WORKING_DAYS = _int("REPORT_ANSWER_WORKING_DAYS", 10)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

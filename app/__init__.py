@@ -54,6 +54,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     from app.compass import bp as compass_bp
     from app.compass.opendata import opendata_bp
     from app.core.routes import bp as core_bp
+    from app.declarations import bp as declarations_bp
     from app.panel import bp as panel_bp
     from app.proposals import bp as proposals_bp
 
@@ -65,6 +66,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     app.register_blueprint(panel_bp, url_prefix="/panel")
     app.register_blueprint(compass_bp, url_prefix="/compass")
     app.register_blueprint(opendata_bp, url_prefix="/opendata")
+    app.register_blueprint(declarations_bp, url_prefix="/declarations")
 
     from app.api import init_api
 

@@ -57,6 +57,10 @@ class Scale:
     #: Innbyggerforslag and the electronic signatures on them
     proposals: int = 0
     signatures: int = 0
+    #: Services with a service declaration, feedback on their promises, broken-promise reports
+    services: int = 0
+    feedback: int = 0
+    reports: int = 0
     #: Share of residents who never confirmed their email
     unconfirmed_share: float = 0.05
     #: Share of residents whose account is deactivated
@@ -83,6 +87,9 @@ SCALES: dict[str, Scale] = {
             compass_measures=8,
             compass_updates_per_measure=2,
             compass_snapshot_months=3,
+            services=4,
+            feedback=400,
+            reports=40,
         ),
         Scale(
             "roros",
@@ -96,6 +103,9 @@ SCALES: dict[str, Scale] = {
             compass_measures=20,
             compass_updates_per_measure=4,
             compass_snapshot_months=24,
+            services=20,
+            feedback=30_000,
+            reports=600,
         ),
         Scale(
             "oslo",
@@ -109,6 +119,9 @@ SCALES: dict[str, Scale] = {
             compass_measures=200,
             compass_updates_per_measure=6,
             compass_snapshot_months=24,
+            services=200,
+            feedback=1_000_000,
+            reports=20_000,
         ),
     ]
 }
@@ -126,6 +139,7 @@ def _table(name: str) -> sa.Table:
     import app.auth.models  # noqa: F401
     import app.compass.models  # noqa: F401
     import app.core.models  # noqa: F401
+    import app.declarations.models  # noqa: F401
     import app.proposals.models  # noqa: F401
     from app.extensions import db
 
@@ -414,11 +428,149 @@ def _compass_snapshots(engine: sa.Engine, scale: Scale) -> int:
     return sum(written.values())
 
 
+PROMISES_PER_DECLARATION = 5
+#: (status, weight) of generated broken-promise reports
+REPORT_STATES = (("new", 5), ("acknowledged", 5), ("answered", 30), ("closed", 60))
+
+
+def _declaration_rows(
+    scale: Scale, rng: random.Random, unit_ids: list[int], first: dict[str, int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Services (slug tjeneste-N), one published bokmål declaration each (every other one
+    also in nynorsk) and five promises per declaration, the first three measurable."""
+    services, versions, promises = [], [], []
+    owners = range(scale.admins + 1, scale.admins + scale.service_owners + 1)
+    for n in range(scale.services):
+        service_id = first["services"] + n
+        services.append({
+            "id": service_id, "slug": f"tjeneste-{n + 1}", "name": f"Tjeneste {n + 1}",
+            "unit_id": unit_ids[n % len(unit_ids)], "description": "",
+            "focus_areas": [2, 5], "active": True, "created_at": REFERENCE_TIME,
+            "feedback_kept": 0, "feedback_not_kept": 0,
+            "owner_id": owners[n % len(owners)] if owners else None,
+        })  # fmt: skip
+        for language in ("nb", "nn") if n % 2 == 0 else ("nb",):
+            version_id = first["declaration_versions"] + len(versions)
+            published = REFERENCE_TIME - timedelta(days=rng.randrange(30, 300))
+            versions.append({
+                "id": version_id, "service_id": service_id, "language": language, "number": 1,
+                "status": "published", "about": " ".join(rng.choices(WORDS, k=40)),
+                "audience": "Alle innbyggere.", "expectations": "- Svar når vi spør.",
+                "price": "Gratis.", "complaints": "Du kan klage innen tre uker.",
+                "contact": "Servicetorget", "created_at": published, "updated_at": published,
+                "effective_from": published.date(), "published_at": published,
+                "reviewed_on": published.date(),
+            })  # fmt: skip
+            for position in range(1, PROMISES_PER_DECLARATION + 1):
+                measurable = position <= 3
+                promises.append({
+                    "id": first["declaration_promises"] + len(promises), "version_id": version_id,
+                    "position": position, "text": f"Løfte {position}: {rng.choice(WORDS)}",
+                    "target_value": rng.choice((2, 3, 5, 10, 15)) if measurable else None,
+                    "target_unit": "working_days" if measurable else None,
+                    "kept_count": 0, "not_kept_count": 0, "service_id": service_id,
+                })  # fmt: skip
+    return services, versions, promises
+
+
+def _set_counts(
+    conn: sa.Connection, table: sa.Table, kept: str, not_kept: str, counts: dict[int, list[int]]
+) -> None:
+    conn.execute(
+        table.update()
+        .where(table.c.id == sa.bindparam("row_id"))
+        .values({kept: sa.bindparam("k"), not_kept: sa.bindparam("nk")}),
+        [{"row_id": id_, "k": k, "nk": nk} for id_, (k, nk) in counts.items()],
+    )
+
+
+def generate_declarations(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[str, int]:
+    """Services with declarations, feedback on their promises and reports; the counters
+    match the feedback rows (as the app keeps them)."""
+    from app.core.workdays import add_working_days, working_days_between
+
+    if not scale.services:
+        return {}
+    names = ("units", "services", "service_owners", "declaration_versions",
+             "declaration_promises", "declaration_feedback", "declaration_reports")  # fmt: skip
+    tables = {name: _table(name) for name in names}
+    with engine.begin() as conn:
+        unit_ids = list(conn.scalars(sa.select(tables["units"].c.id)))
+        if not unit_ids:
+            first_unit = _next_id(conn, tables["units"])
+            unit_ids = [first_unit + n for n in range(20)]
+            conn.execute(tables["units"].insert(), [
+                {"id": id_, "name": f"Enhet {n + 1}", "active": True, "created_at": REFERENCE_TIME}
+                for n, id_ in enumerate(unit_ids)
+            ])  # fmt: skip
+        first = {name: _next_id(conn, tables[name]) for name in names if name != "service_owners"}
+        services, versions, promises = _declaration_rows(scale, rng, unit_ids, first)
+        owners = [{"service_id": s["id"], "user_id": s.pop("owner_id")} for s in services]
+        insert_batches(conn, tables["services"], services)
+        insert_batches(conn, tables["service_owners"], [o for o in owners if o["user_id"]])
+        insert_batches(conn, tables["declaration_versions"], versions)
+        promise_service = {p["id"]: p.pop("service_id") for p in promises}
+        promise_ids = list(promise_service)
+        insert_batches(conn, tables["declaration_promises"], promises)
+        counts = {id_: [0, 0] for id_ in promise_ids}
+
+        def feedback_rows() -> Iterator[dict[str, Any]]:
+            for n in range(scale.feedback):
+                promise_id = promise_ids[int(rng.paretovariate(1.1) * 7) % len(promise_ids)]
+                kept = rng.random() < 0.8
+                counts[promise_id][0 if kept else 1] += 1
+                yield {"id": first["declaration_feedback"] + n,
+                       "service_id": promise_service[promise_id], "promise_id": promise_id,
+                       "kept": kept, "comment": None if rng.random() < 0.9 else "Takk!",
+                       "created_on": (REFERENCE_TIME - timedelta(days=rng.randrange(365))).date(),
+                       "user_id": None}  # fmt: skip
+
+        n_feedback = insert_batches(conn, tables["declaration_feedback"], feedback_rows())
+        _set_counts(conn, tables["declaration_promises"], "kept_count", "not_kept_count", counts)
+        per_service: dict[int, list[int]] = {}
+        for promise_id, (kept, not_kept) in counts.items():
+            totals = per_service.setdefault(promise_service[promise_id], [0, 0])
+            totals[0], totals[1] = totals[0] + kept, totals[1] + not_kept
+        _set_counts(conn, tables["services"], "feedback_kept", "feedback_not_kept", per_service)
+        states, weights = zip(*REPORT_STATES, strict=True)
+
+        def report_rows() -> Iterator[dict[str, Any]]:
+            for n in range(scale.reports):
+                status = rng.choices(states, weights)[0]
+                received = (REFERENCE_TIME - timedelta(days=rng.randrange(1, 365))).date()
+                due = add_working_days(received, 10)
+                answered = (add_working_days(received, rng.randrange(0, 20))
+                            if status in ("answered", "closed") else None)  # fmt: skip
+                promise_id = rng.choice(promise_ids)
+                yield {
+                    "id": first["declaration_reports"] + n,
+                    "service_id": promise_service[promise_id], "promise_id": promise_id,
+                    "description": " ".join(rng.choices(WORDS, k=20)), "happened_on": received,
+                    "reporter_name": None if status == "closed" else f"Innbygger {n}",
+                    "reporter_email": None if status == "closed" else bench_email(n + 1),
+                    "reporter_language": "nb", "user_id": None, "status": status,
+                    "created_at": datetime.combine(received, datetime.min.time(), tzinfo=UTC),
+                    "due_on": due,
+                    "answered_at": datetime.combine(answered, datetime.min.time(), tzinfo=UTC)
+                    if answered else None,
+                    "answer": "Svar." if answered else None,
+                    "answer_working_days": working_days_between(received, answered)
+                    if answered else None,
+                    "answered_in_time": answered <= due if answered else None,
+                }  # fmt: skip
+
+        n_reports = insert_batches(conn, tables["declaration_reports"], report_rows())
+    return {"services": len(services), "declaration_versions": len(versions),
+            "declaration_promises": len(promises), "declaration_feedback": n_feedback,
+            "declaration_reports": n_reports}  # fmt: skip
+
+
 #: Run in this order; later issues append theirs (after the tables they refer to).
 GENERATORS: list[Generator] = [
     generate_settings,
     generate_users,
     generate_proposals,
+    generate_declarations,
     generate_compass,  # after every domain: its snapshots read their data
 ]
 

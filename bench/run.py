@@ -46,6 +46,8 @@ TARGETS: list[tuple[str, float]] = [
     ("/api/v1/proposals", 0.5),
     ("/compass/", 0.3),
     ("/compass/areas/1", 0.3),
+    ("/declarations/", 0.4),
+    ("/declarations/tjeneste-1", 0.4),
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,12 @@ from app.core.settings import invalidate_settings
 from app.extensions import db
 from config import TestConfig
 
-pytest_plugins = ["tests.proposals.fixtures", "tests.panel.fixtures", "tests.compass.fixtures"]
+pytest_plugins = [
+    "tests.proposals.fixtures",
+    "tests.panel.fixtures",
+    "tests.compass.fixtures",
+    "tests.declarations.fixtures",
+]
 
 PASSWORD = "et langt passord 123"
 _CSRF = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)"')

@@ -19,7 +19,7 @@ from app.core.settings import get_settings
 from app.core.templating import NAVIGATION
 from app.extensions import db
 from app.panel.models import Question, Survey
-from app.panel.services import status as survey_status
+from app.panel.results import published_results
 from app.proposals.models import Proposal
 from app.proposals.queries import PUBLIC_STATES
 
@@ -244,20 +244,8 @@ def area_links(area: int, live: LiveSet) -> AreaLinks:
         .order_by(Proposal.id.desc())
         .limit(10)
     ).all()
-    surveys = [
-        s
-        for s in db.session.scalars(
-            sa.select(Survey)
-            .where(
-                Survey.published_at.is_not(None),
-                Survey.results_public.is_(True),
-                Survey.id.in_(sa.select(Question.survey_id).where(Question.focus_area == area)),
-            )
-            .order_by(Survey.closes_on.desc())
-            .limit(10)
-        )
-        if survey_status(s) == "closed"
-    ]
+    on_area = sa.select(Question.survey_id).where(Question.focus_area == area)
+    surveys = list(db.session.scalars(published_results().where(Survey.id.in_(on_area)).limit(10)))
     labels = dict(NAVIGATION)
     domains: list[tuple[str, object]] = []
     for prefix in dict.fromkeys(

@@ -22,11 +22,13 @@ from app.core.indicators import Indicator
 SOURCES = [
     "app.proposals.indicators",
     "app.panel.indicators",
+    "app.declarations.indicators",
 ]
 
 OPEN_DATA_SOURCES = [
     "app.proposals.opendata",
     "app.panel.opendata",
+    "app.declarations.opendata",
     "app.compass.opendata_tables",
 ]
 

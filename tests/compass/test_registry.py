@@ -25,7 +25,7 @@ def test_registry_lists_the_domains():
 def test_every_listed_module_is_collected(app):
     found = registry.collect_indicators(db.session, date(2026, 1, 1), date(2026, 2, 1))
     prefixes = {i.key.split(".")[0] for i in found}
-    assert prefixes == {"proposals", "panel"}
+    assert prefixes == {s.split(".")[1] for s in registry.SOURCES}
     assert all(isinstance(i, Indicator) and 1 <= i.focus_area <= 8 for i in found)
 
 
