@@ -52,6 +52,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     from app.auth import account_bp
     from app.auth import bp as auth_bp
     from app.core.routes import bp as core_bp
+    from app.moments import bp as moments_bp
     from app.panel import bp as panel_bp
     from app.proposals import bp as proposals_bp
 
@@ -61,6 +62,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     app.register_blueprint(panel_bp, url_prefix="/panel")
+    app.register_blueprint(moments_bp, url_prefix="/moments")
 
     errors.register(app)
     mail.register(app)
