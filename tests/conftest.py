@@ -23,7 +23,7 @@ from app.core.settings import invalidate_settings
 from app.extensions import db
 from config import TestConfig
 
-pytest_plugins = ["tests.proposals.fixtures", "tests.panel.fixtures"]
+pytest_plugins = ["tests.proposals.fixtures", "tests.panel.fixtures", "tests.moments.fixtures"]
 
 PASSWORD = "et langt passord 123"
 _CSRF = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)"')

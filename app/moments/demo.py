@@ -82,7 +82,7 @@ def seed_moments() -> Iterator[str]:
     for back in range(12, -1, -1):
         month = add_months(this_month(), -back)
         nominations = []
-        for i in range(rng.randrange(2, 5)):
+        for i in range(3 if back <= 1 else rng.randrange(2, 5)):
             unit_name, employee, story = STORIES[(back * 3 + i) % len(STORIES)]
             if unit_name not in units:
                 continue

@@ -32,7 +32,7 @@ def indicators(session: Session, start: date, end: date) -> list[Indicator]:
             sa.select(Nomination.state, sa.func.count())
             .where(Nomination.moderated_at >= t0, Nomination.moderated_at < t1)
             .group_by(Nomination.state)
-        ).tuples()
+        ).all()
     )
     decided = sum(moderated.values())
     winners = session.scalar(

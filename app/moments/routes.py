@@ -188,7 +188,7 @@ def manage():  # type: ignore[no-untyped-def]
     pending = db.session.scalars(queries.nominations_in(NominationState.pending)).all()
     months = [add_months(this_month(), -n) for n in range(6)]
     winners = {w.month: w for w in db.session.scalars(queries.winners_for(months))}
-    approved = dict(db.session.execute(queries.approved_counts_by_month(months)).tuples().all())
+    approved = dict(db.session.execute(queries.approved_counts_by_month(months)).all())
     unconfirmed = db.session.scalar(
         sa.select(sa.func.count()).where(Nomination.state == NominationState.unconfirmed)
     )
@@ -307,7 +307,7 @@ def winner(year: int, month: int):  # type: ignore[no-untyped-def]
 def reflection(iso_year: int | None = None, week: int | None = None):  # type: ignore[no-untyped-def]
     """The week's reflection prompt and which units have held it."""
     try:
-        monday = monday_of(iso_year, week) if iso_year and week else this_week()
+        monday = this_week() if iso_year is None or week is None else monday_of(iso_year, week)
     except ValueError:
         abort(404)
     prompt = db.session.scalar(queries.prompt_for(monday))
