@@ -13,7 +13,8 @@ from app.extensions import db
 from tests.browser.conftest import assert_accessible, log_in
 
 LANGS = ["nb", "nn", "en"]
-PUBLIC = ["/", "/auth/register", "/auth/login", "/auth/reset", "/accessibility", "/privacy"]
+PUBLIC = ["/", "/auth/register", "/auth/login", "/auth/reset", "/accessibility", "/privacy",
+          "/moments/", "/moments/nominate", "/moments/reflection"]  # fmt: skip
 
 
 @pytest.mark.parametrize("language", LANGS)
