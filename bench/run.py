@@ -43,6 +43,8 @@ TARGETS: list[tuple[str, float]] = [
     ("/proposals/?q=sykkelvei", 0.4),
     ("/proposals/1", 0.4),
     (SIGN, 0.25),
+    ("/moments/", 0.5),
+    ("/moments/2025", 0.5),
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
