@@ -13,6 +13,14 @@ STORY_HELP = _l("Hva skjedde, og hva gjorde det gylne? Du kan bruke Markdown: **
                 "og lister. Høyst 3 000 tegn.")  # fmt: skip
 STORY_LENGTH = Length(max=STORY_MAX, message=_l("Fortellingen kan ha høyst 3 000 tegn."))
 NAME_LENGTH = Length(max=120, message=_l("Navnet kan ha høyst 120 tegn."))
+REASON_LENGTH = Length(max=500, message=_l("Begrunnelsen kan ha høyst 500 tegn."))
+
+
+def text_area(label: object, required: object, length: Length, description: object = None
+              ) -> TextAreaField:  # fmt: skip
+    """A required, trimmed text area with a length limit and its messages."""
+    return TextAreaField(label, description=description, filters=[strip_text],
+                         validators=[DataRequired(required), length])  # fmt: skip
 
 
 class NominationForm(BaseForm):
@@ -32,12 +40,8 @@ class NominationForm(BaseForm):
         _l("Når skjedde det?"),
         validators=[InputRequired(_l("Velg datoen det skjedde."))],
     )
-    story = TextAreaField(
-        _l("Hva skjedde?"),
-        description=STORY_HELP,
-        filters=[strip_text],
-        validators=[DataRequired(_l("Fortell hva som skjedde.")), STORY_LENGTH],
-    )
+    story = text_area(_l("Hva skjedde?"), _l("Fortell hva som skjedde."), STORY_LENGTH,
+                      STORY_HELP)  # fmt: skip
     nominator_name = StringField(
         _l("Ditt navn"),
         filters=[strip_text],
@@ -65,12 +69,8 @@ class ApproveForm(BaseForm):
 
 
 class RejectForm(BaseForm):
-    reason = TextAreaField(
-        _l("Begrunnelse til den som nominerte"),
-        filters=[strip_text],
-        validators=[DataRequired(_l("Skriv en begrunnelse.")),
-                    Length(max=500, message=_l("Begrunnelsen kan ha høyst 500 tegn."))],
-    )  # fmt: skip
+    reason = text_area(_l("Begrunnelse til den som nominerte"), _l("Skriv en begrunnelse."),
+                       REASON_LENGTH)  # fmt: skip
     submit = SubmitField(_l("Avvis nominasjonen"))
 
 
@@ -79,24 +79,19 @@ class EditForm(BaseForm):
         _l("Den ansattes navn"), filters=[strip_text], validators=[Optional(), NAME_LENGTH]
     )
     name_consent = BooleanField(_l("Den ansatte har sagt ja til at navnet publiseres"))
-    story = TextAreaField(
-        _l("Fortellingen"),
-        description=_l("Ta bort navn på andre enn den ansatte før nominasjonen publiseres."),
-        filters=[strip_text],
-        validators=[DataRequired(_l("Fortell hva som skjedde.")), STORY_LENGTH],
-    )
+    story = text_area(
+        _l("Fortellingen"), _l("Fortell hva som skjedde."), STORY_LENGTH,
+        _l("Ta bort navn på andre enn den ansatte før nominasjonen publiseres."),
+    )  # fmt: skip
     submit = SubmitField(_l("Lagre endringene"))
 
 
 class WinnerForm(BaseForm):
     nomination = RadioField(_l("Vinneren"), coerce=int, validate_choice=False,
                             validators=[InputRequired(_l("Velg en vinner."))])  # fmt: skip
-    citation = TextAreaField(
-        _l("Begrunnelse for kåringen"),
-        description=_l("Noen få setninger som vises i galleriet. Høyst 500 tegn."),
-        filters=[strip_text],
-        validators=[DataRequired(_l("Skriv en kort begrunnelse.")),
-                    Length(max=500, message=_l("Begrunnelsen kan ha høyst 500 tegn."))],
+    citation = text_area(
+        _l("Begrunnelse for kåringen"), _l("Skriv en kort begrunnelse."), REASON_LENGTH,
+        _l("Noen få setninger som vises i galleriet. Høyst 500 tegn."),
     )  # fmt: skip
     submit = SubmitField(_l("Publiser månedens vinner"))
 
@@ -107,11 +102,9 @@ class PromptForm(BaseForm):
         description=_l("Velg en dag i uken spørsmålet gjelder."),
         validators=[InputRequired(_l("Velg en dato."))],
     )
-    prompt = TextAreaField(
-        _l("Refleksjonsspørsmål"),
-        filters=[strip_text],
-        validators=[DataRequired(_l("Skriv refleksjonsspørsmålet.")),
-                    Length(max=1000, message=_l("Spørsmålet kan ha høyst 1 000 tegn."))],
+    prompt = text_area(
+        _l("Refleksjonsspørsmål"), _l("Skriv refleksjonsspørsmålet."),
+        Length(max=1000, message=_l("Spørsmålet kan ha høyst 1 000 tegn.")),
     )  # fmt: skip
     submit = SubmitField(_l("Publiser spørsmålet"))
 

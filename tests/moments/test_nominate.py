@@ -12,14 +12,12 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import URLSafeTimedSerializer
 
-from app.core.jobs import send_outbox
 from app.core.models import OutboxMail
 from app.extensions import db
 from app.moments import services
 from app.moments.models import Nomination, NominationState
 from app.moments.months import today
 from tests.conftest import csrf_token, login, submit
-from tests.core.test_mail import SMTPServer, _text
 from tests.moments.fixtures import STORY, confirmation_link, path_of
 
 
@@ -33,53 +31,6 @@ def form(of, **fields):
 def _nominations() -> list[Nomination]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(Nomination).order_by(Nomination.id)))
-
-
-@pytest.fixture
-def smtp():
-    server = SMTPServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def config_overrides(request):
-    if "smtp" in request.fixturenames:
-        server = request.getfixturevalue("smtp")
-        return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
-    return {}
-
-
-def test_confirmation_link_over_smtp_sends_the_nomination_to_the_committee(
-    app, client, make_unit, committee_client, smtp
-):
-    unit = make_unit("Hjemmetjenesten")
-    response = submit(client, "/moments/nominate", form(unit))
-    assert response.status_code == 302
-    page = client.get(response.location).get_data(as_text=True)
-    assert "nora@roros.example" in page
-    [nomination] = _nominations()
-    assert nomination.state == NominationState.unconfirmed
-    assert nomination.nominator_email == "nora@roros.example"
-    assert "Hjemmetjenesten" not in committee_client.get("/moments/manage/").get_data(as_text=True)
-    assert committee_client.get(f"/moments/manage/nominations/{nomination.id}").status_code == 404
-
-    send_outbox()
-    [message] = [m for m in smtp.messages if m["To"] == "nora@roros.example"]
-    assert message["Subject"] == "Bekreft nominasjonen din"
-    body = _text(message)
-    link = re.search(r"http://localhost/moments/confirm/\S+", body).group(0)
-    assert "Hjemmetjenesten" in body
-
-    page = client.get(path_of(link), follow_redirects=True).get_data(as_text=True)
-    assert "Nominasjonen er bekreftet" in page
-    [nomination] = _nominations()
-    assert nomination.state == NominationState.pending
-    assert nomination.month == today().replace(day=1)
-    assert "Hjemmetjenesten" in committee_client.get("/moments/manage/").get_data(as_text=True)
-    again = client.get(path_of(link), follow_redirects=True).get_data(as_text=True)
-    assert "allerede bekreftet" in again
 
 
 def test_a_tampered_link_is_refused(client, make_nomination):
