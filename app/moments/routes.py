@@ -23,7 +23,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.auth.routes import limit_posts
-from app.core.cache import cached_for_visitors
+from app.core.cache import cached_for_visitors, cached_fragment, clear_page_cache
 from app.core.links import BadLink
 from app.core.markdown import render_markdown
 from app.core.models import Unit
@@ -76,6 +76,13 @@ def _permissions() -> dict[str, object]:
             "state_labels": STATE_LABELS}  # fmt: skip
 
 
+def _commit_public() -> None:
+    """Commit a change the gallery shows; this process forgets its cached copies at once
+    (others within PAGE_CACHE_SECONDS)."""
+    db.session.commit()
+    clear_page_cache()
+
+
 def _counts(year: int) -> list[tuple[str, int]]:
     return [tuple(row) for row in db.session.execute(queries.approved_per_unit(year))]
 
@@ -87,11 +94,17 @@ def _counts(year: int) -> list[tuple[str, int]]:
 @cached_for_visitors
 def index():  # type: ignore[no-untyped-def]
     """The gallery: the newest winners, this year's count per unit, links to earlier years."""
+    return render_template("moments/index.html",
+                           content=cached_fragment("moments.gallery", _gallery))  # fmt: skip
+
+
+def _gallery() -> str:
+    """The part of the gallery that is the same for every reader."""
     rows = db.session.execute(queries.winners(limit=GALLERY_SIZE))
     winners = [public_moment(row) for row in rows]
     years = sorted({m.year for m in db.session.scalars(queries.winner_years())}, reverse=True)
     year = today().year
-    return render_template("moments/index.html", winners=winners, years=years, year=year,
+    return render_template("moments/_gallery.html", winners=winners, years=years, year=year,
                            counts=_counts(year))  # fmt: skip
 
 
@@ -101,8 +114,14 @@ def year(year: int):  # type: ignore[no-untyped-def]
     """One year's winners, newest month first, and the year's count per unit."""
     if not FIRST_YEAR <= year <= today().year:
         abort(404)
-    winners = [public_moment(row) for row in db.session.execute(queries.winners(year=year))]
-    return render_template("moments/year.html", winners=winners, year=year, counts=_counts(year))
+
+    def content() -> str:
+        rows = db.session.execute(queries.winners(year=year))
+        return render_template("moments/_year.html", year=year, counts=_counts(year),
+                               winners=[public_moment(row) for row in rows])  # fmt: skip
+
+    return render_template("moments/year.html", year=year,
+                           content=cached_fragment(f"moments.year.{year}", content))  # fmt: skip
 
 
 @bp.get("/feed.atom")
@@ -218,7 +237,7 @@ def nomination(nomination_id: int):  # type: ignore[no-untyped-def]
         except services.MomentError as error:
             form.form_errors.append(str(error))
         else:
-            db.session.commit()
+            _commit_public()
             flash(_("Endringene er lagret.") if changed else _("Ingen endringer å lagre."),
                   "success")  # fmt: skip
             return redirect(url_for("moments.nomination", nomination_id=nomination.id))
@@ -240,7 +259,7 @@ def approve(nomination_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(str(error), "danger")
     else:
-        db.session.commit()
+        _commit_public()
         flash(_("Nominasjonen er godkjent, og den som nominerte har fått beskjed."), "success")
     return redirect(url_for("moments.nomination", nomination_id=nomination_id))
 
@@ -257,7 +276,7 @@ def reject(nomination_id: int):  # type: ignore[no-untyped-def]
         except services.MomentError as error:
             form.form_errors.append(str(error))
         else:
-            db.session.commit()
+            _commit_public()
             flash(_("Nominasjonen er avvist, og den som nominerte har fått begrunnelsen."),
                   "success")  # fmt: skip
             return redirect(url_for("moments.manage"))
@@ -281,7 +300,7 @@ def winner(year: int, month: int):  # type: ignore[no-untyped-def]
             if chosen is None:
                 raise services.MomentError(_("Velg en av nominasjonene i listen."))
             services.publish_winner(current_user, first, chosen, form.citation.data)
-            db.session.commit()
+            _commit_public()
         except services.MomentError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
