@@ -60,6 +60,7 @@ class Config:
     )
     #: Working days a service has to answer a broken-promise report (avvik)
     REPORT_ANSWER_WORKING_DAYS = _int("REPORT_ANSWER_WORKING_DAYS", 10)
+    NOMINATION_RATE_LIMIT = os.environ.get("NOMINATION_RATE_LIMIT", "5 per minute;20 per hour")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

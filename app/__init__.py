@@ -55,6 +55,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     from app.compass.opendata import opendata_bp
     from app.core.routes import bp as core_bp
     from app.declarations import bp as declarations_bp
+    from app.moments import bp as moments_bp
     from app.panel import bp as panel_bp
     from app.proposals import bp as proposals_bp
 
@@ -67,6 +68,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     app.register_blueprint(compass_bp, url_prefix="/compass")
     app.register_blueprint(opendata_bp, url_prefix="/opendata")
     app.register_blueprint(declarations_bp, url_prefix="/declarations")
+    app.register_blueprint(moments_bp, url_prefix="/moments")
 
     from app.api import init_api
 

@@ -20,13 +20,13 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from app.core.demo import RØROS
+from app.core.demo import DEMO_UNITS, RØROS
 from app.core.permissions import Role
 
 #: Rows per executemany; large enough to be fast, small enough to keep memory flat.
@@ -61,6 +61,12 @@ class Scale:
     services: int = 0
     feedback: int = 0
     reports: int = 0
+    #: Municipal units (made only when the units table is empty), golden-moment nominations
+    #: spread over ``moment_months`` months (each with a winner) and weekly reflections
+    units: int = 0
+    nominations: int = 0
+    moment_months: int = 0
+    reflection_weeks: int = 0
     #: Share of residents who never confirmed their email
     unconfirmed_share: float = 0.05
     #: Share of residents whose account is deactivated
@@ -90,6 +96,10 @@ SCALES: dict[str, Scale] = {
             services=4,
             feedback=400,
             reports=40,
+            units=5,
+            nominations=100,
+            moment_months=12,
+            reflection_weeks=8,
         ),
         Scale(
             "roros",
@@ -106,6 +116,10 @@ SCALES: dict[str, Scale] = {
             services=20,
             feedback=30_000,
             reports=600,
+            units=8,
+            nominations=2_000,
+            moment_months=36,
+            reflection_weeks=52,
         ),
         Scale(
             "oslo",
@@ -122,6 +136,10 @@ SCALES: dict[str, Scale] = {
             services=200,
             feedback=1_000_000,
             reports=20_000,
+            units=60,
+            nominations=100_000,
+            moment_months=120,
+            reflection_weeks=260,
         ),
     ]
 }
@@ -140,6 +158,7 @@ def _table(name: str) -> sa.Table:
     import app.compass.models  # noqa: F401
     import app.core.models  # noqa: F401
     import app.declarations.models  # noqa: F401
+    import app.moments.models  # noqa: F401
     import app.proposals.models  # noqa: F401
     from app.extensions import db
 
@@ -565,12 +584,119 @@ def generate_declarations(engine: sa.Engine, scale: Scale, rng: random.Random) -
             "declaration_reports": n_reports}  # fmt: skip
 
 
+# --- golden service moments -----------------------------------------------------------
+
+#: (state, weight) of a golden-moment nomination
+MOMENT_STATES = (("approved", 80), ("rejected", 10), ("pending", 5), ("unconfirmed", 5))
+
+
+def _month(back: int) -> date:
+    """The first day of the month ``back`` months before REFERENCE_TIME's month."""
+    index = REFERENCE_TIME.year * 12 + REFERENCE_TIME.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _units(conn: sa.Connection, scale: Scale) -> list[int]:
+    """The existing units, or ``scale.units`` new ones with service owners as contacts."""
+    units = _table("units")
+    existing = list(conn.scalars(sa.select(units.c.id).order_by(units.c.id)))
+    if existing or not scale.units:
+        return existing
+    first_owner = scale.admins + 1
+    rows = [
+        {"name": DEMO_UNITS[n] if n < len(DEMO_UNITS) else f"Enhet {n + 1}",
+         "contact_id": first_owner + n % max(scale.service_owners, 1) if scale.service_owners
+         else None, "active": True, "created_at": REFERENCE_TIME}
+        for n in range(scale.units)
+    ]  # fmt: skip
+    conn.execute(units.insert(), rows)
+    return list(conn.scalars(sa.select(units.c.id).order_by(units.c.id)))
+
+
+def _nomination_rows(
+    scale: Scale, rng: random.Random, first_id: int, unit_ids: list[int]
+) -> Iterator[dict[str, Any]]:
+    states, weights = zip(*MOMENT_STATES, strict=True)
+    for n in range(scale.nominations):
+        month = _month(n % scale.moment_months)
+        state = rng.choices(states, weights)[0]
+        day = month + timedelta(days=rng.randrange(28))
+        at = REFERENCE_TIME.replace(year=day.year, month=day.month, day=day.day)
+        user = rng.randrange(1, scale.users + 1)
+        yield {
+            "id": first_id + n,
+            "unit_id": rng.choice(unit_ids),
+            "employee_name": f"Ansatt {rng.randrange(1, 5000)}" if rng.random() < 0.6 else None,
+            "happened_on": day - timedelta(days=rng.randrange(10)),
+            "story": " ".join(rng.choices(WORDS, k=rng.randrange(20, 120))).capitalize() + ".",
+            "nominator_name": f"Nominator {user}",
+            "nominator_email": f"user{user}@bench.example",
+            "nominator_id": user if rng.random() < 0.5 else None,
+            "may_contact": rng.random() < 0.7,
+            "language": "nb",
+            "state": state,
+            "name_consent": rng.random() < 0.5,
+            "month": None if state == "unconfirmed" else month,
+            "created_at": at,
+            "confirmed_at": None if state == "unconfirmed" else at,
+            "moderated_at": at + timedelta(days=3) if state in ("approved", "rejected") else None,
+            "rejection_reason": "Gjelder ikke kommunen." if state == "rejected" else None,
+        }
+
+
+def generate_moments(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[str, int]:
+    """Nominations, one winner per month (the month's first approved nomination), and
+    reflection prompts for the last weeks, each held by about 60 % of the units."""
+    if not scale.nominations:
+        return {}
+    nominations, winners = _table("moment_nominations"), _table("moment_winners")
+    prompts, reflections = _table("moment_reflection_prompts"), _table("moment_reflections")
+    with engine.begin() as conn:
+        unit_ids = _units(conn, scale)
+        first_id = _next_id(conn, nominations)
+        n_nominations = insert_batches(
+            conn, nominations, _nomination_rows(scale, rng, first_id, unit_ids)
+        )
+        firsts = conn.execute(
+            sa.select(nominations.c.month, sa.func.min(nominations.c.id))
+            .where(nominations.c.state == "approved", nominations.c.id >= first_id)
+            .group_by(nominations.c.month)
+        ).all()
+        n_winners = insert_batches(conn, winners, (
+            {"month": month, "nomination_id": nomination_id,
+             "citation": f"For {rng.choice(WORDS)} og omtanke.",
+             "published_at": REFERENCE_TIME.replace(year=month.year, month=month.month, day=28)}
+            for month, nomination_id in firsts
+        ))  # fmt: skip
+        monday = REFERENCE_TIME.date() - timedelta(days=REFERENCE_TIME.weekday())
+        first_prompt = _next_id(conn, prompts)
+        n_prompts = insert_batches(conn, prompts, (
+            {"id": first_prompt + w, "week_start": monday - timedelta(weeks=w),
+             "prompt": f"Uke {w}: hva lærte vi om {rng.choice(WORDS)}?",
+             "created_at": REFERENCE_TIME}
+            for w in range(scale.reflection_weeks)
+        ))  # fmt: skip
+        n_reflections = insert_batches(conn, reflections, (
+            {"prompt_id": first_prompt + w, "unit_id": unit_id,
+             "learning": rng.choice((None, f"Mer {rng.choice(WORDS)}.")),
+             "recorded_at": REFERENCE_TIME}
+            for w in range(scale.reflection_weeks) for unit_id in unit_ids if rng.random() < 0.6
+        ))  # fmt: skip
+    return {
+        "moment_nominations": n_nominations,
+        "moment_winners": n_winners,
+        "moment_reflection_prompts": n_prompts,
+        "moment_reflections": n_reflections,
+    }
+
+
 #: Run in this order; later issues append theirs (after the tables they refer to).
 GENERATORS: list[Generator] = [
     generate_settings,
     generate_users,
     generate_proposals,
     generate_declarations,
+    generate_moments,
     generate_compass,  # after every domain: its snapshots read their data
 ]
 

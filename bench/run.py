@@ -48,6 +48,8 @@ TARGETS: list[tuple[str, float]] = [
     ("/compass/areas/1", 0.3),
     ("/declarations/", 0.4),
     ("/declarations/tjeneste-1", 0.4),
+    ("/moments/", 0.5),
+    ("/moments/2025", 0.5),
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

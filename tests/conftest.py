@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.panel.fixtures",
     "tests.compass.fixtures",
     "tests.declarations.fixtures",
+    "tests.moments.fixtures",
 ]
 
 PASSWORD = "et langt passord 123"

@@ -205,3 +205,19 @@ class AuditFilterForm(BaseForm):
     date_from = DayField(_l("Fra dato"), validators=[Optional()])
     date_to = DayField(_l("Til dato"), validators=[Optional()])
     submit = SubmitField(_l("Filtrer"))
+
+
+class UnitForm(BaseForm):
+    name = StringField(
+        _l("Navn på enheten"),
+        filters=[strip_text],
+        validators=[DataRequired(_l("Skriv navnet på enheten.")),
+                    Length(max=120, message=_l("Navnet kan ha høyst 120 tegn."))],
+    )  # fmt: skip
+    contact = ChoiceField(
+        _l("Kontaktperson"),
+        description=_l("En tjenesteleder. Får beskjed når enheten får månedens gylne "
+                       "serviceøyeblikk, og registrerer ukas servicerefleksjon."),
+        coerce=int,
+    )  # fmt: skip
+    submit = SubmitField(_l("Lagre enheten"))

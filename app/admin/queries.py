@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User, UserRole
-from app.core.models import AuditEntry
+from app.core.models import AuditEntry, Unit
 from app.core.permissions import Role
 from app.extensions import db
 
@@ -69,3 +69,12 @@ def audit_entries(
 def audit_actions() -> list[str]:
     """Every action that appears in the log, for the filter's suggestions."""
     return list(db.session.scalars(sa.select(AuditEntry.action).distinct().order_by("action")))
+
+
+def units() -> sa.Select:
+    """Every unit with its contact's name, active ones first, by name."""
+    return (
+        sa.select(Unit, User.name.label("contact"))
+        .outerjoin(User, User.id == Unit.contact_id)
+        .order_by(Unit.active.desc(), Unit.name)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,10 +12,12 @@ from app.admin.forms import (
     AuditFilterForm,
     RolesForm,
     SettingsForm,
+    UnitForm,
     UserFilterForm,
 )
 from app.auth.models import User
 from app.core.forms import ConfirmForm
+from app.core.models import Unit
 from app.core.permissions import Role, role_required
 from app.core.settings import get_settings
 from app.extensions import db
@@ -141,3 +144,80 @@ def audit():  # type: ignore[no-untyped-def]
 
 def _lines(shares: dict[str, float]) -> str:
     return "\n".join(f"{name}: {value:g}" for name, value in shares.items())
+
+
+def _unit_form(unit: Unit | None = None) -> UnitForm:
+    form = UnitForm(obj=unit)
+    owners = services.service_owners()
+    form.contact.choices = [(0, _("Ingen kontaktperson")), *((u.id, u.name) for u in owners)]
+    if unit is not None and request.method == "GET":
+        form.contact.data = unit.contact_id or 0
+    return form
+
+
+def _save_unit(form: UnitForm, unit: Unit | None) -> bool:
+    """Create or update from the form; False (with the message on the form) if refused."""
+    contact = form.contact.data or None
+    try:
+        if unit is None:
+            services.create_unit(current_user, form.name.data, contact)
+        else:
+            services.update_unit(current_user, unit, form.name.data, contact)
+        db.session.commit()
+    except services.AdminRuleError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return False
+    except sa.exc.IntegrityError:  # the same name saved by someone else at the same moment
+        db.session.rollback()
+        form.form_errors.append(_("Det finnes allerede en enhet med det navnet."))
+        return False
+    return True
+
+
+@bp.route("/units", methods=["GET", "POST"])
+def units():  # type: ignore[no-untyped-def]
+    """The municipality's units: list them and add one."""
+    form = _unit_form()
+    if form.validate_on_submit() and _save_unit(form, None):
+        flash(_("Enheten %(name)s er lagt til.", name=form.name.data), "success")
+        return redirect(url_for("admin.units"))
+    rows = db.session.execute(queries.units()).all()
+    return render_template("admin/units.html", form=form, rows=rows)
+
+
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+def unit(unit_id: int):  # type: ignore[no-untyped-def]
+    """Rename a unit and choose its contact."""
+    target = db.get_or_404(Unit, unit_id)
+    form = _unit_form(target)
+    if form.validate_on_submit() and _save_unit(form, target):
+        flash(_("Enheten %(name)s er lagret.", name=target.name), "success")
+        return redirect(url_for("admin.units"))
+    return render_template("admin/unit.html", target=target, form=form,
+                           confirm_form=ConfirmForm())  # fmt: skip
+
+
+@bp.route("/units/<int:unit_id>/deactivate", methods=["GET", "POST"])
+def deactivate_unit(unit_id: int):  # type: ignore[no-untyped-def]
+    """Ask for confirmation, then stop offering the unit for new records."""
+    target = db.get_or_404(Unit, unit_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.set_unit_active(current_user, target, False)
+        db.session.commit()
+        flash(_("Enheten %(name)s er deaktivert.", name=target.name), "success")
+        return redirect(url_for("admin.units"))
+    return render_template("admin/unit_deactivate.html", target=target, form=form)
+
+
+@bp.post("/units/<int:unit_id>/reactivate")
+def reactivate_unit(unit_id: int):  # type: ignore[no-untyped-def]
+    """Offer a deactivated unit again."""
+    target = db.get_or_404(Unit, unit_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.set_unit_active(current_user, target, True)
+    db.session.commit()
+    flash(_("Enheten %(name)s er aktiv igjen.", name=target.name), "success")
+    return redirect(url_for("admin.unit", unit_id=unit_id))

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from app.auth.models import User, UserRole
 from app.core.audit import audit
 from app.core.cache import clear_page_cache
-from app.core.models import MunicipalitySettings
+from app.core.models import MunicipalitySettings, Unit
 from app.core.permissions import Role
 from app.core.settings import invalidate_settings
 from app.extensions import db
@@ -94,3 +94,63 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return getattr(value, "value", value)
+
+
+def service_owners() -> list[User]:
+    """Active users with the service owner role: the choices for a unit's contact."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.active.is_(True), User.roles.any(UserRole.role == Role.service_owner))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def _check_unit(name: str, contact_id: int | None, unit: Unit | None = None) -> None:
+    taken = db.session.scalar(
+        sa.select(Unit.id).where(
+            sa.func.lower(Unit.name) == name.lower(), Unit.id != (unit.id if unit else 0)
+        )
+    )
+    if taken:
+        raise AdminRuleError(_l("Det finnes allerede en enhet med det navnet."))
+    if contact_id is not None and contact_id not in {u.id for u in service_owners()}:
+        raise AdminRuleError(_l("Kontaktpersonen må være en aktiv tjenesteleder."))
+
+
+def create_unit(actor: User, name: str, contact_id: int | None) -> Unit:
+    """A new municipal unit, offered at once where units are chosen."""
+    name = name.strip()
+    _check_unit(name, contact_id)
+    unit = Unit(name=name, contact_id=contact_id)
+    db.session.add(unit)
+    db.session.flush()
+    audit(actor, "unit.created", unit, {"name": name, "contact": contact_id})
+    return unit
+
+
+def update_unit(actor: User, unit: Unit, name: str, contact_id: int | None) -> list[str]:
+    """Rename the unit and set its contact; one audit entry per change."""
+    name = name.strip()
+    _check_unit(name, contact_id, unit)
+    changed = []
+    if unit.name != name:
+        audit(actor, "unit.renamed", unit, {"from": unit.name, "to": name})
+        unit.name = name
+        changed.append("name")
+    if unit.contact_id != contact_id:
+        audit(actor, "unit.contact_changed", unit, {"from": unit.contact_id, "to": contact_id})
+        unit.contact_id = contact_id
+        changed.append("contact")
+    db.session.flush()
+    return changed
+
+
+def set_unit_active(actor: User, unit: Unit, active: bool) -> None:
+    """Deactivate a unit (kept on old records, not offered for new ones), or activate it."""
+    if unit.active == active:
+        return
+    unit.active = active
+    db.session.flush()
+    audit(actor, "unit.reactivated" if active else "unit.deactivated", unit)

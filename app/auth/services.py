@@ -9,12 +9,11 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.auth.models import User, UserRole, new_login_token
 from app.core.audit import audit
 from app.core.db import utcnow
-from app.core.links import absolute_url
+from app.core.links import BadLink, ExpiredLink, absolute_url, read_signed_token, signed_token
 from app.core.mail import queue_mail
 from app.core.owndata import anonymise_everywhere, export_user_data, register_own_data
 from app.core.permissions import Role
@@ -123,7 +122,7 @@ def _mail_signed_link(
 ) -> None:
     """Queue ``template`` with a signed, expiring link to ``endpoint`` (its ``link``)."""
     max_age = current_app.config[_MAX_AGE_SETTING[salt]]
-    token = _serializer(salt).dumps(payload)
+    token = signed_token(salt, payload)
     queue_mail(
         user.email,
         template,
@@ -234,20 +233,13 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
 def _load(token: str, salt: str) -> dict[str, Any]:
     try:
-        data = _serializer(salt).loads(token, max_age=current_app.config[_MAX_AGE_SETTING[salt]])
-    except SignatureExpired as exc:
+        return read_signed_token(token, salt, current_app.config[_MAX_AGE_SETTING[salt]])
+    except ExpiredLink as exc:
         raise ExpiredToken from exc
-    except BadSignature as exc:
+    except BadLink as exc:
         raise InvalidToken from exc
-    if not isinstance(data, dict):
-        raise InvalidToken
-    return data
 
 
 def _export_account(user: User) -> dict[str, Any]:

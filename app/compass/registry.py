@@ -23,12 +23,14 @@ SOURCES = [
     "app.proposals.indicators",
     "app.panel.indicators",
     "app.declarations.indicators",
+    "app.moments.indicators",
 ]
 
 OPEN_DATA_SOURCES = [
     "app.proposals.opendata",
     "app.panel.opendata",
     "app.declarations.opendata",
+    "app.moments.opendata",
     "app.compass.opendata_tables",
 ]
 

@@ -9,6 +9,8 @@ CSRF token to the session (a flash message, say).
 
 A page with a form (``@cached_for_visitors(csrf=True)``) is cached with a placeholder where
 the CSRF token goes; each visitor gets a fresh token of their own put in its place.
+
+``cached_fragment`` keeps the part of a page that is the same for logged-in readers too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from flask import current_app, make_response, request, session
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from app.core.i18n import select_locale
 
@@ -76,6 +79,22 @@ def cached_for_visitors(view: Callable[..., Any] | None = None, *, csrf: bool = 
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+def cached_fragment(name: str, render: Callable[[], str]) -> Markup:
+    """A part of a page that is the same for every reader in a language, logged in or not
+    (a gallery, say), rendered by ``render`` once per ``PAGE_CACHE_SECONDS`` in this process
+    and kept beside the visitors' pages. The page around it (menus, buttons for the reader)
+    is still rendered for each request. ``clear_page_cache`` forgets it."""
+    if current_app.config["PAGE_CACHE_SECONDS"] <= 0:
+        return Markup(render())  # noqa: S704 - our own autoescaped templates
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], f"fragment:{name}", select_locale())
+    hit = _pages.get(key)
+    if hit and hit[0] > time.monotonic():
+        return Markup(hit[1].decode())  # noqa: S704 - stored from render() below
+    html = render()
+    _store(key, html.encode(), "text/html")
+    return Markup(html)  # noqa: S704 - our own autoescaped templates
 
 
 def clear_page_cache() -> None:

@@ -14,7 +14,8 @@ from tests.browser.conftest import assert_accessible, log_in
 
 LANGS = ["nb", "nn", "en"]
 PUBLIC = ["/", "/auth/register", "/auth/login", "/auth/reset", "/accessibility", "/privacy",
-          "/api/docs", "/compass/", "/compass/areas/1", "/opendata/"]  # fmt: skip
+          "/api/docs", "/compass/", "/compass/areas/1", "/opendata/",
+          "/moments/", "/moments/nominate", "/moments/reflection"]  # fmt: skip
 
 
 @pytest.mark.parametrize("language", LANGS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import functools
 from datetime import timedelta
 
 import pytest
@@ -14,6 +14,7 @@ from app.core.settings import invalidate_settings
 from app.extensions import db
 from app.proposals import rules, services
 from app.proposals.models import Proposal, ProposalState, Signature
+from tests.concurrency import at_once
 from tests.conftest import ROLES, count_queries, csrf_token, login, outbox, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
 from tests.proposals.fixtures import TEXT
@@ -274,25 +275,13 @@ def test_fifty_residents_signing_at_once(app, open_proposal, resident):
     for signer in signers:
         client = login(app.test_client(), signer)
         clients.append((client, csrf_token(client)))
-    barrier = threading.Barrier(len(clients))
-    statuses: list[int] = []
-    errors: list[BaseException] = []
 
     def sign(client, token):
-        try:
-            barrier.wait(timeout=30)
-            response = client.post(f"/proposals/{proposal_id}/sign", data={"csrf_token": token})
-            statuses.append(response.status_code)
-            assert "database is locked" not in response.get_data(as_text=True)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
+        response = client.post(f"/proposals/{proposal_id}/sign", data={"csrf_token": token})
+        assert "database is locked" not in response.get_data(as_text=True)
+        return response.status_code
 
-    threads = [threading.Thread(target=sign, args=pair) for pair in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors, errors[:3]
+    statuses = at_once([functools.partial(sign, *pair) for pair in clients])
     assert statuses == [302] * 50
     db.session.expire_all()
     count = db.session.scalar(
