@@ -37,11 +37,13 @@ api = OpenApi(
 
 def init_api(app: Flask) -> None:
     """Register the API's blueprints, its document and its open CORS for reading."""
-    from app.api import compass, docs, proposals, surveys
+    from app.api import compass, declarations, docs, moments, proposals, surveys
 
     api.init_app(app)
     api.register_blueprint(proposals.blp)
     api.register_blueprint(surveys.blp)
+    api.register_blueprint(declarations.blp)
+    api.register_blueprint(moments.blp)
     api.register_blueprint(compass.blp)
     app.register_blueprint(docs.bp)
 

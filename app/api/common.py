@@ -80,13 +80,23 @@ def page_schema(item: type[ma.Schema]) -> type[ma.Schema]:
     )
 
 
-def page_of(stmt: sa.Select[Any], args: dict[str, Any], item: Callable[[Any], Any]) -> dict:
-    """One page of ``stmt``'s rows as ``item(row)``, with the total and the links."""
+def page_of(
+    source: sa.Select[Any] | list[Any],
+    args: dict[str, Any],
+    item: Callable[[Any], Any],
+    rows: bool = False,
+) -> dict:
+    """One page of ``source`` (a statement, or a short list already in hand) as
+    ``item(x)``, with the total and the links. ``rows``: the statement's rows rather than
+    its first column (a select of several columns)."""
     page, per_page = args["page"], args["per_page"]
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    )
-    rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    if isinstance(source, list):
+        total, found = len(source), source[(page - 1) * per_page : page * per_page]
+    else:
+        counted = sa.select(sa.func.count()).select_from(source.order_by(None).subquery())
+        total = db.session.scalar(counted)
+        paged = source.limit(per_page).offset((page - 1) * per_page)
+        found = (db.session.execute(paged) if rows else db.session.scalars(paged)).all()
     pages = max(1, math.ceil(total / per_page))
 
     def link(n: int) -> str:
@@ -94,7 +104,7 @@ def page_of(stmt: sa.Select[Any], args: dict[str, Any], item: Callable[[Any], An
         return url_for(request.endpoint or "", **(request.view_args or {}), **query)
 
     return {
-        "items": [item(row) for row in rows],
+        "items": [item(x) for x in found],
         "total": total,
         "page": page,
         "per_page": per_page,

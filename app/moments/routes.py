@@ -7,7 +7,6 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -17,17 +16,19 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.auth.routes import limit_posts
 from app.core.cache import cached_for_visitors, cached_fragment, clear_page_cache
+from app.core.feeds import Entry, atom_feed
 from app.core.links import BadLink
 from app.core.markdown import render_markdown
 from app.core.models import Unit
 from app.core.permissions import Role, role_required
+from app.core.settings import get_settings
 from app.extensions import db
 from app.moments import bp, queries, services
 from app.moments.forms import (
@@ -129,8 +130,21 @@ def year(year: int):  # type: ignore[no-untyped-def]
 def feed():  # type: ignore[no-untyped-def]
     """Atom feed of the winners."""
     winners = [public_moment(row) for row in db.session.execute(queries.winners(limit=FEED_SIZE))]
-    body = render_template("moments/feed.xml", winners=winners)
-    return Response(body, mimetype="application/atom+xml")
+    entries = []
+    for m in winners:
+        link = url_for("moments.year", year=m.month.year, _external=True,
+                       _anchor=m.month.strftime("m-%Y-%m"))  # fmt: skip
+        content = Markup("<p><strong>{}</strong></p>").format(m.citation) + _story_html(m.story)
+        entries.append(Entry(
+            id=link, title=f"{format_date(m.month, 'LLLL y')}: {m.credited_to}", link=link,
+            updated=m.published_at, published=m.published_at, summary=m.citation or "",
+            content_html=str(content)))  # fmt: skip
+    name = get_settings().name
+    return atom_feed(f"{_('Månedens gylne serviceøyeblikk')} – {name}",
+                     url_for("moments.index", _external=True),
+                     url_for("moments.feed", _external=True),
+                     url_for("moments.index", _external=True), entries,
+                     language=str(get_locale()), author=name)  # fmt: skip
 
 
 @bp.route("/nominate", methods=["GET", "POST"])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
+from flask_login import AnonymousUserMixin
 
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services as panel_services
 from app.panel.results import question_results
-from app.proposals import services
+from app.proposals import rules, services
 from tests.panel.fixtures import _answers
 
 
@@ -145,3 +147,67 @@ class TestRateLimit:
         assert limited.json["error"]["status"] == 429
         other = client.get("/api/v1/proposals", environ_base={"REMOTE_ADDR": "10.0.0.9"})
         assert other.status_code == 200
+
+
+def test_declarations_show_figures_and_versions_never_reporters(client, service, publish,
+                                                                owner):  # fmt: skip
+    from app.declarations import services as declaration_services
+    from app.declarations.models import Promise
+
+    publish(service)
+    publish(service, language="nn")
+    second = publish(service, about="Ny tekst om tenesta")  # supersedes the first nb only
+    promise = db.session.scalars(sa.select(Promise).where(Promise.version_id == second.id)).first()
+    declaration_services.give_feedback(AnonymousUserMixin(), service, promise.id, False,
+                                       "Ventet i fire uker")  # fmt: skip
+    declaration_services.report_broken_promise(
+        AnonymousUserMixin(), service, promise.id, "Ingen svar", rules.today(),
+        "Rita Rapportør", "rita@roros.example", "nb")  # fmt: skip
+    db.session.commit()
+    listing = client.get("/api/v1/declarations").json
+    [row] = listing["items"]
+    assert (row["slug"], row["languages"]) == (service.slug, ["nb", "nn"])
+    assert (row["figures"]["not_kept"], row["figures"]["reports"]) == (1, 1)
+    detail = client.get(f"/api/v1/declarations/{service.slug}")
+    assert set(detail.json["current"]) == {"nb", "nn"}
+    assert detail.json["current"]["nb"]["sections"]["about"] == "Ny tekst om tenesta"
+    versions = client.get(f"/api/v1/declarations/{service.slug}/versions").json
+    assert sorted((v["language"], v["status"]) for v in versions["items"]) == [
+        ("nb", "published"), ("nb", "superseded"), ("nn", "published")]  # fmt: skip
+    for body in (client.get(f"/api/v1/declarations/{service.slug}").get_data(as_text=True),
+                 client.get(f"/api/v1/declarations/{service.slug}/versions").get_data(as_text=True),
+                 client.get("/api/v1/declarations").get_data(as_text=True)):  # fmt: skip
+        assert "Rita" not in body
+        assert "rita@roros.example" not in body
+        assert "fire uker" not in body  # feedback comments are not public
+    assert client.get("/api/v1/declarations/finnes-ikke").status_code == 404
+
+
+def test_a_service_without_a_published_declaration_is_not_in_the_api(client, service):
+    assert client.get("/api/v1/declarations").json["total"] == 0
+    assert client.get(f"/api/v1/declarations/{service.slug}").status_code == 404
+
+
+def test_winners_credit_the_unit_alone_without_consent(client, winner):
+    winner(consent=False, employee_name="Gunnhild Hemmelig")
+    [item] = client.get("/api/v1/moments/winners").json["items"]
+    assert item["employee_name"] is None
+    assert item["unit"]
+    assert "Gunnhild" not in client.get("/api/v1/moments/winners").get_data(as_text=True)
+
+
+def test_compass_unknown_scores_are_null_never_zero(client, evaluations, strategy):
+    data = client.get("/api/v1/compass/evaluations").json
+    by_year = {e["year"]: e for e in data["evaluations"]}
+    scores = {s["area"]: s["score"] for s in by_year[2017]["scores"]}
+    assert (scores[4], scores[5], scores[1]) == (None, None, 33)
+    assert all(s["score"] is None for s in by_year[2013]["scores"])
+    assert data["target"] == {"score": 550, "year": 2021}
+    [strategy_row] = client.get("/api/v1/compass/strategies").json["strategies"]
+    assert strategy_row["progress"] == 70.0  # (100 + 40) / 2, the cancelled one left out
+    areas = client.get("/api/v1/compass/areas").json
+    assert [a["key"] for a in areas] == list(range(1, 9))
+    assert areas[0]["name"]["nn"] == "Offentlegheit og demokrati"
+    indicators = client.get("/api/v1/compass/indicators").json["indicators"]
+    assert {"proposals", "panel", "declarations", "moments"} <= {
+        i["key"].split(".")[0] for i in indicators}  # fmt: skip

@@ -14,9 +14,13 @@ from tests.panel.fixtures import _answers
 
 
 @pytest.fixture
-def api_schema(app, open_proposal, survey, member, make_user):
+def api_schema(app, open_proposal, survey, member, make_user, service, publish, winner,
+               evaluations, strategy):  # fmt: skip
     """The document of a site with data behind every endpoint: a proposal, a closed survey
-    with answers and a follow-up action."""
+    with answers and a follow-up action, a published declaration, a month's winner, the
+    compass's evaluations and a strategy with measures."""
+    publish(service)
+    winner(consent=False)
     proposal = open_proposal()
     for scale in (3, 4, 5, 6, 2, 5, 4):
         panel_services.submit_answers(member(area="Brekken", birth_year=1980), survey,
@@ -28,7 +32,7 @@ def api_schema(app, open_proposal, survey, member, make_user):
     panel_services.close_now(make_user(Role.admin), survey)
     db.session.commit()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    return schema, {"proposal_id": proposal.id, "survey_id": survey.id}
+    return schema, {"proposal_id": proposal.id, "survey_id": survey.id, "slug": service.slug}
 
 
 def test_api_conforms_to_its_document(api_schema):

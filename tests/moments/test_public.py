@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from pathlib import Path
 
 from app.auth import services as auth_services
+from app.compass.export import DATABASE_FILE, export_open_data
 from app.core.models import Unit
 from app.extensions import db
 from app.moments import services
@@ -15,20 +18,31 @@ from tests.conftest import login
 SECRET_NAME = "Gunnhild Hemmelig"
 
 
-def _public_outputs(client, year: int) -> dict[str, str]:
+def _exported(tmp_path: Path) -> str:
+    """Every file of the open-data export, as the public downloads it (SQLite dumped to SQL)."""
+    export_open_data(tmp_path)
+    texts = [p.read_text() for p in sorted(tmp_path.glob("*.csv"))]
+    with sqlite3.connect(tmp_path / DATABASE_FILE) as conn:
+        texts += list(conn.iterdump())
+    return "\n".join(texts)
+
+
+def _public_outputs(client, year: int, tmp_path: Path) -> dict[str, str]:
     tables = open_data_tables(db.session)
     return {
         "gallery": client.get("/moments/").get_data(as_text=True),
         "year page": client.get(f"/moments/{year}").get_data(as_text=True),
         "feed": client.get("/moments/feed.atom").get_data(as_text=True),
         "open data": json.dumps([{**t, "rows": list(t["rows"])} for t in tables]),
+        "open-data export": _exported(tmp_path),
+        "API": client.get(f"/api/v1/moments/winners?year={year}").get_data(as_text=True),
     }
 
 
-def test_a_name_without_consent_appears_nowhere_public(app, client, make_user, winner):
+def test_a_name_without_consent_appears_nowhere_public(app, client, make_user, winner, tmp_path):
     won = winner(consent=False, employee_name=SECRET_NAME)
     nomination = won.nomination
-    outputs = _public_outputs(client, won.month.year)
+    outputs = _public_outputs(client, won.month.year, tmp_path)
     for where, text in outputs.items():
         assert SECRET_NAME not in text, where
         assert nomination.unit.name in text, where  # the unit alone is credited
@@ -44,18 +58,19 @@ def test_a_name_without_consent_appears_nowhere_public(app, client, make_user, w
     assert SECRET_NAME not in reader.get("/moments/").get_data(as_text=True)
 
 
-def test_with_consent_the_name_is_published_everywhere(client, winner):
+def test_with_consent_the_name_is_published_everywhere(client, winner, tmp_path):
     won = winner(consent=True, employee_name="Siri Bakken")
-    for where, text in _public_outputs(client, won.month.year).items():
+    for where, text in _public_outputs(client, won.month.year, tmp_path).items():
         assert "Siri Bakken" in text, where
 
 
-def test_consent_withdrawn_later_takes_the_name_off(committee_client, client, winner, make_user):
+def test_consent_withdrawn_later_takes_the_name_off(committee_client, client, winner, make_user,
+                                                   tmp_path):  # fmt: skip
     won = winner(consent=True, employee_name="Siri Bakken")
     nomination = won.nomination
     services.edit_nomination(make_user(), nomination, "Siri Bakken", nomination.story, False)
     db.session.commit()
-    for where, text in _public_outputs(client, won.month.year).items():
+    for where, text in _public_outputs(client, won.month.year, tmp_path).items():
         assert "Siri Bakken" not in text, where
 
 
