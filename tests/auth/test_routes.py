@@ -94,6 +94,7 @@ def test_register_validation_messages(client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
+@pytest.mark.own_app
 def test_unconfirmed_user_can_log_in_but_is_told_why_they_cannot_take_part(app, make_user):
     @app.get("/test-take-part")
     @confirmed_required
@@ -302,6 +303,7 @@ def test_permission_matrix_post(client_for, role, path):
         ("admin", 200),
     ],
 )
+@pytest.mark.own_app
 def test_role_required(app, client_for, role, expected):
     from app.core.permissions import role_required
 

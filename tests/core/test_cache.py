@@ -59,6 +59,7 @@ def test_a_visitor_with_a_session_is_never_served_from_the_cache(client, make_us
     assert "Os kommune" in client.get("/").get_data(as_text=True)
 
 
+@pytest.mark.own_app
 def test_a_response_that_writes_to_the_session_is_not_cached(app):
     from flask import flash
 

@@ -121,6 +121,7 @@ def test_api_errors_are_json(client):
     assert response.get_json()["error"]["status"] == 404
 
 
+@pytest.mark.own_app
 def test_500_rolls_back_and_renders_a_friendly_page(app, client):
     from app.auth.models import User
     from app.extensions import db
@@ -137,6 +138,7 @@ def test_500_rolls_back_and_renders_a_friendly_page(app, client):
     assert db.session.scalar(sa.select(User).where(User.email == "half@roros.example")) is None
 
 
+@pytest.mark.own_app
 def test_403_page(app, client):
     @app.get("/test-forbidden")
     def forbidden():  # type: ignore[no-untyped-def]
