@@ -92,6 +92,15 @@ def test_second_signature_gets_a_friendly_message(app, open_proposal, resident):
     assert proposal.signature_count == 1
 
 
+def test_signing_without_a_valid_csrf_token_is_refused(app, open_proposal, resident):
+    proposal = open_proposal()
+    client = login(app.test_client(), resident())
+    csrf_token(client)  # the session has a token; the POSTs below do not send it
+    for data in ({}, {"csrf_token": "forged"}, {"csrf_token": csrf_token(app.test_client())}):
+        assert client.post(f"/proposals/{proposal.id}/sign", data=data).status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 0
+
+
 def test_signing_what_cannot_be_signed(app, open_proposal, resident):
     """No such proposal and someone else's draft: 404. A closed campaign: told so, and
     nothing counted."""
