@@ -76,6 +76,12 @@ class Scale:
     compass_measures: int = 0
     compass_updates_per_measure: int = 0
     compass_snapshot_months: int = 0
+    #: Brukerpanel: members (confirmed residents with a profile), surveys closed one a month
+    #: back from the reference time (each the next round of the one before), and the
+    #: anonymous responses to each (ten questions: seven scale6, single, multi, text)
+    panel_members: int = 0
+    surveys: int = 0
+    responses_per_survey: int = 0
 
 
 SCALES: dict[str, Scale] = {
@@ -100,6 +106,9 @@ SCALES: dict[str, Scale] = {
             nominations=100,
             moment_months=12,
             reflection_weeks=8,
+            panel_members=20,
+            surveys=2,
+            responses_per_survey=12,
         ),
         Scale(
             "roros",
@@ -120,6 +129,9 @@ SCALES: dict[str, Scale] = {
             nominations=2_000,
             moment_months=36,
             reflection_weeks=52,
+            panel_members=600,
+            surveys=8,
+            responses_per_survey=200,
         ),
         Scale(
             "oslo",
@@ -140,6 +152,9 @@ SCALES: dict[str, Scale] = {
             nominations=100_000,
             moment_months=120,
             reflection_weeks=260,
+            panel_members=35_000,
+            surveys=24,
+            responses_per_survey=4_000,
         ),
     ]
 }
@@ -159,6 +174,7 @@ def _table(name: str) -> sa.Table:
     import app.core.models  # noqa: F401
     import app.declarations.models  # noqa: F401
     import app.moments.models  # noqa: F401
+    import app.panel.models  # noqa: F401
     import app.proposals.models  # noqa: F401
     from app.extensions import db
 
@@ -690,6 +706,194 @@ def generate_moments(engine: sa.Engine, scale: Scale, rng: random.Random) -> dic
     }
 
 
+PANEL_DIMENSIONS = ("Informasjon", "Brukermedvirkning", "Respektfull behandling",
+                    "Tilgjengelighet", "Trivsel", "Helhetsvurdering")  # fmt: skip
+PANEL_USER_GROUPS = ("barnehage", "skole", "helse_omsorg", "byggesak", "kultur")
+#: (kind, dimension, focus area) of each survey's ten questions
+PANEL_QUESTIONS = [
+    *(("scale6", PANEL_DIMENSIONS[i % 6], 1 + i) for i in range(7)),
+    ("single", None, 2),
+    ("multi", None, 3),
+    ("text", None, None),
+]
+PANEL_OPTIONS = ["Nettsiden", "Servicetorget", "Telefon", "Sosiale medier"]
+
+
+def _panel_profile(rng: random.Random, birth_year: int | None) -> dict[str, Any]:
+    groups = [g for g in PANEL_USER_GROUPS if rng.random() < 0.25]
+    return {"birth_year": birth_year if rng.random() < 0.9 else None,
+            "area": rng.choice(RØROS["areas"]) if rng.random() < 0.9 else None,
+            "user_groups": groups}  # fmt: skip
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC)
+
+
+def _mask(groups: list[str]) -> int:
+    return sum(1 << PANEL_USER_GROUPS.index(g) for g in groups)
+
+
+def _age_band(birth_year: int | None, year: int) -> str | None:
+    from app.panel.stats import age_band
+
+    return age_band(birth_year, year)
+
+
+def _recount(engine: sa.Engine, survey_ids: list[int]) -> int:
+    """The tallies that submit_answers keeps, counted for bulk-written answers, with the
+    app's own ``recount``."""
+    from app import create_app
+    from app.extensions import db
+    from app.panel.models import Tally
+    from app.panel.services import recount
+    from config import Config
+
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = engine.url.render_as_string(hide_password=False)
+        RATELIMIT_ENABLED = False
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        for survey_id in survey_ids:
+            recount(survey_id)
+        db.session.commit()
+        written = db.session.scalar(sa.select(sa.func.count()).select_from(Tally)) or 0
+        db.engine.dispose()
+    return written
+
+
+def generate_panel(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[str, int]:
+    """Panel members with profiles; surveys closed a month apart, each the next round of
+    the one before (so results show trends), with participations, anonymous responses and
+    answers as submit_answers writes them, then their tallies; follow-ups ("Dette gjør
+    vi") on about half the surveys."""
+    if not scale.surveys:
+        return {}
+    members_t, surveys_t = _table("panel_members"), _table("surveys")
+    questions_t, participations_t = _table("survey_questions"), _table("survey_participations")
+    responses_t, answers_t = _table("survey_responses"), _table("survey_answers")
+    followups_t = _table("survey_followups")
+    users = _table("users")
+    special = scale.admins + scale.service_owners + scale.committee
+    with engine.begin() as conn:
+        candidates = conn.execute(
+            sa.select(users.c.id, users.c.birth_year)
+            .where(users.c.confirmed_at.is_not(None), users.c.active, users.c.id > special)
+            .order_by(users.c.id)
+        ).all()
+        chosen = rng.sample(candidates, min(scale.panel_members, len(candidates)))
+        members = [(uid, _panel_profile(rng, year)) for uid, year in chosen]
+        n_members = insert_batches(conn, members_t, (
+            {"user_id": uid, "joined_at": REFERENCE_TIME - timedelta(days=rng.randrange(900)),
+             **profile} for uid, profile in members
+        ))  # fmt: skip
+        first_survey = _next_id(conn, surveys_t)
+        first_question = _next_id(conn, questions_t)
+        lineages = [f"bench{q:027d}" for q in range(len(PANEL_QUESTIONS))]
+        survey_rows, question_rows, survey_ids = [], [], []
+        for n in range(scale.surveys):
+            sid = first_survey + n
+            closes = REFERENCE_TIME.date() - timedelta(days=30 * (scale.surveys - n))
+            survey_ids.append(sid)
+            survey_rows.append({
+                "id": sid, "title": f"Innbyggerundersøkelse, runde {n + 1}",
+                "intro": "Hva synes du om kommunens tjenester?", "audience": "panel",
+                "opens_on": closes - timedelta(days=21), "closes_on": closes,
+                "results_public": True,
+                "published_at": _midnight(closes - timedelta(days=21)),
+                "closed_at": _midnight(closes),
+                "invited_at": None, "reminded_at": None,
+                "previous_round_id": sid - 1 if n else None,
+                "created_at": REFERENCE_TIME - timedelta(days=30 * (scale.surveys - n) + 30),
+            })  # fmt: skip
+            for q, (kind, dimension, area) in enumerate(PANEL_QUESTIONS):
+                question_rows.append({
+                    "id": first_question + n * len(PANEL_QUESTIONS) + q, "survey_id": sid,
+                    "position": q + 1, "lineage": lineages[q], "kind": kind,
+                    "text": f"Spørsmål {q + 1}: {dimension or 'Hva mener du?'}",
+                    "required": kind != "text",
+                    "options": PANEL_OPTIONS if kind in ("single", "multi") else [],
+                    "low_label": "Svært misfornøyd" if kind == "scale6" else None,
+                    "high_label": "Svært fornøyd" if kind == "scale6" else None,
+                    "min_value": None, "max_value": None,
+                    "dimension": dimension, "focus_area": area,
+                })  # fmt: skip
+        conn.execute(surveys_t.insert(), survey_rows)
+        conn.execute(questions_t.insert(), question_rows)
+
+        def answers() -> Iterator[tuple[str, dict[str, Any]]]:
+            for n, sid in enumerate(survey_ids):
+                closes = survey_rows[n]["closes_on"]
+                answering = rng.sample(members, min(scale.responses_per_survey, len(members)))
+                for uid in sorted(uid for uid, _profile in answering):  # (survey, user) order
+                    yield "participation", {"survey_id": sid, "user_id": uid}
+                rng.shuffle(answering)  # responses are not in the participations' order
+                for _uid, profile in answering:
+                    rid = f"{rng.getrandbits(128):032x}"
+                    groups = {"age_band": _age_band(profile["birth_year"], closes.year),
+                              "area": profile["area"],
+                              "user_groups_mask": _mask(profile["user_groups"])}  # fmt: skip
+                    yield "response", {"id": rid, "survey_id": sid,
+                                       "submitted_on": closes - timedelta(days=rng.randrange(21)),
+                                       **groups}  # fmt: skip
+                    drift = n / max(1, len(survey_ids))  # later rounds a little better
+                    for q, (kind, _dimension, _area) in enumerate(PANEL_QUESTIONS):
+                        row = {"response_id": rid,
+                               "question_id": first_question + n * len(PANEL_QUESTIONS) + q,
+                               "value_int": None, "value_text": None, "dont_know": False,
+                               **groups}  # fmt: skip
+                        if kind == "scale6":
+                            if rng.random() < 0.06:
+                                row["dont_know"] = True
+                            else:
+                                row["value_int"] = min(
+                                    6, max(1, round(rng.gauss(3.8 + drift, 1.2)))
+                                )
+                        elif kind == "single":
+                            row["value_int"] = rng.randrange(len(PANEL_OPTIONS))
+                        elif kind == "multi":
+                            row["value_int"] = rng.randrange(1, 1 << len(PANEL_OPTIONS))
+                        elif rng.random() < 0.2:
+                            row["value_text"] = f"Mer {rng.choice(WORDS)}, takk."
+                        else:
+                            continue
+                        yield "answer", row
+
+        tables = {"participation": participations_t, "response": responses_t, "answer": answers_t}
+        written = {"participation": 0, "response": 0, "answer": 0}
+        batches: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+        for name, row in answers():
+            batch = batches[name]
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                conn.execute(tables[name].insert(), batch)
+                written[name] += len(batch)
+                batch.clear()
+        for name, batch in batches.items():
+            if batch:
+                conn.execute(tables[name].insert(), batch)
+                written[name] += len(batch)
+        n_followups = insert_batches(conn, followups_t, (
+            {"survey_id": sid, "what": f"Vi forbedrer {rng.choice(WORDS)}.",
+             "owner": "Servicetorget", "due_on": REFERENCE_TIME.date() + timedelta(days=90),
+             "status": rng.choice(["planned", "in_progress", "done"]),
+             "updated_at": REFERENCE_TIME}
+            for sid in survey_ids if rng.random() < 0.5
+        ))  # fmt: skip
+    n_tallies = _recount(engine, survey_ids)
+    return {
+        "panel_members": n_members,
+        "surveys": len(survey_rows),
+        "survey_questions": len(question_rows),
+        "survey_participations": written["participation"],
+        "survey_responses": written["response"],
+        "survey_answers": written["answer"],
+        "survey_tallies": n_tallies,
+        "survey_followups": n_followups,
+    }
+
+
 #: Run in this order; later issues append theirs (after the tables they refer to).
 GENERATORS: list[Generator] = [
     generate_settings,
@@ -697,6 +901,7 @@ GENERATORS: list[Generator] = [
     generate_proposals,
     generate_declarations,
     generate_moments,
+    generate_panel,
     generate_compass,  # after every domain: its snapshots read their data
 ]
 

@@ -95,3 +95,36 @@ def test_tiny_run_prints_complete_json() -> None:
     assert generated["municipality_settings"] == 1
     assert generated["users"] >= 50
     assert generated["user_roles"] >= generated["users"]
+
+
+def test_tiny_generation_fills_every_domain_the_compass_reads(tmp_path: Path) -> None:
+    import sqlite3
+
+    from bench.generate import SCALES, prepare
+
+    database = tmp_path / "tiny.sqlite3"
+    counts = prepare(f"sqlite:///{database}", SCALES["tiny"])
+    for table in ("proposals", "signatures", "declaration_feedback", "moment_nominations",
+                  "panel_members", "surveys", "survey_responses", "survey_answers",
+                  "survey_tallies", "compass_snapshots"):  # fmt: skip
+        assert counts[table] > 0, table
+    with sqlite3.connect(database) as conn:
+        per_survey = conn.execute(
+            "SELECT s.id, (SELECT count(*) FROM survey_participations p WHERE p.survey_id = s.id),"
+            " (SELECT count(*) FROM survey_responses r WHERE r.survey_id = s.id) FROM surveys s"
+        ).fetchall()
+        assert all(answered == responses > 0 for _id, answered, responses in per_survey)
+        rounds = conn.execute("SELECT previous_round_id FROM surveys ORDER BY id").fetchall()
+        assert [r[0] for r in rounds] == [None, per_survey[0][0]]  # the second is a next round
+        # The tallies are the answers counted: overall, per question and value
+        assert conn.execute(
+            "SELECT count(*) FROM (SELECT question_id, value_int, sum(count) AS n FROM "
+            "survey_tallies WHERE breakdown = '' GROUP BY 1, 2) t WHERE n != (SELECT count(*) "
+            "FROM survey_answers a WHERE a.question_id = t.question_id AND "
+            "coalesce(a.value_int, 0) = t.value_int)"
+        ).fetchone() == (0,)
+        satisfaction = conn.execute(
+            "SELECT count(*) FROM compass_snapshots WHERE key = 'panel.satisfaction' "
+            "AND value BETWEEN 1 AND 6"
+        ).fetchone()[0]
+    assert satisfaction >= 1  # the panel's answers reach the compass
