@@ -80,4 +80,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     security.register(app)
     templating.register(app)
     cli.register(app)
+    from app.core.cache import VisitorPages
+
+    app.wsgi_app = VisitorPages(app)  # type: ignore[method-assign]
     return app

@@ -284,3 +284,19 @@ def count_queries(client: FlaskClient, path: str) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return len(statements)
+
+
+@pytest.fixture
+def flask_runs(app: Flask) -> Iterator[list[str]]:
+    """The paths of the requests Flask itself handled during the test (not those answered in
+    front of it by the page cache)."""
+    from flask import request, request_started
+
+    runs: list[str] = []
+
+    def started(sender: Flask, **_extra: object) -> None:
+        runs.append(request.path)
+
+    request_started.connect(started, app)
+    yield runs
+    request_started.disconnect(started, app)

@@ -13,12 +13,15 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import Response, current_app, g, request, url_for
+from flask import current_app, g, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
-from app.core.cache import remember
-from app.extensions import db, limiter
+from app.core.cache import WHOLE, remember
+from app.core.errors import render_error
+from app.core.ratelimit import over_api_limit
+from app.extensions import db
 
 MAX_PER_PAGE = 100
 
@@ -148,24 +151,28 @@ IF_NONE_MATCH = {
 }
 
 
-def _api_limit() -> str:
-    return current_app.config["API_RATE_LIMIT"]
-
-
 def public(view: Callable[..., Any]) -> Callable[..., Any]:
     """Serve a read-only endpoint: one rate limit per client IP across the API; the same
-    answer to everyone for ``API_CACHE_SECONDS``; ETag and Last-Modified, and 304 when the
-    client has the answer already."""
+    answer to everyone for ``API_CACHE_SECONDS`` (kept whole in front of Flask for requests
+    without our cookies or conditions, see ``VisitorPages``); ETag and Last-Modified, and 304
+    when the client has the answer already."""
 
     @wraps(view)
-    def answer(*args: Any, **kwargs: Any) -> Response:
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        wait = over_api_limit(current_app.config, get_remote_address())
+        if wait is not None:
+            body, status = render_error(429)
+            return body, status, {"Retry-After": str(wait)}
+
         def compute() -> tuple[bytes, str, datetime | None]:
             g.api_last_modified = None
             response = view(*args, **kwargs)
             body = response.get_data()
             return body, hashlib.sha256(body).hexdigest()[:32], g.api_last_modified
 
-        key = ("api", current_app.config["SQLALCHEMY_DATABASE_URI"], request.full_path)
+        # With the host: the answers' links are absolute (a forged Host keeps its own copy)
+        key = ("api", current_app.config["SQLALCHEMY_DATABASE_URI"], request.scheme,
+               request.host, request.full_path)  # fmt: skip
         body, etag, last_modified = remember(key, current_app.config["API_CACHE_SECONDS"], compute)
         response = current_app.response_class(body, mimetype="application/json")
         response.set_etag(etag)
@@ -173,9 +180,10 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
             response.last_modified = last_modified
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config["API_CACHE_SECONDS"]
+        request.environ[WHOLE] = ("api", b"", current_app.config["API_CACHE_SECONDS"])
         return response.make_conditional(request)
 
-    return limiter.shared_limit(_api_limit, scope="api")(answer)
+    return answer
 
 
 def documented(blp: ApiBlueprint, schema: Any, *errors: int) -> Callable[..., Any]:

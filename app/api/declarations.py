@@ -7,7 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import abort, url_for
+from flask import abort
 
 from app.api.common import (
     ApiBlueprint,
@@ -20,6 +20,7 @@ from app.api.common import (
     page_schema,
     public,
 )
+from app.core.links import absolute_url
 from app.declarations import queries
 from app.declarations.models import DeclarationVersion, Service
 from app.extensions import db
@@ -95,7 +96,7 @@ def _figures(f: queries.Figures) -> dict[str, Any]:
 
 
 def _service(row: queries.ServiceRow) -> dict[str, Any]:
-    return {"slug": row.slug, "url": url_for("declarations.detail", slug=row.slug, _external=True),
+    return {"slug": row.slug, "url": absolute_url("declarations.detail", slug=row.slug),
             "name": row.name, "unit": row.unit, "focus_areas": row.focus_areas,
             "languages": row.languages, "figures": _figures(row.figures)}  # fmt: skip
 

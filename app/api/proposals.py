@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import abort, url_for
+from flask import abort
 
 from app.api.common import (
     ApiBlueprint,
@@ -19,6 +19,7 @@ from app.api.common import (
     page_schema,
     public,
 )
+from app.core.links import absolute_url
 from app.extensions import db
 from app.proposals import queries, services
 from app.proposals.models import DecisionOutcome, Proposal, ProposalState
@@ -91,7 +92,7 @@ class ProposalDetailSchema(ProposalSchema):
 def _summary(p: Proposal, threshold: int) -> dict[str, Any]:
     return {
         "id": p.id,
-        "url": url_for("proposals.detail", proposal_id=p.id, _external=True),
+        "url": absolute_url("proposals.detail", proposal_id=p.id),
         "title": p.title,
         "summary": p.summary,
         "focus_area": p.focus_area,

@@ -7,7 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import abort, url_for
+from flask import abort
 
 from app.api.common import (
     ApiBlueprint,
@@ -19,6 +19,7 @@ from app.api.common import (
     page_schema,
     public,
 )
+from app.core.links import absolute_url
 from app.extensions import db
 from app.panel import results
 from app.panel.models import FollowUp, QuestionKind, Survey
@@ -107,7 +108,7 @@ class ResultsSchema(SurveySchema):
 def _survey(s: Survey) -> dict[str, Any]:
     return {
         "id": s.id,
-        "url": url_for("panel.results_page", survey_id=s.id, _external=True),
+        "url": absolute_url("panel.results_page", survey_id=s.id),
         "title": s.title,
         "opens_on": iso(s.opens_on),
         "closes_on": iso(s.closes_on),

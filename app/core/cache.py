@@ -10,27 +10,42 @@ CSRF token to the session (a flash message, say).
 A page with a form (``@cached_for_visitors(csrf=True)``) is cached with a placeholder where
 the CSRF token goes; each visitor gets a fresh token of their own put in its place.
 
+``VisitorPages`` answers repeated reads in front of Flask, from a copy of the whole response
+(with the headers every response gets): a visitor's read of a cached page, or an open-API
+answer, then costs no routing, no session and no login lookup.
+
 ``cached_fragment`` keeps the part of a page that is the same for logged-in readers too.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
-from flask import current_app, make_response, request, session
+from flask import Flask, current_app, make_response, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import dump_cookie, parse_accept_header
 
-from app.core.i18n import select_locale
+from app.core.i18n import first_supported, select_locale
+from app.core.ratelimit import over_api_limit
 
 _pages: dict[tuple[str, ...], tuple[float, bytes, dict[str, str]]] = {}
 _lock = threading.Lock()
 MAX_PAGES = 2000
 _TOKEN_SLOT = b"\x00csrf-token\x00"  # never in a rendered page: forms refuse NUL
+#: Set in the WSGI environ by a view whose response may be kept whole: (the language, or "api"
+#: for an open-API answer the same in every language; the CSRF token in the page or b""; for
+#: how many seconds)
+WHOLE = "medvirke.visitor_page"
 
 
 def _cacheable_request() -> bool:
@@ -41,11 +56,18 @@ def _cacheable_request() -> bool:
 
 
 def _key() -> tuple[str, ...]:
-    return (current_app.config["SQLALCHEMY_DATABASE_URI"], request.full_path, select_locale())
+    # The host and scheme too: a feed's links are absolute, and a request with a forged Host
+    # header must not leave its links in the copy everyone else gets
+    return (current_app.config["SQLALCHEMY_DATABASE_URI"], request.scheme, request.host,
+            request.full_path, select_locale())  # fmt: skip
+
+
+def _seconds() -> int:
+    return current_app.config["PAGE_CACHE_SECONDS"]
 
 
 def _store(key: tuple[str, ...], body: bytes, content_type: str) -> None:
-    expires = time.monotonic() + current_app.config["PAGE_CACHE_SECONDS"]
+    expires = time.monotonic() + _seconds()
     with _lock:
         if len(_pages) >= MAX_PAGES:
             _pages.clear()
@@ -66,12 +88,14 @@ def cached_for_visitors(view: Callable[..., Any] | None = None, *, csrf: bool = 
             if hit and hit[0] > time.monotonic():
                 body = hit[1].replace(_TOKEN_SLOT, token) if csrf else hit[1]
                 response = current_app.response_class(body, headers=hit[2])
+                request.environ[WHOLE] = (key[-1], token, _seconds())
             else:
                 response = make_response(view(*args, **kwargs))
                 if response.status_code == 200 and set(session) <= {"csrf_token"}:
                     body = response.get_data()
                     if csrf:
                         body = body.replace(token, _TOKEN_SLOT)
+                    request.environ[WHOLE] = (key[-1], token, _seconds())
                     _store(key, body, response.headers["Content-Type"])
             response.vary.update(("Cookie", "Accept-Language"))
             return response
@@ -79,6 +103,120 @@ def cached_for_visitors(view: Callable[..., Any] | None = None, *, csrf: bool = 
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+class VisitorPages:
+    """WSGI middleware in front of Flask: answers a visitor without our cookies from the whole
+    response kept for the page (status 200, every header, the body), as ``cached_for_visitors``
+    allowed it, in the language the browser asks for. Anything else goes on to Flask.
+
+    A page with a form is kept without its CSRF token; each visitor gets a new token and the
+    session cookie that holds it, made as Flask-WTF and Flask make them (a test posts a form
+    with such a token)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.inner = app.wsgi_app
+
+    def _key(self, environ: dict[str, Any]) -> tuple[str, ...] | None:
+        config = self.app.config
+        if environ.get("REQUEST_METHOD") != "GET":
+            return None
+        cookies = environ.get("HTTP_COOKIE", "")
+        # A false alarm ("mysession=") only sends the request on to Flask, which looks closer
+        if f"{config['SESSION_COOKIE_NAME']}=" in cookies or "remember_token=" in cookies:
+            return None
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        if path.startswith("/api/"):
+            if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+                return None  # Flask answers conditions (304)
+            variant = "api"
+        else:
+            accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+            variant = (first_supported(accepted, config["LANGUAGES"])
+                       or config["BABEL_DEFAULT_LOCALE"])  # fmt: skip
+        return (config["SQLALCHEMY_DATABASE_URI"], "whole", environ.get("wsgi.url_scheme", ""),
+                environ.get("HTTP_HOST", ""), path, environ.get("QUERY_STRING", ""),
+                variant)  # fmt: skip
+
+    def _fresh_token(self) -> tuple[bytes, tuple[str, str]]:
+        """A new CSRF token for a form and the session cookie that holds its secret half."""
+        app = self.app
+        field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - as Flask-WTF makes it
+        token = URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+        sessions = cast(SecureCookieSessionInterface, app.session_interface)
+        signer = cast(URLSafeTimedSerializer, sessions.get_signing_serializer(app))
+        cookie = dump_cookie(
+            sessions.get_cookie_name(app),
+            signer.dumps({field: raw}),
+            domain=sessions.get_cookie_domain(app),
+            path=sessions.get_cookie_path(app),
+            secure=sessions.get_cookie_secure(app),
+            httponly=sessions.get_cookie_httponly(app),
+            samesite=sessions.get_cookie_samesite(app),
+            partitioned=sessions.get_cookie_partitioned(app),
+        )
+        return token.encode(), ("Set-Cookie", cookie)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        key = self._key(environ)
+        if key is None:
+            return self.inner(environ, start_response)
+        hit = _whole.get(key)
+        if hit and hit[0] > time.monotonic():
+            _expires, content, headers, with_token = hit
+            if key[-1] == "api":
+                address = environ.get("REMOTE_ADDR") or "127.0.0.1"  # as Flask-Limiter reads it
+                if over_api_limit(self.app.config, address) is not None:
+                    return self.inner(environ, start_response)  # Flask answers 429
+            if not with_token:
+                start_response("200 OK", list(headers))
+                return [content]
+            token, cookie = self._fresh_token()
+            content = content.replace(_TOKEN_SLOT, token)
+            start_response("200 OK", [*_sized(headers, len(content)), cookie])
+            return [content]
+        answer: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answer[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        body = self.inner(environ, capture)
+        allowed = environ.get(WHOLE)
+        if not allowed or allowed[0] != key[-1] or not answer or not answer[0].startswith("200 "):
+            return body
+        _variant, token, seconds = allowed
+        # A form's token is made here only for Flask's own cookie sessions, as _fresh_token does
+        cookie_sessions = type(self.app.session_interface) is SecureCookieSessionInterface
+        if seconds <= 0 or (token and not cookie_sessions):
+            return body
+        session_cookie = f"{self.app.config['SESSION_COOKIE_NAME']}="
+        cookies = [value for name, value in answer[1] if name.lower() == "set-cookie"]
+        if (not token and cookies) or not all(c.startswith(session_cookie) for c in cookies):
+            return body
+        try:
+            content = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        kept_headers = tuple((n, v) for n, v in answer[1] if n.lower() != "set-cookie")
+        kept = content.replace(token, _TOKEN_SLOT) if token else content
+        expires = time.monotonic() + seconds
+        with _lock:
+            if len(_whole) >= MAX_PAGES:
+                _whole.clear()
+            _whole[key] = (expires, kept, kept_headers, bool(token))
+        return [content]
+
+
+def _sized(headers: tuple[tuple[str, str], ...], length: int) -> list[tuple[str, str]]:
+    return [(n, str(length) if n.lower() == "content-length" else v) for n, v in headers]
+
+
+_whole: dict[tuple[str, ...], tuple[float, bytes, tuple[tuple[str, str], ...], bool]] = {}
 
 
 def cached_fragment(name: str, render: Callable[[], str]) -> Markup:
@@ -100,6 +238,7 @@ def cached_fragment(name: str, render: Callable[[], str]) -> Markup:
 def clear_page_cache() -> None:
     with _lock:
         _pages.clear()
+        _whole.clear()
         _values.clear()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -22,10 +23,16 @@ def supported() -> tuple[str, ...]:
 
 def from_accept_language() -> str | None:
     """The first language in the browser's Accept-Language we have a catalogue for."""
-    for value, _quality in request.accept_languages:
+    return first_supported(request.accept_languages, supported())
+
+
+def first_supported(accepted: Iterable[tuple[str, float]], languages: Iterable[str]
+                    ) -> str | None:  # fmt: skip
+    """The first of the browser's languages (best first) that is one of ``languages``."""
+    for value, _quality in accepted:
         primary = value.lower().replace("_", "-").split("-")[0]
         language = _ACCEPT_MAP.get(primary)
-        if language in supported():
+        if language in languages:
             return language
     return None
 

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from app.auth.routes import limit_posts
 from app.core.cache import cached_for_visitors, cached_fragment, clear_page_cache
 from app.core.feeds import Entry, atom_feed
-from app.core.links import BadLink
+from app.core.links import BadLink, absolute_url
 from app.core.markdown import render_markdown
 from app.core.models import Unit
 from app.core.permissions import Role, role_required
@@ -132,8 +132,7 @@ def feed():  # type: ignore[no-untyped-def]
     winners = [public_moment(row) for row in db.session.execute(queries.winners(limit=FEED_SIZE))]
     entries = []
     for m in winners:
-        link = url_for("moments.year", year=m.month.year, _external=True,
-                       _anchor=m.month.strftime("m-%Y-%m"))  # fmt: skip
+        link = absolute_url("moments.year", year=m.month.year) + m.month.strftime("#m-%Y-%m")
         content = Markup("<p><strong>{}</strong></p>").format(m.citation) + _story_html(m.story)
         entries.append(Entry(
             id=link, title=f"{format_date(m.month, 'LLLL y')}: {m.credited_to}", link=link,
@@ -141,9 +140,8 @@ def feed():  # type: ignore[no-untyped-def]
             content_html=str(content)))  # fmt: skip
     name = get_settings().name
     return atom_feed(f"{_('Månedens gylne serviceøyeblikk')} – {name}",
-                     url_for("moments.index", _external=True),
-                     url_for("moments.feed", _external=True),
-                     url_for("moments.index", _external=True), entries,
+                     absolute_url("moments.index"), absolute_url("moments.feed"),
+                     absolute_url("moments.index"), entries,
                      language=str(get_locale()), author=name)  # fmt: skip
 
 

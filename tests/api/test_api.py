@@ -145,8 +145,33 @@ class TestRateLimit:
         assert statuses == [200, 200, 200, 429]
         limited = client.get("/api/v1/proposals")
         assert limited.json["error"]["status"] == 429
+        assert 1 <= int(limited.headers["Retry-After"]) <= 60
+        assert limited.headers["Access-Control-Allow-Origin"] == "*"
         other = client.get("/api/v1/proposals", environ_base={"REMOTE_ADDR": "10.0.0.9"})
         assert other.status_code == 200
+
+
+class TestKeptWhole:
+    @pytest.fixture
+    def config_overrides(self):
+        return {"API_CACHE_SECONDS": 60, "API_RATE_LIMIT": "3 per minute",
+                "RATELIMIT_ENABLED": True}  # fmt: skip
+
+    def test_answers_kept_in_front_of_flask_still_count_against_the_limit(self, app, flask_runs):
+        client = app.test_client()
+        first = client.get("/api/v1/proposals?per_page=5")
+        again = [client.get("/api/v1/proposals?per_page=5") for _ in range(3)]
+        assert [r.status_code for r in again] == [200, 200, 429]
+        assert flask_runs == ["/api/v1/proposals"] * 2  # the first answer and the 429
+        for header in ("ETag", "Cache-Control", "Access-Control-Allow-Origin", "Content-Type"):
+            assert again[0].headers[header] == first.headers[header]
+        assert again[0].get_data() == first.get_data()
+
+    def test_a_conditional_request_gets_its_304_from_flask(self, app, flask_runs):
+        client = app.test_client()
+        etag = client.get("/api/v1/surveys").headers["ETag"]
+        assert client.get("/api/v1/surveys", headers={"If-None-Match": etag}).status_code == 304
+        assert flask_runs == ["/api/v1/surveys"] * 2
 
 
 def test_declarations_show_figures_and_versions_never_reporters(client, service, publish,

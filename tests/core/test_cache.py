@@ -104,3 +104,93 @@ def test_a_cached_form_page_gives_every_visitor_a_working_token_of_their_own(app
     assert response.status_code == 302  # logged in with the token from the cached page
     stolen = first.post("/auth/login", data={"csrf_token": token_two, "email": "x@y.no"})
     assert stolen.status_code == 400  # another visitor's token is no good
+
+
+def test_a_repeated_visit_is_answered_in_front_of_flask_with_every_header(app, flask_runs):
+    first = app.test_client().get("/proposals/")
+    second = app.test_client().get("/proposals/")
+    assert flask_runs == ["/proposals/"]  # the second visitor never reached Flask
+    assert second.get_data() == first.get_data()
+    for header in ("Content-Type", "Content-Security-Policy", "X-Frame-Options", "Vary"):
+        assert second.headers[header] == first.headers[header]
+    assert int(second.headers["Content-Length"]) == len(second.get_data())
+    assert "Set-Cookie" not in second.headers
+
+
+def test_the_copy_in_front_of_flask_keeps_languages_and_queries_apart(app, flask_runs):
+    client = app.test_client()
+    en = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
+    nn = client.get("/", headers={"Accept-Language": "nn"}).get_data(as_text=True)
+    assert '<html lang="en">' in en
+    assert '<html lang="nn">' in nn
+    client.get("/proposals/?q=sykkel")
+    client.get("/proposals/?q=skole")
+    assert len(flask_runs) == 4
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert len(flask_runs) == 4
+
+
+def test_readers_with_a_session_and_head_requests_always_reach_flask(app, flask_runs, make_user):
+    app.test_client().get("/")
+    reader = login(app.test_client(), make_user())
+    reader.get("/")
+    app.test_client().head("/")
+    assert flask_runs == ["/", "/", "/"]
+
+
+def test_a_cached_form_page_in_front_of_flask_gives_a_working_token_and_cookie(
+    app, flask_runs, make_user
+):
+    make_user(email="whole@roros.example")
+    app.test_client().get("/auth/login")
+    visitor = app.test_client()
+    response = visitor.get("/auth/login")
+    assert flask_runs == ["/auth/login"]  # answered in front of Flask, with a cookie of its own
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("session=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    page = response.get_data(as_text=True)
+    assert int(response.headers["Content-Length"]) == len(response.get_data())
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = visitor.post(
+        "/auth/login",
+        data={"csrf_token": token, "email": "whole@roros.example",
+              "password": "et langt passord 123"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    assert "Logg ut" in visitor.get(answer.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.own_app
+def test_a_page_that_sets_a_cookie_of_its_own_is_not_kept_whole(app, flask_runs):
+    from flask import make_response
+
+    from app.core.cache import cached_for_visitors
+
+    @app.get("/test-cookie")
+    @cached_for_visitors
+    def with_cookie():  # type: ignore[no-untyped-def]
+        response = make_response("with a cookie")
+        response.set_cookie("seen", "1")
+        return response
+
+    assert app.test_client().get("/test-cookie").headers["Set-Cookie"].startswith("seen=1")
+    assert app.test_client().get("/test-cookie").get_data() == b"with a cookie"
+    assert flask_runs == ["/test-cookie", "/test-cookie"]  # Flask answered both
+
+
+@pytest.mark.parametrize("path", ["/proposals/feed.atom", "/api/v1/proposals"])
+def test_links_come_from_site_url_never_from_a_forged_host_header(app, open_proposal, path):
+    open_proposal()  # an item whose link is absolute
+    app.config["API_CACHE_SECONDS"] = 60
+    try:
+        forged = app.test_client().get(path, headers={"Host": "evil.example"})
+        assert b"http://localhost/proposals/" in forged.get_data()  # SITE_URL, not the Host
+        assert b"evil.example" not in forged.get_data()
+        for client in (app.test_client(), app.test_client()):  # Flask, then in front of it
+            assert b"evil.example" not in client.get(path).get_data()
+    finally:
+        app.config["API_CACHE_SECONDS"] = 0
