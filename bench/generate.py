@@ -863,17 +863,19 @@ def generate_panel(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[
         tables = {"participation": participations_t, "response": responses_t, "answer": answers_t}
         written = {"participation": 0, "response": 0, "answer": 0}
         batches: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+
+        def flush() -> None:  # in this order: an answer's response must be there first
+            for name, batch in batches.items():
+                if batch:
+                    conn.execute(tables[name].insert(), batch)
+                    written[name] += len(batch)
+                    batch.clear()
+
         for name, row in answers():
-            batch = batches[name]
-            batch.append(row)
-            if len(batch) >= BATCH_SIZE:
-                conn.execute(tables[name].insert(), batch)
-                written[name] += len(batch)
-                batch.clear()
-        for name, batch in batches.items():
-            if batch:
-                conn.execute(tables[name].insert(), batch)
-                written[name] += len(batch)
+            batches[name].append(row)
+            if len(batches[name]) >= BATCH_SIZE:
+                flush()
+        flush()
         n_followups = insert_batches(conn, followups_t, (
             {"survey_id": sid, "what": f"Vi forbedrer {rng.choice(WORDS)}.",
              "owner": "Servicetorget", "due_on": REFERENCE_TIME.date() + timedelta(days=90),
