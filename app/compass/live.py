@@ -52,7 +52,13 @@ def live_indicators(start: date, end: date) -> LiveSet:
     hit = _cache.get(key)
     if hit and hit[0] > time.monotonic():
         return hit[1]
-    with _lock:  # one computation at a time; the others wait and then read it
+    # One computation at a time. While it runs, other threads are given the set it replaces
+    # (the page says when that was computed) rather than waiting; with none yet, they wait.
+    if hit and not _lock.acquire(blocking=False):
+        return hit[1]
+    if not hit:
+        _lock.acquire()
+    try:
         hit = _cache.get(key)
         if hit and hit[0] > time.monotonic():
             return hit[1]
@@ -61,6 +67,8 @@ def live_indicators(start: date, end: date) -> LiveSet:
             _cache.clear()
         _cache[key] = (time.monotonic() + lifetime, found)
         return found
+    finally:
+        _lock.release()
 
 
 def clear_live_cache() -> None:

@@ -11,17 +11,17 @@ from sqlalchemy.orm import Session
 from app.core.indicators import Indicator
 from app.core.settings import get_settings
 from app.panel.models import (
-    Answer,
     FollowUp,
     FollowUpStatus,
     PanelMember,
     Participation,
     Question,
     QuestionKind,
-    Response,
     Survey,
+    Tally,
 )
 from app.panel.stats import age_band
+from app.proposals.rules import today
 
 
 def indicators(session: Session, start: date, end: date) -> list[Indicator]:
@@ -39,22 +39,29 @@ def indicators(session: Session, start: date, end: date) -> list[Indicator]:
         )
         if members:
             rates.append(min(100.0, 100 * answered / members))
+    # Satisfaction comes from the surveys closed in the period whose results are public (a
+    # survey shown to the committee only must not show through the public compass), counted
+    # from their tallies: a few thousand rows rather than every answer of the year
+    public = [s.id for s in closed if s.results_public and s.closes_on < today()]
+    counted = sa.func.sum(Tally.count)
     scale = (
-        sa.select(
-            Question.dimension, sa.func.count(Answer.value_int), sa.func.avg(Answer.value_int)
-        )
-        .join(Question, Question.id == Answer.question_id)
-        .join(Response, Response.id == Answer.response_id)
+        sa.select(Question.dimension, counted, sa.func.sum(Tally.value_int * Tally.count))
+        .join(Question, Question.id == Tally.question_id)
         .where(
+            Question.survey_id.in_(public),
             Question.kind == QuestionKind.scale6,
-            Answer.value_int.is_not(None),
-            Response.submitted_on >= start,
-            Response.submitted_on < end,
+            Tally.breakdown == "",
+            Tally.dont_know.is_(False),
         )
+        .group_by(Question.dimension)
     )
-    by_dimension = session.execute(scale.group_by(Question.dimension)).all()
+    by_dimension = [
+        (dimension, int(n), int(total) / int(n))
+        for dimension, n, total in session.execute(scale).all()
+        if n
+    ]
     n_all = sum(n for _d, n, _m in by_dimension)
-    overall = sum(n * float(m) for _d, n, m in by_dimension) / n_all if n_all else None
+    overall = sum(n * m for _d, n, m in by_dimension) / n_all if n_all else None
     followups = session.execute(
         sa.select(FollowUp.status, sa.func.count()).group_by(FollowUp.status)
     ).all()

@@ -71,3 +71,25 @@ def test_figures_are_kept_for_the_configured_time(client, open_proposal):
     fresh = client.get("/compass/").get_data(as_text=True)
     assert _card(fresh, "Innbyggerforslag åpnet") == "1"
     clear_live_cache()
+
+
+def test_while_one_thread_recomputes_the_others_get_the_last_set(app):
+    from datetime import date
+
+    from app.compass import live
+
+    period = (date(2026, 1, 1), date(2026, 2, 1))
+    clear_live_cache()
+    with app.test_request_context():
+        first = live.live_indicators(*period)
+        key = next(iter(live._cache))
+        live._cache[key] = (0.0, first)  # its minute has passed
+        assert live._lock.acquire(blocking=False)  # as if another thread were computing
+        try:
+            assert live.live_indicators(*period) is first  # no waiting: the last set
+        finally:
+            live._lock.release()
+        fresh = live.live_indicators(*period)
+        assert fresh is not first
+        assert fresh.computed_at >= first.computed_at
+    clear_live_cache()

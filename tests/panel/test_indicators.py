@@ -39,6 +39,28 @@ def test_panel_indicators(survey, member):
     assert values["panel.followups_done"] == 50.0
 
 
+def _satisfaction(survey, *, closes_in_days, results_public):
+    survey.opens_on = today() - timedelta(days=10)
+    survey.closes_on = today() + timedelta(days=closes_in_days)
+    survey.results_public = results_public
+    db.session.commit()
+    window = (today() - timedelta(days=30), today() + timedelta(days=1))
+    return {i.key: i.value for i in indicators(db.session, *window)}
+
+
+def test_satisfaction_counts_closed_surveys_with_public_results_only(survey, member):
+    for value in (1, 2):
+        services.submit_answers(member(), survey, _answers(survey, scale=value))
+    shown = _satisfaction(survey, closes_in_days=-1, results_public=True)
+    assert shown["panel.satisfaction"] == 1.5
+    hidden = _satisfaction(survey, closes_in_days=-1, results_public=False)
+    assert hidden["panel.satisfaction"] is None  # the committee's results stay the committee's
+    assert hidden["panel.surveys"] == 1  # that it was held is public
+    running = _satisfaction(survey, closes_in_days=0, results_public=True)
+    assert running["panel.satisfaction"] is None  # no interim results of a running survey
+    assert "panel.satisfaction.Helhetsvurdering" not in running
+
+
 def test_empty_period_is_none_not_zero(app):
     values = {i.key: i.value for i in indicators(db.session, date(2020, 1, 1), date(2020, 2, 1))}
     assert values["panel.satisfaction"] is None
