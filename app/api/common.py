@@ -170,7 +170,7 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
             body = response.get_data()
             return body, hashlib.sha256(body).hexdigest()[:32], g.api_last_modified
 
-        # With the host: the answers' links are absolute (a forged Host keeps its own copy)
+        # With scheme and host, as the page cache keys: no answer may follow a forged Host
         key = ("api", current_app.config["SQLALCHEMY_DATABASE_URI"], request.scheme,
                request.host, request.full_path)  # fmt: skip
         body, etag, last_modified = remember(key, current_app.config["API_CACHE_SECONDS"], compute)

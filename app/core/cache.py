@@ -56,8 +56,8 @@ def _cacheable_request() -> bool:
 
 
 def _key() -> tuple[str, ...]:
-    # The host and scheme too: a feed's links are absolute, and a request with a forged Host
-    # header must not leave its links in the copy everyone else gets
+    # The scheme and host too: links are made from SITE_URL, but should a page ever follow the
+    # request's Host header, a forged one must not leave its links in everyone's copy
     return (current_app.config["SQLALCHEMY_DATABASE_URI"], request.scheme, request.host,
             request.full_path, select_locale())  # fmt: skip
 
