@@ -22,7 +22,7 @@ from app.api.common import (
 from app.core.links import absolute_url
 from app.extensions import db
 from app.proposals import queries, services
-from app.proposals.models import DecisionOutcome, Proposal, ProposalState
+from app.proposals.models import DecisionOutcome, Proposal
 
 blp = ApiBlueprint(
     "api_proposals", __name__, url_prefix="/api/v1/proposals",
@@ -129,7 +129,7 @@ def list_proposals(page: int, per_page: int, sort: str, **filters: Any) -> dict[
         sort,
     )
     threshold = services.threshold()
-    modified(latest(Proposal.updated_at, Proposal.state.in_(queries.PUBLIC_STATES)))
+    modified(latest(Proposal.updated_at, queries.PUBLIC))
     return page_of(stmt, {"page": page, "per_page": per_page}, lambda p: _summary(p, threshold))
 
 
@@ -139,7 +139,7 @@ def list_proposals(page: int, per_page: int, sort: str, **filters: Any) -> dict[
 def get_proposal(proposal_id: int) -> dict[str, Any]:
     """One proposal: counts, state, deadline and decision, and its text."""
     proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.state == ProposalState.draft:
+    if proposal is None or not proposal.public:
         abort(404)
     modified(proposal.updated_at)
     return {

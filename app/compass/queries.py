@@ -21,7 +21,7 @@ from app.extensions import db
 from app.panel.models import Question, Survey
 from app.panel.results import published_results
 from app.proposals.models import Proposal
-from app.proposals.queries import PUBLIC_STATES
+from app.proposals.queries import PUBLIC
 
 Series = list[tuple[date, float | None]]
 
@@ -240,7 +240,7 @@ def area_links(area: int, live: LiveSet) -> AreaLinks:
     # The newest ten by id: SQLite walks the primary key backwards and stops at ten
     proposals = db.session.execute(
         sa.select(Proposal.id, Proposal.title)
-        .where(Proposal.focus_area == area, Proposal.state.in_(PUBLIC_STATES))
+        .where(Proposal.focus_area == area, PUBLIC)
         .order_by(Proposal.id.desc())
         .limit(10)
     ).all()

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.proposals import bp
 from app.proposals.labels import OUTCOME_LABELS
 from app.proposals.models import Proposal, ProposalState
-from app.proposals.queries import PUBLIC_STATES
+from app.proposals.queries import PUBLIC
 
 FEED_LENGTH = 30
 
@@ -30,7 +30,7 @@ def feed_new():  # type: ignore[no-untyped-def]
     rows = db.session.scalars(
         sa.select(Proposal)
         .options(defer(Proposal.body), defer(Proposal.answer))
-        .where(Proposal.state.in_(PUBLIC_STATES), Proposal.opened_at.is_not(None))
+        .where(PUBLIC)
         .order_by(Proposal.opened_at.desc(), Proposal.id.desc())
         .limit(FEED_LENGTH)
     ).all()

@@ -37,6 +37,9 @@ class Proposal(db.Model):
         sa.CheckConstraint("focus_area BETWEEN 1 AND 8", name="focus_area_range"),
         sa.CheckConstraint("signature_count >= 0", name="signature_count_positive"),
         sa.CheckConstraint("paper_count >= 0", name="paper_count_positive"),
+        # The list's default order (newest opened first) read in index order, no sort; with
+        # the state, the list's count of public proposals reads the index alone
+        sa.Index("ix_proposals_newest", "opened_at", "id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +88,12 @@ class Proposal(db.Model):
     @property
     def total_signatures(self) -> int:
         return self.signature_count + self.paper_count
+
+    @property
+    def public(self) -> bool:
+        """Anyone may read it: it was opened for signatures. A draft, or a draft withdrawn
+        before it was ever opened, is its initiator's alone (``queries.PUBLIC`` in SQL)."""
+        return self.state != ProposalState.draft and self.opened_at is not None
 
 
 class Signature(db.Model):

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.proposals.models import Proposal
-from app.proposals.queries import PUBLIC_STATES
+from app.proposals.queries import PUBLIC
 
 #: The columns published; names and postal codes of signers live in another table, and
 #: the initiator's account is not published either
@@ -30,10 +30,7 @@ COLUMNS = (
 
 def _rows(session: Session) -> Iterator[dict[str, Any]]:
     result = session.execute(
-        sa.select(*COLUMNS)
-        .where(Proposal.state.in_(PUBLIC_STATES))
-        .order_by(Proposal.id)
-        .execution_options(yield_per=1000)
+        sa.select(*COLUMNS).where(PUBLIC).order_by(Proposal.id).execution_options(yield_per=1000)
     )
     for row in result:
         yield dict(row._mapping)

@@ -8,9 +8,13 @@ from sqlalchemy.orm import defer, joinedload
 from app.proposals import search
 from app.proposals.models import Comment, Proposal, ProposalState, Signature
 
+#: The states a public proposal can be in (for filters and the API's schema)
 PUBLIC_STATES = [s for s in ProposalState if s != ProposalState.draft]
+#: What anyone may read, as ``Proposal.public`` says it: opened for signatures at some point
+#: (so opened_at is never NULL in a public list, and the newest-first order reads an index)
+PUBLIC = sa.and_(Proposal.state != ProposalState.draft, Proposal.opened_at.is_not(None))
 SORTS = {
-    "newest": (Proposal.opened_at.desc().nulls_last(), Proposal.id.desc()),
+    "newest": (Proposal.opened_at.desc(), Proposal.id.desc()),
     "signatures": (
         (Proposal.signature_count + Proposal.paper_count).desc(),
         Proposal.id.desc(),
@@ -28,11 +32,7 @@ def proposals(
 ) -> sa.Select[tuple[Proposal]]:
     """Public proposals (never drafts) with the list page's filters; one query, without the
     long body text the list does not show."""
-    stmt = (
-        sa.select(Proposal)
-        .options(defer(Proposal.body), defer(Proposal.answer))
-        .where(Proposal.state.in_(PUBLIC_STATES))
-    )
+    stmt = sa.select(Proposal).options(defer(Proposal.body), defer(Proposal.answer)).where(PUBLIC)
     if state:
         stmt = stmt.where(Proposal.state == ProposalState(state))
     if focus_area:
@@ -49,7 +49,7 @@ def similar(text: str, exclude_id: int | None = None, limit: int = 5) -> sa.Sele
     clause = search.matching(text, any_word=True)
     if clause is None:
         return sa.select(Proposal).where(sa.false())
-    stmt = sa.select(Proposal).where(Proposal.state.in_(PUBLIC_STATES), clause)
+    stmt = sa.select(Proposal).where(PUBLIC, clause)
     if exclude_id:
         stmt = stmt.where(Proposal.id != exclude_id)
     return stmt.order_by(Proposal.id.desc()).limit(limit)

@@ -51,7 +51,7 @@ def _proposal_or_404(proposal_id: int, with_author: bool = False) -> Proposal:
         proposal = db.session.get(Proposal, proposal_id)
     if proposal is None:
         abort(404)
-    if proposal.state == ProposalState.draft and not (
+    if not proposal.public and not (
         current_user.is_authenticated and current_user.id == proposal.author_id
     ):
         abort(404)

@@ -192,9 +192,7 @@ def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
     counts = db.session.execute(count, {"proposal": proposal_id, "today": rules.today()}).first()
     if counts is None:
         proposal = db.session.get(Proposal, proposal_id)
-        if proposal is None or (
-            proposal.state == ProposalState.draft and proposal.author_id != actor.id
-        ):
+        if proposal is None or (not proposal.public and proposal.author_id != actor.id):
             raise ProposalNotFound()
         raise ProposalError(_l("Forslaget samler ikke inn underskrifter nå."))
     fields = dict(

@@ -147,6 +147,24 @@ def test_drafts_never_listed(client, resident):
     assert "Sykkelvei" not in client.get("/proposals/").get_data(as_text=True)
 
 
+def test_a_draft_withdrawn_before_it_was_opened_stays_private(app, client, resident):
+    author = resident()
+    draft = services.create_proposal(author, **{**TEXT, "title": "Aldri åpnet utkast"})
+    services.withdraw(author, draft)
+    db.session.commit()
+    others = [client.get(path).get_data(as_text=True)
+              for path in ("/proposals/", "/proposals/?state=withdrawn", "/proposals/feed.atom",
+                           "/api/v1/proposals", "/api/v1/proposals?state=withdrawn")]  # fmt: skip
+    assert all("Aldri åpnet utkast" not in page for page in others)
+    assert client.get(f"/proposals/{draft.id}").status_code == 404
+    assert client.get(f"/api/v1/proposals/{draft.id}").status_code == 404
+    own = login(app.test_client(), author).get(f"/proposals/{draft.id}")
+    assert own.status_code == 200  # still the initiator's own
+    from app.proposals.opendata import _rows
+
+    assert all(row["id"] != draft.id for row in _rows(db.session))
+
+
 def test_similar_proposals_are_suggested_while_writing(app, open_proposal, resident):
     open_proposal(title="Sykkelvei langs Glomma")
     client = login(app.test_client(), resident())
