@@ -10,7 +10,8 @@ from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date
-from flask_babel import format_decimal, get_locale
+from babel.numbers import format_decimal as babel_format_decimal
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.compass.models import MeasureStatus
@@ -45,10 +46,17 @@ UNIT_LABELS = {
 
 
 def number(value: float | int) -> str:
-    """A number as the reader's language writes it, with at most two decimals."""
-    if float(value).is_integer():
-        return format_decimal(int(value), format="#,##0")
-    return format_decimal(value, format="#,##0.##")
+    """A number as the reader's language writes it, with at most two decimals. A dashboard
+    writes some hundreds of them (every card's table of months); each (value, language) is
+    formatted by Babel once."""
+    return _number(float(value), str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float, locale: str) -> str:
+    if value.is_integer():
+        return babel_format_decimal(int(value), format="#,##0", locale=locale)
+    return babel_format_decimal(value, format="#,##0.##", locale=locale)
 
 
 def indicator_value(value: float | int | None, unit: str) -> str:

@@ -93,3 +93,16 @@ def test_while_one_thread_recomputes_the_others_get_the_last_set(app):
         assert fresh is not first
         assert fresh.computed_at >= first.computed_at
     clear_live_cache()
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "expected"),
+    [("nb", 1234.5, "1\xa0234,5"), ("en", 1234.5, "1,234.5"), ("nn", 2.0, "2"),
+     ("en", 1 / 3, "0.33"), ("nb", 12000, "12\xa0000")],
+)  # fmt: skip
+def test_numbers_are_written_in_the_readers_language(app, language, value, expected):
+    from app.compass.labels import number
+
+    for _ in range(2):  # the second from the formatter's memory, in the same language
+        with app.test_request_context(headers={"Accept-Language": language}):
+            assert number(value) == expected
