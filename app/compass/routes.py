@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from app.compass import bp, charts, queries, report, services
 from app.compass.labels import indicator_value, month_label, number, resolved_labels, score
 from app.compass.live import live_indicators, rolling_year, trend_months
-from app.core.cache import cached_for_visitors
+from app.core.cache import cached_for_visitors, cached_fragment
 from app.core.focus_areas import FOCUS_AREAS
 from app.panel.routes import CHART_CSP
 from app.proposals.rules import today
@@ -43,13 +43,23 @@ def index():  # type: ignore[no-untyped-def]
     now = today()
     live = live_indicators(*rolling_year(now))
     found = queries.evaluations()
+    latest = queries.latest_scored(found)
+
+    def areas() -> str:
+        cards = queries.cards(live, queries.series(*trend_months(now)))
+        return render_template("compass/_areas.html", latest=latest, cards=cards)
+
+    # The areas' cards (hundreds of numbers) are the same for every reader in a language:
+    # rendered once per PAGE_CACHE_SECONDS, and again when the live set or a score changes
+    scores = ",".join(str(latest.score_for(n)) for n in FOCUS_AREAS) if latest else ""
+    version = f"{live.computed_at.isoformat()}:{latest.year if latest else ''}:{scores}"
     return render_template(
         "compass/index.html",
         live=live,
         evaluations=found,
-        latest=queries.latest_scored(found),
+        latest=latest,
         target=services.current_target(),
-        cards=queries.cards(live, queries.series(*trend_months(now))),
+        areas=cached_fragment(f"compass.areas:{version}", areas),
         strategies=queries.strategies(),
         year=now.year,
     )
