@@ -28,6 +28,9 @@ import sqlalchemy as sa
 
 from app.core.demo import DEMO_UNITS, RØROS
 from app.core.permissions import Role
+from app.panel.forms import DIMENSIONS, USER_GROUPS
+from app.panel.services import group_mask
+from app.panel.stats import age_band
 
 #: Rows per executemany; large enough to be fast, small enough to keep memory flat.
 BATCH_SIZE = 5_000
@@ -706,12 +709,9 @@ def generate_moments(engine: sa.Engine, scale: Scale, rng: random.Random) -> dic
     }
 
 
-PANEL_DIMENSIONS = ("Informasjon", "Brukermedvirkning", "Respektfull behandling",
-                    "Tilgjengelighet", "Trivsel", "Helhetsvurdering")  # fmt: skip
-PANEL_USER_GROUPS = ("barnehage", "skole", "helse_omsorg", "byggesak", "kultur")
 #: (kind, dimension, focus area) of each survey's ten questions
 PANEL_QUESTIONS = [
-    *(("scale6", PANEL_DIMENSIONS[i % 6], 1 + i) for i in range(7)),
+    *(("scale6", DIMENSIONS[i % len(DIMENSIONS)], 1 + i) for i in range(7)),
     ("single", None, 2),
     ("multi", None, 3),
     ("text", None, None),
@@ -720,7 +720,7 @@ PANEL_OPTIONS = ["Nettsiden", "Servicetorget", "Telefon", "Sosiale medier"]
 
 
 def _panel_profile(rng: random.Random, birth_year: int | None) -> dict[str, Any]:
-    groups = [g for g in PANEL_USER_GROUPS if rng.random() < 0.25]
+    groups = [key for key, _label in USER_GROUPS if rng.random() < 0.25]
     return {"birth_year": birth_year if rng.random() < 0.9 else None,
             "area": rng.choice(RØROS["areas"]) if rng.random() < 0.9 else None,
             "user_groups": groups}  # fmt: skip
@@ -728,16 +728,6 @@ def _panel_profile(rng: random.Random, birth_year: int | None) -> dict[str, Any]
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), UTC)
-
-
-def _mask(groups: list[str]) -> int:
-    return sum(1 << PANEL_USER_GROUPS.index(g) for g in groups)
-
-
-def _age_band(birth_year: int | None, year: int) -> str | None:
-    from app.panel.stats import age_band
-
-    return age_band(birth_year, year)
 
 
 def _recount(engine: sa.Engine, survey_ids: list[int]) -> int:
@@ -831,9 +821,9 @@ def generate_panel(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[
                 rng.shuffle(answering)  # responses are not in the participations' order
                 for _uid, profile in answering:
                     rid = f"{rng.getrandbits(128):032x}"
-                    groups = {"age_band": _age_band(profile["birth_year"], closes.year),
+                    groups = {"age_band": age_band(profile["birth_year"], closes.year),
                               "area": profile["area"],
-                              "user_groups_mask": _mask(profile["user_groups"])}  # fmt: skip
+                              "user_groups_mask": group_mask(profile["user_groups"])}  # fmt: skip
                     yield "response", {"id": rid, "survey_id": sid,
                                        "submitted_on": closes - timedelta(days=rng.randrange(21)),
                                        **groups}  # fmt: skip
