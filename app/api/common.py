@@ -18,7 +18,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
-from app.core.cache import WHOLE, remember
+from app.core.cache import keep_whole, remember
 from app.core.errors import render_error
 from app.core.ratelimit import over_api_limit
 from app.extensions import db
@@ -180,7 +180,7 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
             response.last_modified = last_modified
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config["API_CACHE_SECONDS"]
-        request.environ[WHOLE] = ("api", b"", current_app.config["API_CACHE_SECONDS"])
+        keep_whole(current_app.config["API_CACHE_SECONDS"], api_limited=True)
         return response.make_conditional(request)
 
     return answer

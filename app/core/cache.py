@@ -7,12 +7,11 @@ that carries a cookie of ours (a session, a remembered login) is never served fr
 stored in the cache, nor is a response that was not a 200 or that wrote anything but a
 CSRF token to the session (a flash message, say).
 
-A page with a form (``@cached_for_visitors(csrf=True)``) is cached with a placeholder where
-the CSRF token goes; each visitor gets a fresh token of their own put in its place.
-
-``VisitorPages`` answers repeated reads in front of Flask, from a copy of the whole response
-(with the headers every response gets): a visitor's read of a cached page, or an open-API
-answer, then costs no routing, no session and no login lookup.
+A view says its answer may be kept (``@cached_for_visitors``, or ``keep_whole`` for the open
+API); ``VisitorPages``, in front of Flask, keeps the whole response (with the headers every
+response gets) and answers the next visitor from it: no routing, no session, no login
+lookup. A page with a form (``@cached_for_visitors(csrf=True)``) is kept with a placeholder
+where the CSRF token goes; each visitor gets a fresh token of their own put in its place.
 
 ``cached_fragment`` keeps the part of a page that is the same for logged-in readers too.
 """
@@ -29,23 +28,28 @@ from typing import Any, cast
 
 from flask import Flask, current_app, make_response, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import dump_cookie, parse_accept_header
 
-from app.core.i18n import first_supported, select_locale
+from app.core.i18n import first_supported
 from app.core.ratelimit import over_api_limit
 
-_pages: dict[tuple[str, ...], tuple[float, bytes, dict[str, str]]] = {}
 _lock = threading.Lock()
 MAX_PAGES = 2000
 _TOKEN_SLOT = b"\x00csrf-token\x00"  # never in a rendered page: forms refuse NUL
-#: Set in the WSGI environ by a view whose response may be kept whole: (the language, or "api"
-#: for an open-API answer the same in every language; the CSRF token in the page or b""; for
-#: how many seconds)
+#: Set in the WSGI environ by a view whose answer may be kept whole (see ``keep_whole``)
 WHOLE = "medvirke.visitor_page"
+
+
+def keep_whole(seconds: int, token: bytes = b"", api_limited: bool = False) -> None:
+    """Let ``VisitorPages`` keep this request's answer for ``seconds`` if it is a 200 for a
+    visitor without our cookies: ``token`` is the CSRF token in the page (replaced for each
+    visitor), ``api_limited`` that each copy served counts against ``API_RATE_LIMIT``."""
+    request.environ[WHOLE] = (str(get_locale()), token, seconds, api_limited)
 
 
 def _cacheable_request() -> bool:
@@ -55,48 +59,20 @@ def _cacheable_request() -> bool:
     return not cookie_names.intersection(request.cookies)
 
 
-def _key() -> tuple[str, ...]:
-    # The scheme and host too: links are made from SITE_URL, but should a page ever follow the
-    # request's Host header, a forged one must not leave its links in everyone's copy
-    return (current_app.config["SQLALCHEMY_DATABASE_URI"], request.scheme, request.host,
-            request.full_path, select_locale())  # fmt: skip
-
-
-def _seconds() -> int:
-    return current_app.config["PAGE_CACHE_SECONDS"]
-
-
-def _store(key: tuple[str, ...], body: bytes, content_type: str) -> None:
-    expires = time.monotonic() + _seconds()
-    with _lock:
-        if len(_pages) >= MAX_PAGES:
-            _pages.clear()
-        _pages[key] = (expires, body, {"Content-Type": content_type})
-
-
 def cached_for_visitors(view: Callable[..., Any] | None = None, *, csrf: bool = False) -> Any:
-    """Serve ``view`` from the page cache to anonymous visitors."""
+    """Let anonymous visitors get ``view``'s answer from the page cache."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not _cacheable_request():
-                return view(*args, **kwargs)
-            key = _key()
-            token = generate_csrf().encode() if csrf else b""
-            hit = _pages.get(key)
-            if hit and hit[0] > time.monotonic():
-                body = hit[1].replace(_TOKEN_SLOT, token) if csrf else hit[1]
-                response = current_app.response_class(body, headers=hit[2])
-                request.environ[WHOLE] = (key[-1], token, _seconds())
-            else:
-                response = make_response(view(*args, **kwargs))
-                if response.status_code == 200 and set(session) <= {"csrf_token"}:
-                    body = response.get_data()
-                    if csrf:
-                        body = body.replace(token, _TOKEN_SLOT)
-                    request.environ[WHOLE] = (key[-1], token, _seconds())
-                    _store(key, body, response.headers["Content-Type"])
+            response = make_response(view(*args, **kwargs))
+            if (
+                _cacheable_request()
+                and response.status_code == 200
+                and set(session) <= {"csrf_token"}
+            ):
+                token = generate_csrf().encode() if csrf else b""
+                keep_whole(current_app.config["PAGE_CACHE_SECONDS"], token)
             response.vary.update(("Cookie", "Accept-Language"))
             return response
 
@@ -122,22 +98,20 @@ class VisitorPages:
         config = self.app.config
         if environ.get("REQUEST_METHOD") != "GET":
             return None
+        if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+            return None  # Flask answers conditions (304)
         cookies = environ.get("HTTP_COOKIE", "")
         # A false alarm ("mysession=") only sends the request on to Flask, which looks closer
         if f"{config['SESSION_COOKIE_NAME']}=" in cookies or "remember_token=" in cookies:
             return None
-        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-        if path.startswith("/api/"):
-            if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
-                return None  # Flask answers conditions (304)
-            variant = "api"
-        else:
-            accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
-            variant = (first_supported(accepted, config["LANGUAGES"])
-                       or config["BABEL_DEFAULT_LOCALE"])  # fmt: skip
-        return (config["SQLALCHEMY_DATABASE_URI"], "whole", environ.get("wsgi.url_scheme", ""),
-                environ.get("HTTP_HOST", ""), path, environ.get("QUERY_STRING", ""),
-                variant)  # fmt: skip
+        accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+        language = first_supported(accepted, config["LANGUAGES"]) or config["BABEL_DEFAULT_LOCALE"]
+        # The scheme and host too: links are made from SITE_URL, but should a page ever follow
+        # the request's Host header, a forged one must not leave its links in everyone's copy
+        return (config["SQLALCHEMY_DATABASE_URI"], environ.get("wsgi.url_scheme", ""),
+                environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
+                environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+                language)  # fmt: skip
 
     def _fresh_token(self) -> tuple[bytes, tuple[str, str]]:
         """A new CSRF token for a form and the session cookie that holds its secret half."""
@@ -166,8 +140,8 @@ class VisitorPages:
             return self.inner(environ, start_response)
         hit = _whole.get(key)
         if hit and hit[0] > time.monotonic():
-            _expires, content, headers, with_token = hit
-            if key[-1] == "api":
+            _expires, content, headers, with_token, api_limited = hit
+            if api_limited:
                 address = environ.get("REMOTE_ADDR") or "127.0.0.1"  # as Flask-Limiter reads it
                 if over_api_limit(self.app.config, address) is not None:
                     return self.inner(environ, start_response)  # Flask answers 429
@@ -188,7 +162,7 @@ class VisitorPages:
         allowed = environ.get(WHOLE)
         if not allowed or allowed[0] != key[-1] or not answer or not answer[0].startswith("200 "):
             return body
-        _variant, token, seconds = allowed
+        _language, token, seconds, api_limited = allowed
         # A form's token is made here only for Flask's own cookie sessions, as _fresh_token does
         cookie_sessions = type(self.app.session_interface) is SecureCookieSessionInterface
         if seconds <= 0 or (token and not cookie_sessions):
@@ -208,7 +182,7 @@ class VisitorPages:
         with _lock:
             if len(_whole) >= MAX_PAGES:
                 _whole.clear()
-            _whole[key] = (expires, kept, kept_headers, bool(token))
+            _whole[key] = (expires, kept, kept_headers, bool(token), api_limited)
         return [content]
 
 
@@ -216,7 +190,9 @@ def _sized(headers: tuple[tuple[str, str], ...], length: int) -> list[tuple[str,
     return [(n, str(length) if n.lower() == "content-length" else v) for n, v in headers]
 
 
-_whole: dict[tuple[str, ...], tuple[float, bytes, tuple[tuple[str, str], ...], bool]] = {}
+#: key → (expires, body, headers, whether it holds a token slot, whether it counts against
+#: the API's rate limit)
+_whole: dict[tuple[str, ...], tuple[float, bytes, tuple[tuple[str, str], ...], bool, bool]] = {}
 
 
 def cached_fragment(name: str, render: Callable[[], str]) -> Markup:
@@ -224,20 +200,13 @@ def cached_fragment(name: str, render: Callable[[], str]) -> Markup:
     (a gallery, say), rendered by ``render`` once per ``PAGE_CACHE_SECONDS`` in this process
     and kept beside the visitors' pages. The page around it (menus, buttons for the reader)
     is still rendered for each request. ``clear_page_cache`` forgets it."""
-    if current_app.config["PAGE_CACHE_SECONDS"] <= 0:
-        return Markup(render())  # noqa: S704 - our own autoescaped templates
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], f"fragment:{name}", select_locale())
-    hit = _pages.get(key)
-    if hit and hit[0] > time.monotonic():
-        return Markup(hit[1].decode())  # noqa: S704 - stored from render() below
-    html = render()
-    _store(key, html.encode(), "text/html")
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], f"fragment:{name}", str(get_locale()))
+    html = remember(key, current_app.config["PAGE_CACHE_SECONDS"], render)
     return Markup(html)  # noqa: S704 - our own autoescaped templates
 
 
 def clear_page_cache() -> None:
     with _lock:
-        _pages.clear()
         _whole.clear()
         _values.clear()
 

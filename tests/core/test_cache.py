@@ -194,3 +194,12 @@ def test_links_come_from_site_url_never_from_a_forged_host_header(app, open_prop
             assert b"evil.example" not in client.get(path).get_data()
     finally:
         app.config["API_CACHE_SECONDS"] = 0
+
+
+def test_a_page_under_api_is_kept_per_language_like_any_other(app, flask_runs):
+    en = app.test_client().get("/api/docs", headers={"Accept-Language": "en"})
+    again = app.test_client().get("/api/docs", headers={"Accept-Language": "en"})
+    nb = app.test_client().get("/api/docs")
+    assert flask_runs == ["/api/docs", "/api/docs"]  # the second English read was kept
+    assert again.get_data() == en.get_data()
+    assert '<html lang="nb">' in nb.get_data(as_text=True)
