@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import utcnow
@@ -89,11 +90,17 @@ class Proposal(db.Model):
     def total_signatures(self) -> int:
         return self.signature_count + self.paper_count
 
-    @property
+    @hybrid_property
     def public(self) -> bool:
         """Anyone may read it: it was opened for signatures. A draft, or a draft withdrawn
-        before it was ever opened, is its initiator's alone (``queries.PUBLIC`` in SQL)."""
+        before it was ever opened, is its initiator's alone. ``Proposal.public`` is the same
+        rule in SQL."""
         return self.state != ProposalState.draft and self.opened_at is not None
+
+    @public.inplace.expression
+    @classmethod
+    def _public_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.state != ProposalState.draft, cls.opened_at.is_not(None))
 
 
 class Signature(db.Model):

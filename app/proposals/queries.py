@@ -10,9 +10,9 @@ from app.proposals.models import Comment, Proposal, ProposalState, Signature
 
 #: The states a public proposal can be in (for filters and the API's schema)
 PUBLIC_STATES = [s for s in ProposalState if s != ProposalState.draft]
-#: What anyone may read, as ``Proposal.public`` says it: opened for signatures at some point
-#: (so opened_at is never NULL in a public list, and the newest-first order reads an index)
-PUBLIC = sa.and_(Proposal.state != ProposalState.draft, Proposal.opened_at.is_not(None))
+#: What anyone may read (``Proposal.public`` in SQL): opened for signatures at some point, so
+#: opened_at is never NULL in a public list and the newest-first order reads an index
+PUBLIC = Proposal.public
 SORTS = {
     "newest": (Proposal.opened_at.desc(), Proposal.id.desc()),
     "signatures": (
