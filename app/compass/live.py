@@ -54,10 +54,8 @@ def live_indicators(start: date, end: date) -> LiveSet:
         return hit[1]
     # One computation at a time. While it runs, other threads are given the set it replaces
     # (the page says when that was computed) rather than waiting; with none yet, they wait.
-    if hit and not _lock.acquire(blocking=False):
-        return hit[1]
-    if not hit:
-        _lock.acquire()
+    if not _lock.acquire(blocking=hit is None):
+        return hit[1]  # type: ignore[index]  # only a non-blocking try can fail: hit is set
     try:
         hit = _cache.get(key)
         if hit and hit[0] > time.monotonic():

@@ -301,11 +301,9 @@ class TestAreasFragment:
 
     def test_a_logged_in_reader_sees_a_changed_score_at_once(self, app, evaluations,
                                                              compass_admin):  # fmt: skip
-        from app.core.cache import clear_page_cache
         from tests.compass.fixtures import ROROS_2017
         from tests.conftest import login
 
-        clear_page_cache()
         reader = login(app.test_client(), compass_admin)
         assert "Poeng i 2017: 33." in reader.get("/compass/").get_data(as_text=True)
         services.save_evaluation(compass_admin, evaluations[1], year=2017,
@@ -315,4 +313,3 @@ class TestAreasFragment:
         page = reader.get("/compass/").get_data(as_text=True)
         assert "Poeng i 2017: 34." in page  # the kept areas fragment was not reused
         assert "Poeng i 2017: 33." not in page
-        clear_page_cache()

@@ -16,7 +16,7 @@ from tests.conftest import login
 
 @pytest.fixture
 def config_overrides():
-    return {"PAGE_CACHE_SECONDS": 60}
+    return {"PAGE_CACHE_SECONDS": 60, "API_CACHE_SECONDS": 60}
 
 
 @pytest.fixture(autouse=True)
@@ -185,15 +185,11 @@ def test_a_page_that_sets_a_cookie_of_its_own_is_not_kept_whole(app, flask_runs)
 @pytest.mark.parametrize("path", ["/proposals/feed.atom", "/api/v1/proposals"])
 def test_links_come_from_site_url_never_from_a_forged_host_header(app, open_proposal, path):
     open_proposal()  # an item whose link is absolute
-    app.config["API_CACHE_SECONDS"] = 60
-    try:
-        forged = app.test_client().get(path, headers={"Host": "evil.example"})
-        assert b"http://localhost/proposals/" in forged.get_data()  # SITE_URL, not the Host
-        assert b"evil.example" not in forged.get_data()
-        for client in (app.test_client(), app.test_client()):  # Flask, then in front of it
-            assert b"evil.example" not in client.get(path).get_data()
-    finally:
-        app.config["API_CACHE_SECONDS"] = 0
+    forged = app.test_client().get(path, headers={"Host": "evil.example"})
+    assert b"http://localhost/proposals/" in forged.get_data()  # SITE_URL, not the Host
+    assert b"evil.example" not in forged.get_data()
+    for client in (app.test_client(), app.test_client()):  # Flask, then in front of it
+        assert b"evil.example" not in client.get(path).get_data()
 
 
 def test_a_page_under_api_is_kept_per_language_like_any_other(app, flask_runs):
