@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import (
     DateField,
     Field,
@@ -48,12 +50,37 @@ def strip_text(value: str | None) -> str | None:
     return unicodedata.normalize("NFC", value).strip()
 
 
+class _TokenWhenShown:
+    """A form's CSRF token, made only when a page shows it. Making one writes it to the
+    session, and a session cookie keeps its holder out of the page cache from then on: a
+    page that builds a form it shows only to logged-in readers must not hand every visitor
+    a cookie."""
+
+    def __init__(self, csrf: _FlaskFormCSRF) -> None:
+        self.csrf = csrf
+
+    def __str__(self) -> str:
+        return _FlaskFormCSRF.generate_csrf_token(self.csrf, None)
+
+    def __html__(self) -> str:
+        return str(self)  # URL-safe characters only
+
+
+class _CSRFWhenShown(_FlaskFormCSRF):
+    def generate_csrf_token(self, csrf_token_field: object) -> Any:
+        return _TokenWhenShown(self)
+
+
 class BaseForm(FlaskForm):
-    """A FlaskForm (so CSRF applies) that refuses control characters in every text field.
+    """A FlaskForm (so CSRF applies) that refuses control characters in every text field,
+    and whose CSRF token is made only when a page shows it (``_TokenWhenShown``).
 
     Hostile input gets a clear message here, before anything reaches the database
     (PostgreSQL cannot store NUL, so it must never get that far).
     """
+
+    class Meta:
+        csrf_class = _CSRFWhenShown
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
         ok = super().validate(extra_validators)

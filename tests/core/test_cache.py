@@ -199,3 +199,15 @@ def test_a_page_under_api_is_kept_per_language_like_any_other(app, flask_runs):
     assert flask_runs == ["/api/docs", "/api/docs"]  # the second English read was kept
     assert again.get_data() == en.get_data()
     assert '<html lang="nb">' in nb.get_data(as_text=True)
+
+
+def test_a_page_that_only_builds_forms_gives_visitors_no_cookie_and_is_kept(
+    app, flask_runs, open_proposal
+):
+    proposal = open_proposal()  # its page builds sign, comment and report forms
+    path = f"/proposals/{proposal.id}"
+    first = app.test_client().get(path)
+    assert "Set-Cookie" not in first.headers  # no token shown, so none made
+    assert 'name="csrf_token"' not in first.get_data(as_text=True)
+    app.test_client().get(path)
+    assert flask_runs == [path]  # the second visitor was answered in front of Flask
