@@ -11,7 +11,7 @@ from app.core.models import AuditEntry, MunicipalitySettings
 from app.core.permissions import Role
 from app.core.settings import invalidate_settings
 from app.extensions import db
-from app.proposals import rules, services
+from app.proposals import rules, search, services
 from app.proposals.models import DecisionOutcome, Proposal, ProposalState, Signature
 from tests.conftest import outbox
 from tests.proposals.fixtures import TEXT
@@ -454,3 +454,35 @@ def test_an_earlier_case_is_kept_only_for_the_same_content_outcome(
     )
     assert proposal.same_as_id is None
     assert proposal.same_as_case is None
+
+
+def _found(query: str) -> set[int]:
+    return set(db.session.scalars(sa.select(Proposal.id).where(search.matching(query))))
+
+
+def test_search_follows_edits_of_the_text(resident):
+    author = resident()
+    proposal = services.create_proposal(author, **TEXT)
+    db.session.commit()
+    assert _found("hyttelva") == {proposal.id}
+    services.update_proposal(author, proposal, title="Gatelys i Bergmannsgata",
+                             summary="Lys på hele gata.", body="Mørkt om vinteren.")  # fmt: skip
+    db.session.commit()
+    assert _found("hyttelva") == set()
+    assert _found("bergmannsgata") == _found("vinteren") == {proposal.id}
+
+
+def test_a_signature_does_not_rewrite_the_search_index(app, open_proposal, resident):
+    """Signing raises the counter; the full-text index of the text is left as it is (on
+    SQLite it was once deleted and re-inserted for every signature, inside the signing
+    transaction). Counted with SQLite's total_changes, which includes trigger writes."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL recomputes the generated tsvector only when the text changes")
+    proposal = open_proposal()
+    signer = resident()
+    driver = db.session.connection().connection.driver_connection
+    before = driver.total_changes
+    services.sign(signer, proposal.id)
+    assert driver.total_changes - before == 2  # the counter's row and the signature's
+    db.session.commit()
+    assert _found("hyttelva") == {proposal.id}
