@@ -484,6 +484,7 @@ def _signing_sessions(database: Path, env: dict[str, str], limit: int) -> list[t
     from itsdangerous import URLSafeTimedSerializer
 
     from app import create_app
+    from app.extensions import login_manager
     from config import TestConfig
 
     class SessionConfig(TestConfig):
@@ -500,10 +501,17 @@ def _signing_sessions(database: Path, env: dict[str, str], limit: int) -> list[t
             "municipality_settings LIMIT 1))) ORDER BY id DESC LIMIT ?",
             (limit,),
         ).fetchall()
+    # What a browser's cookie holds after logging in, "_id" included: Flask-Login's session
+    # protection marks a session without it (or from another address) as not fresh, which
+    # would make every request write a new cookie. wrk sends no User-Agent, from HOST.
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": HOST}):
+        identifier = login_manager._session_identifier_generator()
     sessions = []
     for (login_token,) in rows:
         raw = secrets.token_hex(20)
-        cookie = cookies.dumps({"_user_id": login_token, "_fresh": True, "csrf_token": raw})
+        cookie = cookies.dumps(
+            {"_user_id": login_token, "_fresh": True, "_id": identifier, "csrf_token": raw}
+        )
         sessions.append((f"session={cookie}", csrf.dumps(raw)))
     return sessions
 

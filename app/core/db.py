@@ -36,6 +36,80 @@ def upsert_insert(table: sa.Table) -> Any:
     return dialect.insert(table)
 
 
+class DriverStatement:
+    """A Core statement compiled once per dialect and run on the DB-API cursor of the
+    session's connection, inside the session's transaction (commit and rollback stay the
+    session's, and so do its after_commit hooks).
+
+    For the few hottest statements only (a signature's): SQLAlchemy's own execution (an
+    execution context, parameter and result objects) costs several times the statement
+    itself there. Nothing else changes: bind values pass through the columns' own bind
+    processors and returned values through their result processors, as in
+    ``Connection.execute``, and a driver error is raised as SQLAlchemy's (``sa.exc.*``).
+    """
+
+    def __init__(self, statement: sa.Executable) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[Any, ...]] = {}
+
+    def _for(self, dialect: sa.Dialect) -> tuple[Any, ...]:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            binds = {  # by the name the SQL uses (bind_names: parameter -> that name)
+                name: param.type.dialect_impl(dialect).bind_processor(dialect)
+                for param, name in compiled.bind_names.items()
+            }
+            columns = getattr(self.statement, "selected_columns", None)
+            if columns is None:  # INSERT/UPDATE ... RETURNING
+                columns = self.statement.returning_column_descriptions  # type: ignore[attr-defined]
+                columns = [description["expr"] for description in columns]
+            results = [
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in columns
+            ]
+            # Python-side column defaults (an onupdate=utcnow, say), which SQLAlchemy's
+            # execution computes before running the statement
+            defaults = [(column.key, column.default) for column in compiled.insert_prefetch]
+            defaults += [(column.key, column.onupdate) for column in compiled.update_prefetch]
+            order = compiled.positiontup if compiled.positional else None
+            found = (compiled.string, compiled, binds, defaults, order, results)
+            self._compiled[dialect.name] = found
+        return found
+
+    def rows(self, session: Any, **values: Any) -> list[tuple[Any, ...]]:
+        """Run with ``values`` (one per bind parameter) in ``session``'s transaction."""
+        connection = session.connection()
+        dialect = connection.dialect
+        sql, compiled, binds, defaults, order, results = self._for(dialect)
+        for key, default in defaults:
+            if key not in values:
+                values[key] = default.arg(None) if default.is_callable else default.arg
+        params = compiled.construct_params(values)  # with the statement's own literals
+        for name, process in binds.items():
+            if process is not None and name in params:
+                params[name] = process(params[name])
+        arguments: Any = [params[name] for name in order] if order is not None else params
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute(sql, arguments)
+            fetched = cursor.fetchall() if cursor.description is not None else []
+        except dialect.loaded_dbapi.Error as error:
+            raise sa.exc.DBAPIError.instance(
+                sql, arguments, error, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from error
+        finally:
+            cursor.close()
+        return [
+            tuple(process(v) if process else v for process, v in zip(results, row, strict=True))
+            for row in fetched
+        ]
+
+    def first(self, session: Any, **values: Any) -> tuple[Any, ...] | None:
+        found = self.rows(session, **values)
+        return found[0] if found else None
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -41,8 +41,15 @@ def select_locale() -> str:
     """The user's chosen language, else the session's, else the browser's, else nb."""
     if not has_request_context():  # a worker or a command: the default, unless forced
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.language in supported():
-        return current_user.language
+    if current_user and current_user.is_authenticated:
+        return request_locale(current_user.language)
+    return request_locale(None)
+
+
+def request_locale(user_language: str | None) -> str:
+    """select_locale for a user whose language is already known (None: anonymous)."""
+    if user_language in supported():
+        return user_language  # type: ignore[return-value]
     chosen = session.get("lang")
     if chosen in supported():
         return chosen
@@ -82,7 +89,15 @@ def settle_locale_early(app: Flask) -> None:
 
     @app.before_request
     def _settle() -> None:  # returns None: a value would become the response
-        get_locale()
+        if not getattr(app.view_functions.get(request.endpoint or ""), "chooses_locale", False):
+            get_locale()
+
+
+def chooses_own_locale(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that settles the request's language itself (with force_locale), so the
+    language is not chosen before it runs, which would load the logged-in user."""
+    view.chooses_locale = True  # type: ignore[attr-defined]
+    return view
 
 
 def install_template_gettext(app: Flask) -> None:

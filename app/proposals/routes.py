@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.auth.models import User
 from app.core.cache import cached_for_visitors
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import ConfirmForm
+from app.core.i18n import chooses_own_locale, request_locale
 from app.core.permissions import Role, confirmed_required, role_required
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.proposals import bp, queries, rules, services
 from app.proposals.forms import (
     CommentForm,
@@ -186,21 +189,41 @@ def open_for_signatures(proposal_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:proposal_id>/sign")
-@login_required
+@chooses_own_locale
 def sign(proposal_id: int):  # type: ignore[no-untyped-def]
-    """Sign with one click (no proposal loaded on the way: see services.sign). The form's
-    own CSRF check is off: CSRFProtect has checked this POST's token before any view runs,
-    and a second check (and a new token for a form never shown) is work for nothing."""
+    """Sign with one click, the busiest write there is. The signer is read with one
+    statement by the session's login token (services.signer_by_token), not loaded as a User
+    by Flask-Login, whenever Flask-Login would take the session as it is: a token in the
+    session and the same browser by session protection's identifier. Otherwise (not logged
+    in, a remember-me cookie, another address) Flask-Login decides, as on every page."""
+    token = session.get("_user_id")
+    if token is not None and session.get("_id") == login_manager._session_identifier_generator():
+        signer = services.signer_by_token(token)
+        if signer is not None:
+            with force_locale(request_locale(signer.language)):
+                return _sign(signer, proposal_id)
+    return _sign_as_current_user(proposal_id)
+
+
+@login_required
+def _sign_as_current_user(proposal_id: int):  # type: ignore[no-untyped-def]
+    get_locale()  # settled before the commit expires the user (see i18n.settle_locale_early)
+    return _sign(current_user._get_current_object(), proposal_id)
+
+
+def _sign(signer: User | services.Signer, proposal_id: int):  # type: ignore[no-untyped-def]
+    """No proposal is loaded on the way (see services.sign). The form's own CSRF check is
+    off: CSRFProtect has checked this POST's token before any view runs, and a second
+    check (and a new token for a form never shown) is work for nothing."""
     form = SignForm(meta={"csrf": False})
     if not form.validate_on_submit():
         abort(400)
-    user = current_user._get_current_object()  # not the proxy, on the busiest POST
-    missing = services.missing_for_signing(user)
+    missing = services.missing_for_signing(signer)
     if missing:
         flash(" ".join(missing), "warning")
         return redirect(url_for("account.profile"))
     try:
-        services.sign(user, proposal_id, notify=bool(form.notify.data))
+        services.sign(signer, proposal_id, notify=bool(form.notify.data))
         db.session.commit()
     except services.ProposalNotFound:
         abort(404)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,7 @@ from sqlalchemy.orm.util import identity_key
 from app.auth.models import User
 from app.auth.services import active_holders
 from app.core.audit import audit
-from app.core.db import upsert_insert, utcnow
+from app.core.db import DriverStatement, upsert_insert, utcnow
 from app.core.links import absolute_url
 from app.core.mail import queue_mail
 from app.core.permissions import Role, can_participate
@@ -140,8 +141,41 @@ class ProposalNotFound(ProposalError):
     """No such proposal, or one the reader may not see (someone else's draft)."""
 
 
+@dataclass(frozen=True)
+class Signer:
+    """The signer of a one-click signature, as one row read by the session's login token
+    (signer_by_token): what signing needs of a User, without loading one."""
+
+    id: int
+    name: str
+    postal_code: str | None
+    birth_year: int | None
+    confirmed: bool
+    language: str | None
+    is_authenticated: ClassVar[bool] = True
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed
+
+
+_users = User.__table__
+_SIGNER = DriverStatement(
+    sa.select(
+        _users.c.id, _users.c.name, _users.c.postal_code, _users.c.birth_year,
+        _users.c.confirmed_at.is_not(None), _users.c.language,
+    ).where(_users.c.login_token == sa.bindparam("token"), _users.c.active)
+)  # fmt: skip
+
+
+def signer_by_token(login_token: str) -> Signer | None:
+    """The active account with this login token (what Flask-Login's session holds)."""
+    row = _SIGNER.first(db.session, token=login_token)
+    return Signer(*row) if row else None
+
+
 @functools.cache
-def _signing_statements(dialect: str) -> tuple[sa.Update, sa.Insert]:
+def _signing_statements(dialect: str) -> tuple[DriverStatement, DriverStatement]:
     """The two statements of a signature, built once: raise the counter of a proposal whose
     campaign is running, and add the signature unless this person has one already."""
     proposals, signatures = Proposal.__table__, Signature.__table__
@@ -168,7 +202,7 @@ def _signing_statements(dialect: str) -> tuple[sa.Update, sa.Insert]:
         .on_conflict_do_nothing(index_elements=[signatures.c.proposal_id, signatures.c.user_id])
         .returning(signatures.c.id)
     )
-    return count, add
+    return DriverStatement(count), DriverStatement(add)
 
 
 _SIGNATURE_FIELDS = (
@@ -176,20 +210,21 @@ _SIGNATURE_FIELDS = (
 )  # fmt: skip
 
 
-def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
+def sign(actor: User | Signer, proposal_id: int, notify: bool = False) -> int:
     """One signature per resident; the counter is raised in the same transaction. Returns
     the signature's id.
 
     The busiest write there is, so it takes the proposal's id rather than a loaded proposal
-    and runs two prebuilt Core statements: the counter (whose WHERE is the rule that the
-    campaign runs) and the insert (which the unique constraint turns into nothing for a
-    second signature). The proposal is loaded only to explain a refusal; a refusal raises,
-    and the caller's rollback takes the counter back with it."""
+    and runs two prebuilt Core statements on the driver's cursor (DriverStatement): the
+    counter (whose WHERE is the rule that the campaign runs) and the insert (which the
+    unique constraint turns into nothing for a second signature). The proposal is loaded
+    only to explain a refusal; a refusal raises, and the caller's rollback takes the
+    counter back with it."""
     missing = missing_for_signing(actor)
     if missing:
         raise ProposalError(" ".join(missing))
     count, add = _signing_statements(db.engine.dialect.name)
-    counts = db.session.execute(count, {"proposal": proposal_id, "today": rules.today()}).first()
+    counts = count.first(db.session, proposal=proposal_id, today=rules.today())
     if counts is None:
         proposal = db.session.get(Proposal, proposal_id)
         if proposal is None or (not proposal.public and proposal.author_id != actor.id):
@@ -204,8 +239,8 @@ def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
         notify=notify,
         created_at=utcnow(),
     )
-    signature_id = db.session.scalar(add, fields)
-    if signature_id is None:
+    added = add.first(db.session, **fields)
+    if added is None:
         raise ProposalError(_l("Du har allerede skrevet under på dette forslaget."))
     signatures, paper, reached = counts
     loaded = db.session.identity_map.get(identity_key(Proposal, proposal_id))
@@ -213,7 +248,7 @@ def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
         set_committed_value(loaded, "signature_count", signatures)
     if reached is None and signatures + paper >= threshold():
         _threshold_reached(loaded or db.session.get(Proposal, proposal_id))
-    return signature_id
+    return added[0]
 
 
 def withdraw_signature(actor: User, proposal: Proposal) -> None:

@@ -82,6 +82,84 @@ def test_sign_tells_exactly_what_is_missing(app, open_proposal, make_user):
     assert proposal.signature_count == 0
 
 
+@pytest.fixture
+def users_loaded(app, monkeypatch):
+    """The login tokens Flask-Login's user loader is asked for during the test."""
+    from app.extensions import login_manager
+
+    asked: list[str] = []
+    loader = login_manager._user_callback
+
+    def counting(token: str):  # type: ignore[no-untyped-def]
+        asked.append(token)
+        return loader(token)
+
+    monkeypatch.setattr(login_manager, "_user_callback", counting)
+    return asked
+
+
+def test_signing_reads_the_signer_without_loading_a_user(app, open_proposal, resident,
+                                                          users_loaded):  # fmt: skip
+    """The one-click signature reads the signer's row by the session's token; the message
+    is in the signer's own language."""
+    proposal = open_proposal()
+    signer = resident(language="nn", birth_year=1990)
+    client = login(app.test_client(), signer)
+    token = csrf_token(client, f"/proposals/{proposal.id}")
+    users_loaded.clear()
+    response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.location.endswith(f"/proposals/{proposal.id}")
+    assert users_loaded == []
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Takk! Underskrifta di er registrert." in page
+    signature = db.session.scalar(sa.select(Signature).where(Signature.user_id == signer.id))
+    assert (signature.full_name, signature.postal_code, signature.birth_year) == (
+        signer.name, signer.postal_code, 1990
+    )  # fmt: skip
+    assert signature.created_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("session_is", ["from another browser", "without the identifier"])
+def test_signing_from_a_session_flask_login_must_judge(app, open_proposal, resident,
+                                                       users_loaded, session_is):  # fmt: skip
+    """A session from another address or User-Agent (or one without session protection's
+    identifier) is Flask-Login's to judge, as on every page: it loads the user, marks the
+    session as not fresh, and the signature is counted as before."""
+    proposal = open_proposal()
+    signer = resident()
+    client = login(app.test_client(), signer)
+    token = csrf_token(client, f"/proposals/{proposal.id}")
+    if session_is == "from another browser":
+        client.environ_base["HTTP_USER_AGENT"] = "En annen nettleser"
+    else:
+        with client.session_transaction() as session:
+            del session["_id"]
+    users_loaded.clear()
+    response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+    assert response.location.endswith(f"/proposals/{proposal.id}")
+    assert users_loaded == [signer.login_token]
+    with client.session_transaction() as session:
+        assert session["_fresh"] is False
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 1
+
+
+def test_signing_as_no_one_or_as_a_deactivated_account(app, open_proposal, resident):
+    proposal = open_proposal()
+    anonymous = app.test_client()
+    token = csrf_token(anonymous)
+    response = anonymous.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+    assert "/auth/login" in response.location
+    gone = resident()
+    client = login(app.test_client(), gone)
+    token = csrf_token(client, f"/proposals/{proposal.id}")
+    gone.active = False
+    db.session.commit()
+    response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+    assert "/auth/login" in response.location
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 0
+
+
 def test_second_signature_gets_a_friendly_message(app, open_proposal, resident):
     proposal = open_proposal()
     client = login(app.test_client(), resident())
