@@ -46,6 +46,7 @@ class DriverStatement:
     itself there. Nothing else changes: bind values pass through the columns' own bind
     processors and returned values through their result processors, as in
     ``Connection.execute``, and a driver error is raised as SQLAlchemy's (``sa.exc.*``).
+    What it skips is the engine's events: echo and statement listeners do not see it.
     """
 
     def __init__(self, statement: sa.Executable) -> None:

@@ -197,6 +197,7 @@ def sign(proposal_id: int):  # type: ignore[no-untyped-def]
     session and the same browser by session protection's identifier. Otherwise (not logged
     in, a remember-me cookie, another address) Flask-Login decides, as on every page."""
     token = session.get("_user_id")
+    # the identifier Flask-Login compares for session protection, made by its own function
     if token is not None and session.get("_id") == login_manager._session_identifier_generator():
         signer = services.signer_by_token(token)
         if signer is not None:
