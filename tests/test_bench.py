@@ -72,7 +72,7 @@ def test_tiny_run_prints_complete_json() -> None:
         assert _number(baseline[field]), (field, baseline)
     assert baseline["rps"] > 0
 
-    from bench.run import TARGETS
+    from bench.run import SIGN, TARGETS
 
     assert [u["path"] for u in result["urls"]] == [path for path, _ in TARGETS]
     for url in result["urls"]:
@@ -83,6 +83,8 @@ def test_tiny_run_prints_complete_json() -> None:
         assert url["errors"] == 0, url
         assert url["non_2xx_3xx"] == 0, url
         assert isinstance(url["meets_target"], bool)
+    signing = next(u for u in result["urls"] if u["path"] == SIGN)
+    assert signing["signatures_added"] > 0, signing  # the residents' cookies log them in
 
     memory = result["memory"]
     peaks = memory["peak_rss_mb_per_worker"]
