@@ -503,7 +503,7 @@ def _signing_sessions(database: Path, env: dict[str, str], limit: int) -> list[t
         ).fetchall()
     # What a browser's cookie holds after logging in, "_id" included: Flask-Login's session
     # protection marks a session without it (or from another address) as not fresh, which
-    # would make every request write a new cookie. wrk sends no User-Agent, from HOST.
+    # would make every request write a new cookie. wrk connects from HOST, with no User-Agent.
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": HOST}):
         identifier = login_manager._session_identifier_generator()
     sessions = []
