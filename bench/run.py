@@ -484,7 +484,7 @@ def _signing_sessions(database: Path, env: dict[str, str], limit: int) -> list[t
     from itsdangerous import URLSafeTimedSerializer
 
     from app import create_app
-    from app.extensions import login_manager
+    from app.auth.sessions import session_identifier
     from config import TestConfig
 
     class SessionConfig(TestConfig):
@@ -505,7 +505,7 @@ def _signing_sessions(database: Path, env: dict[str, str], limit: int) -> list[t
     # protection marks a session without it (or from another address) as not fresh, which
     # would make every request write a new cookie. wrk connects from HOST, with no User-Agent.
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": HOST}):
-        identifier = login_manager._session_identifier_generator()
+        identifier = session_identifier()
     sessions = []
     for (login_token,) in rows:
         raw = secrets.token_hex(20)

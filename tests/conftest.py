@@ -194,10 +194,10 @@ def make_user(app: Flask) -> Callable[..., User]:
 def login(client: FlaskClient, user: User) -> FlaskClient:
     """Log ``user`` in on ``client`` the way Flask-Login's login_user does after a form
     login, session protection's identifier of this client (address, User-Agent) included."""
-    from app.extensions import login_manager
+    from app.auth.sessions import session_identifier
 
     with client.application.test_request_context(environ_base=client.environ_base):
-        identifier = login_manager._session_identifier_generator()
+        identifier = session_identifier()
     with client.session_transaction() as session:
         session["_user_id"] = user.login_token
         session["_fresh"] = True

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.models import User
+from app.auth.sessions import trusted_login_token
 from app.core.cache import cached_for_visitors
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import ConfirmForm
 from app.core.i18n import chooses_own_locale, request_locale
 from app.core.permissions import Role, confirmed_required, role_required
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.proposals import bp, queries, rules, services
 from app.proposals.forms import (
     CommentForm,
@@ -191,19 +192,16 @@ def open_for_signatures(proposal_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:proposal_id>/sign")
 @chooses_own_locale
 def sign(proposal_id: int):  # type: ignore[no-untyped-def]
-    """Sign with one click, the busiest write there is. The signer is read with one
-    statement by the session's login token (services.signer_by_token), not loaded as a User
-    by Flask-Login, whenever Flask-Login would take the session as it is: a token in the
-    session and the same browser by session protection's identifier. Otherwise (not logged
-    in, a remember-me cookie, another address) Flask-Login decides, as on every page."""
-    token = session.get("_user_id")
-    # the identifier Flask-Login compares for session protection, made by its own function
-    if token is not None and session.get("_id") == login_manager._session_identifier_generator():
-        signer = services.signer_by_token(token)
-        if signer is not None:
-            with force_locale(request_locale(signer.language)):
-                return _sign(signer, proposal_id)
-    return _sign_as_current_user(proposal_id)
+    """Sign with one click, the busiest write there is. When Flask-Login would take the
+    session as it is (auth.sessions.trusted_login_token), the signer is read as one row
+    (services.signer_by_token) rather than loaded as a User; otherwise Flask-Login judges
+    the session, as on every page."""
+    token = trusted_login_token()
+    signer = services.signer_by_token(token) if token is not None else None
+    if signer is None:
+        return _sign_as_current_user(proposal_id)
+    with force_locale(request_locale(signer.language)):
+        return _sign(signer, proposal_id)
 
 
 @login_required
