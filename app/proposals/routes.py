@@ -217,13 +217,12 @@ def _sign(signer: User | services.Signer, proposal_id: int):  # type: ignore[no-
     form = SignForm(meta={"csrf": False})
     if not form.validate_on_submit():
         abort(400)
-    missing = services.missing_for_signing(signer)
-    if missing:
-        flash(" ".join(missing), "warning")
-        return redirect(url_for("account.profile"))
     try:
         services.sign(signer, proposal_id, notify=bool(form.notify.data))
         db.session.commit()
+    except services.NotReadyToSign as missing:  # told exactly what, where it can be fixed
+        flash(str(missing), "warning")
+        return redirect(url_for("account.profile"))
     except services.ProposalNotFound:
         abort(404)
     except (services.ProposalError, sa.exc.IntegrityError) as error:

@@ -141,6 +141,10 @@ class ProposalNotFound(ProposalError):
     """No such proposal, or one the reader may not see (someone else's draft)."""
 
 
+class NotReadyToSign(ProposalError):
+    """The signer must fix their account first (missing_for_signing says what)."""
+
+
 @dataclass(frozen=True)
 class Signer:
     """The signer of a one-click signature, as one row read by the session's login token
@@ -150,13 +154,9 @@ class Signer:
     name: str
     postal_code: str | None
     birth_year: int | None
-    confirmed: bool
+    is_confirmed: bool
     language: str | None
     is_authenticated: ClassVar[bool] = True
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed
 
 
 _users = User.__table__
@@ -222,7 +222,7 @@ def sign(actor: User | Signer, proposal_id: int, notify: bool = False) -> int:
     counter back with it."""
     missing = missing_for_signing(actor)
     if missing:
-        raise ProposalError(" ".join(missing))
+        raise NotReadyToSign(" ".join(missing))
     count, add = _signing_statements(db.engine.dialect.name)
     counts = count.first(db.session, proposal=proposal_id, today=rules.today())
     if counts is None:
