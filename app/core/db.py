@@ -51,46 +51,20 @@ class DriverStatement:
 
     def __init__(self, statement: sa.Executable) -> None:
         self.statement = statement
-        self._compiled: dict[str, tuple[Any, ...]] = {}
+        self._compiled: dict[str, _Compiled] = {}
 
-    def _for(self, dialect: sa.Dialect) -> tuple[Any, ...]:
+    def _for(self, dialect: sa.Dialect) -> _Compiled:
         found = self._compiled.get(dialect.name)
         if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            binds = {  # by the name the SQL uses (bind_names: parameter -> that name)
-                name: param.type.dialect_impl(dialect).bind_processor(dialect)
-                for param, name in compiled.bind_names.items()
-            }
-            columns = getattr(self.statement, "selected_columns", None)
-            if columns is None:  # INSERT/UPDATE ... RETURNING
-                columns = self.statement.returning_column_descriptions  # type: ignore[attr-defined]
-                columns = [description["expr"] for description in columns]
-            results = [
-                column.type.dialect_impl(dialect).result_processor(dialect, None)
-                for column in columns
-            ]
-            # Python-side column defaults (an onupdate=utcnow, say), which SQLAlchemy's
-            # execution computes before running the statement
-            defaults = [(column.key, column.default) for column in compiled.insert_prefetch]
-            defaults += [(column.key, column.onupdate) for column in compiled.update_prefetch]
-            order = compiled.positiontup if compiled.positional else None
-            found = (compiled.string, compiled, binds, defaults, order, results)
-            self._compiled[dialect.name] = found
+            found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
         return found
 
     def rows(self, session: Any, **values: Any) -> list[tuple[Any, ...]]:
         """Run with ``values`` (one per bind parameter) in ``session``'s transaction."""
         connection = session.connection()
         dialect = connection.dialect
-        sql, compiled, binds, defaults, order, results = self._for(dialect)
-        for key, default in defaults:
-            if key not in values:
-                values[key] = default.arg(None) if default.is_callable else default.arg
-        params = compiled.construct_params(values)  # with the statement's own literals
-        for name, process in binds.items():
-            if process is not None and name in params:
-                params[name] = process(params[name])
-        arguments: Any = [params[name] for name in order] if order is not None else params
+        compiled = self._for(dialect)
+        sql, arguments = compiled.sql, compiled.arguments(values)
         cursor = connection.connection.driver_connection.cursor()
         try:
             cursor.execute(sql, arguments)
@@ -101,6 +75,7 @@ class DriverStatement:
             ) from error
         finally:
             cursor.close()
+        results = compiled.results
         return [
             tuple(process(v) if process else v for process, v in zip(results, row, strict=True))
             for row in fetched
@@ -109,6 +84,42 @@ class DriverStatement:
     def first(self, session: Any, **values: Any) -> tuple[Any, ...] | None:
         found = self.rows(session, **values)
         return found[0] if found else None
+
+
+class _Compiled:
+    """A DriverStatement for one dialect: its SQL, the bind processors by the names the SQL
+    uses, the Python-side column defaults SQLAlchemy's execution would compute (an
+    onupdate=utcnow, say) and the result processors of the columns it returns."""
+
+    def __init__(self, statement: sa.Executable, dialect: sa.Dialect) -> None:
+        compiled = self.compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.binds = {  # bind_names: parameter -> the name the SQL uses
+            name: param.type.dialect_impl(dialect).bind_processor(dialect)
+            for param, name in compiled.bind_names.items()
+        }
+        self.defaults = [(c.key, c.default) for c in compiled.insert_prefetch]
+        self.defaults += [(c.key, c.onupdate) for c in compiled.update_prefetch]
+        columns = getattr(statement, "selected_columns", None)
+        if columns is None:  # INSERT/UPDATE ... RETURNING
+            descriptions = statement.returning_column_descriptions  # type: ignore[attr-defined]
+            columns = [description["expr"] for description in descriptions]
+        self.results = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        ]
+
+    def arguments(self, values: dict[str, Any]) -> Any:
+        """The driver's parameters: positional for qmark (SQLite), named for pyformat."""
+        for key, default in self.defaults:
+            if key not in values:
+                values[key] = default.arg(None) if default.is_callable else default.arg
+        params = self.compiled.construct_params(values)  # with the statement's own literals
+        for name, process in self.binds.items():
+            if process is not None and name in params:
+                params[name] = process(params[name])
+        if self.compiled.positional:
+            return [params[name] for name in self.compiled.positiontup]
+        return params
 
 
 def utcnow() -> datetime:
