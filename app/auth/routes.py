@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import account_bp, bp, services
+from app.auth import account_bp, bp, services, sessions
 from app.auth.forms import (
     AccountForm,
     DeleteAccountForm,
@@ -42,6 +42,7 @@ from app.extensions import db, limiter, login_manager
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Logg inn for å se denne siden.")
 login_manager.login_message_category = "info"
+sessions.install()
 
 
 #: Every logged-in request runs this; built once, not per request

@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
-from flask import session
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from flask import request, session
 
 from app.extensions import login_manager
+
+
+def browser_identifier(environ: dict[str, Any]) -> str:
+    """Session protection's identifier of the browser behind a request, from its WSGI environ:
+    what Flask-Login's own _create_identifier makes (the SHA-512 of the client's address, the
+    first in X-Forwarded-For when there is one, and its User-Agent, written as Flask-Login
+    writes them), so sessions made before or by Flask-Login itself still match. Flask-Login
+    uses this one (see below), and so does signing in front of Flask (app.proposals.signing)."""
+    address = environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR"))
+    if address is not None:
+        address = address.encode("utf-8").split(b",")[0].strip()
+    agent = environ.get("HTTP_USER_AGENT")
+    if agent is not None:
+        agent = agent.encode("utf-8")
+    return hashlib.sha512(f"{address}|{agent}".encode()).hexdigest()
+
+
+def install() -> None:
+    """Have Flask-Login make its identifier with browser_identifier."""
+    login_manager._session_identifier_generator = lambda: browser_identifier(request.environ)
 
 
 def session_identifier() -> str:
@@ -17,7 +41,12 @@ def trusted_login_token() -> str | None:
     """The login token in this request's session when Flask-Login would take the session as
     it is: a token in the session and the browser it was made for. None when Flask-Login
     must judge (no token, only a remember-me cookie, another address or User-Agent)."""
-    token = session.get("_user_id")
-    if token is None or session.get("_id") != session_identifier():
+    return login_token_of(session, request.environ)
+
+
+def login_token_of(values: Mapping[str, Any], environ: dict[str, Any]) -> str | None:
+    """trusted_login_token for a session's ``values`` and the request's WSGI ``environ``."""
+    token = values.get("_user_id")
+    if token is None or values.get("_id") != browser_identifier(environ):
         return None
     return token

@@ -18,24 +18,19 @@ where the CSRF token goes; each visitor gets a fresh token of their own put in i
 
 from __future__ import annotations
 
-import hashlib
-import os
 import threading
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from flask import Flask, current_app, make_response, request, session
-from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
-from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import dump_cookie, parse_accept_header
 
-from app.core.i18n import first_supported
+from app.core.cookies import cookie_sessions, csrf_field, new_csrf_token, session_cookie
+from app.core.i18n import locale_for
 from app.core.ratelimit import over_api_limit
 
 _lock = threading.Lock()
@@ -104,8 +99,7 @@ class VisitorPages:
         # A false alarm ("mysession=") only sends the request on to Flask, which looks closer
         if f"{config['SESSION_COOKIE_NAME']}=" in cookies or "remember_token=" in cookies:
             return None
-        accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
-        language = first_supported(accepted, config["LANGUAGES"]) or config["BABEL_DEFAULT_LOCALE"]
+        language = locale_for(None, {}, environ.get("HTTP_ACCEPT_LANGUAGE"), config)
         # The scheme and host too: links are made from SITE_URL, but should a page ever follow
         # the request's Host header, a forged one must not leave its links in everyone's copy
         return (config["SQLALCHEMY_DATABASE_URI"], environ.get("wsgi.url_scheme", ""),
@@ -115,24 +109,8 @@ class VisitorPages:
 
     def _fresh_token(self) -> tuple[bytes, tuple[str, str]]:
         """A new CSRF token for a form and the session cookie that holds its secret half."""
-        app = self.app
-        field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
-        raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - as Flask-WTF makes it
-        token = URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
-        sessions = cast(SecureCookieSessionInterface, app.session_interface)
-        signer = cast(URLSafeTimedSerializer, sessions.get_signing_serializer(app))
-        cookie = dump_cookie(
-            sessions.get_cookie_name(app),
-            signer.dumps({field: raw}),
-            domain=sessions.get_cookie_domain(app),
-            path=sessions.get_cookie_path(app),
-            secure=sessions.get_cookie_secure(app),
-            httponly=sessions.get_cookie_httponly(app),
-            samesite=sessions.get_cookie_samesite(app),
-            partitioned=sessions.get_cookie_partitioned(app),
-        )
-        return token.encode(), ("Set-Cookie", cookie)
+        raw, token = new_csrf_token(self.app)
+        return token.encode(), session_cookie(self.app, {csrf_field(self.app): raw})
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         key = self._key(environ)
@@ -164,8 +142,7 @@ class VisitorPages:
             return body
         _language, token, seconds, api_limited = allowed
         # A form's token is made here only for Flask's own cookie sessions, as _fresh_token does
-        cookie_sessions = type(self.app.session_interface) is SecureCookieSessionInterface
-        if seconds <= 0 or (token and not cookie_sessions):
+        if seconds <= 0 or (token and not cookie_sessions(self.app)):
             return body
         session_cookie = f"{self.app.config['SESSION_COOKIE_NAME']}="
         cookies = [value for name, value in answer[1] if name.lower() == "set-cookie"]

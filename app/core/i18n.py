@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -10,6 +10,8 @@ from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 #: Primary language tags a browser may send, mapped to our catalogues.
 _ACCEPT_MAP = {"nb": "nb", "no": "nb", "nn": "nn", "en": "en"}
@@ -19,11 +21,6 @@ LANGUAGE_NAMES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}
 
 def supported() -> tuple[str, ...]:
     return tuple(current_app.config["LANGUAGES"])
-
-
-def from_accept_language() -> str | None:
-    """The first language in the browser's Accept-Language we have a catalogue for."""
-    return first_supported(request.accept_languages, supported())
 
 
 def first_supported(accepted: Iterable[tuple[str, float]], languages: Iterable[str]
@@ -48,12 +45,22 @@ def select_locale() -> str:
 
 def request_locale(user_language: str | None) -> str:
     """select_locale for a user whose language is already known (None: anonymous)."""
-    if user_language in supported():
+    return locale_for(user_language, session, request.headers.get("Accept-Language"),
+                      current_app.config)  # fmt: skip
+
+
+def locale_for(user_language: str | None, session: Mapping[str, Any],
+               accept_language: str | None, config: Mapping[str, Any]) -> str:  # fmt: skip
+    """The user's language, else the one chosen in the session, else the browser's first
+    (from the Accept-Language header), else the default; also in front of Flask."""
+    languages = config["LANGUAGES"]
+    if user_language in languages:
         return user_language  # type: ignore[return-value]
     chosen = session.get("lang")
-    if chosen in supported():
-        return chosen
-    return from_accept_language() or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if chosen in languages:
+        return chosen  # type: ignore[no-any-return]
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return first_supported(accepted, languages) or config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_timezone() -> str:

@@ -177,20 +177,26 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def _deliver(response):  # type: ignore[no-untyped-def]
-        ids = g.pop("outbox_committed", None)
-        if not ids:
-            return response
-        try:
-            if app.config["MAIL_DELIVER_INLINE"]:
-                deliver_pending(ids=ids)
-            else:
-                from app.core.jobs import send_outbox
-
-                send_outbox()
-        except Exception:  # a failed delivery must never fail the user's request
-            log.exception("mail delivery failed; the worker will retry")
-            db.session.rollback()
+        deliver_committed()
         return response
+
+
+def deliver_committed() -> None:
+    """Hand the mail this request's commits queued to delivery: at once when
+    MAIL_DELIVER_INLINE, else to the worker. A failed delivery never fails the request."""
+    ids = g.pop("outbox_committed", None)
+    if not ids:
+        return
+    try:
+        if current_app.config["MAIL_DELIVER_INLINE"]:
+            deliver_pending(ids=ids)
+        else:
+            from app.core.jobs import send_outbox
+
+            send_outbox()
+    except Exception:
+        log.exception("mail delivery failed; the worker will retry")
+        db.session.rollback()
 
 
 def _export_mail(user: Any) -> list[dict[str, Any]]:
