@@ -108,9 +108,8 @@ class Signature(db.Model):
     __table_args__ = (sa.UniqueConstraint("proposal_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True
-    )
+    #: Looked up by the unique constraint's index, which starts with it
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
     #: NULL once a signature on a submitted proposal is unlinked from a deleted account
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
