@@ -81,6 +81,8 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     templating.register(app)
     cli.register(app)
     from app.core.cache import VisitorPages
+    from app.proposals.signing import OneClickSigning
 
     app.wsgi_app = VisitorPages(app)  # type: ignore[method-assign]
+    app.wsgi_app = OneClickSigning(app, app.wsgi_app)  # type: ignore[method-assign]
     return app

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from app.auth.models import User
 from app.auth.sessions import trusted_login_token
 from app.core.cache import cached_for_visitors
+from app.core.db import writers_in_turn
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import ConfirmForm
 from app.core.i18n import chooses_own_locale, request_locale
@@ -37,6 +38,7 @@ from app.proposals.models import (
     ProposalState,
     Signature,
 )
+from app.proposals.signing import THANKS
 
 PER_PAGE = 20
 
@@ -192,8 +194,10 @@ def open_for_signatures(proposal_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:proposal_id>/sign")
 @chooses_own_locale
 def sign(proposal_id: int):  # type: ignore[no-untyped-def]
-    """Sign with one click, the busiest write there is. When Flask-Login would take the
-    session as it is (auth.sessions.trusted_login_token), the signer is read as one row
+    """Sign with one click, the busiest write there is. Most signatures never get here:
+    OneClickSigning (app.proposals.signing) signs them in front of Flask and sends the rest
+    on, refusals and errors included, which this view answers. When Flask-Login would take
+    the session as it is (auth.sessions.trusted_login_token), the signer is read as one row
     (services.signer_by_token) rather than loaded as a User; otherwise Flask-Login judges
     the session, as on every page."""
     token = trusted_login_token()
@@ -218,8 +222,9 @@ def _sign(signer: User | services.Signer, proposal_id: int):  # type: ignore[no-
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.sign(signer, proposal_id, notify=bool(form.notify.data))
-        db.session.commit()
+        with writers_in_turn(db.engine):
+            services.sign(signer, proposal_id, notify=bool(form.notify.data))
+            db.session.commit()
     except services.NotReadyToSign as missing:  # told exactly what, where it can be fixed
         flash(str(missing), "warning")
         return redirect(url_for("account.profile"))
@@ -232,7 +237,7 @@ def _sign(signer: User | services.Signer, proposal_id: int):  # type: ignore[no-
         db.session.rollback()
         flash(str(error), "danger")
     else:
-        flash(_("Takk! Underskriften din er registrert."), "success")
+        flash(str(THANKS), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal_id))
 
 
