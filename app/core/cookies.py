@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from flask import Flask
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer, want_bytes
 from werkzeug.http import dump_cookie, parse_cookie
 
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's
@@ -35,16 +35,40 @@ def _interface(app: Flask) -> SecureCookieSessionInterface:
     return cast(SecureCookieSessionInterface, app.session_interface)
 
 
+class _KeyCachingSigner(TimestampSigner):
+    """itsdangerous' TimestampSigner with each derived key computed once: it derives the key
+    (an HMAC of the salt) again for every value it signs or checks. The same signatures."""
+
+    _derived: ClassVar[dict[tuple[Any, ...], bytes]] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        secret = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        key = (secret, self.salt, self.key_derivation, self.digest_method)
+        derived = self._derived.get(key)
+        if derived is None:
+            derived = self._derived[key] = super().derive_key(secret_key)
+        return derived
+
+
 def _session_serializer(app: Flask) -> URLSafeTimedSerializer:
-    """Flask's serializer for the session cookie, made once per key (Flask makes one for every
-    request)."""
-    key = ("session", id(app), app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+    """Flask's serializer for the session cookie (get_signing_serializer: the same keys,
+    fallbacks first, salt, JSON tags and signer settings), made once per key (Flask makes one
+    for every request)."""
+    fallbacks = tuple(app.config["SECRET_KEY_FALLBACKS"] or ())
+    key = ("session", id(app), app.secret_key, fallbacks)
     serializer = _serializers.get(key)
     if serializer is None:
-        made = _interface(app).get_signing_serializer(app)
-        if made is None:
-            raise RuntimeError("no SECRET_KEY: Flask keeps no session cookie")
-        serializer = _serializers[key] = made
+        interface = _interface(app)
+        serializer = _serializers[key] = URLSafeTimedSerializer(
+            [*fallbacks, app.secret_key],  # type: ignore[list-item]
+            salt=interface.salt,
+            serializer=interface.serializer,
+            signer=_KeyCachingSigner,
+            signer_kwargs={
+                "key_derivation": interface.key_derivation,
+                "digest_method": interface.digest_method,
+            },
+        )
     return serializer
 
 
@@ -53,7 +77,9 @@ def _csrf_serializer(app: Flask) -> URLSafeTimedSerializer:
     key = ("csrf", secret)
     serializer = _serializers.get(key)
     if serializer is None:
-        serializer = _serializers[key] = URLSafeTimedSerializer(secret, salt=CSRF_SALT)
+        serializer = _serializers[key] = URLSafeTimedSerializer(
+            secret, salt=CSRF_SALT, signer=_KeyCachingSigner
+        )
     return serializer
 
 

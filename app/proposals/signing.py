@@ -113,14 +113,10 @@ class OneClickSigning:
                 signer = services.signer_by_token(token)
                 if signer is None:
                     return None
-                accept_language = environ.get("HTTP_ACCEPT_LANGUAGE")
-                with force_locale(locale_for(signer.language, session, accept_language,
-                                             app.config)):  # fmt: skip
-                    notify = form.get("notify", "") not in _FALSE
-                    with writers_in_turn(db.engine):
-                        services.sign(signer, proposal_id, notify=notify)
-                        db.session.commit()
-                    thanks = str(THANKS)
+                notify = form.get("notify", "") not in _FALSE
+                with writers_in_turn(db.engine):  # a refusal's text is the route's to make
+                    services.sign(signer, proposal_id, notify=notify)
+                    db.session.commit()
             except (services.ProposalError, sa.exc.IntegrityError):
                 db.session.rollback()  # the route explains the refusal
                 return None
@@ -129,7 +125,9 @@ class OneClickSigning:
                 db.session.rollback()
                 return None
             deliver_committed()
-            _flash(app, session, thanks, "success")
+            accept_language = environ.get("HTTP_ACCEPT_LANGUAGE")
+            locale = locale_for(signer.language, session, accept_language, app.config)
+            _flash(app, session, _thanks(locale), "success")
             location = adapter.build("proposals.detail", {"proposal_id": proposal_id})
         body = _redirect_page(location)
         return body, [
@@ -179,6 +177,12 @@ def _read_form(environ: dict[str, Any]) -> dict[str, str] | None:
     for name, value in fields:
         form.setdefault(name, value)
     return form
+
+
+@functools.cache
+def _thanks(locale: str) -> str:
+    with force_locale(locale):
+        return str(THANKS)
 
 
 @functools.cache
