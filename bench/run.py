@@ -367,7 +367,7 @@ def server_env(database: Path) -> dict[str, str]:
 
 
 def remove_database(database: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", "-wal", "-shm", "-journal", "-writers.lock"):  # see db.writers_in_turn
         Path(f"{database}{suffix}").unlink(missing_ok=True)
 
 

@@ -50,6 +50,8 @@ def test_tiny_run_prints_complete_json() -> None:
             stdout, stderr = process.communicate(timeout=30)
             pytest.fail(f"bench.run took over {TIMEOUT_S} s:\n{stderr}")
     assert process.returncode == 0, stderr
+    # the database, its WAL, the writers' lock file and the logs are gone
+    assert not list((ROOT / "instance" / "bench").glob(f"tiny-{process.pid}*"))
 
     result = json.loads(stdout)  # stdout holds the JSON document and nothing else
     assert set(result) >= {

@@ -55,10 +55,11 @@ def _session_serializer(app: Flask) -> URLSafeTimedSerializer:
     fallbacks first, salt, JSON tags and signer settings), made once per key (Flask makes one
     for every request)."""
     fallbacks = tuple(app.config["SECRET_KEY_FALLBACKS"] or ())
-    key = ("session", id(app), app.secret_key, fallbacks)
+    interface = _interface(app)
+    key = ("session", app.secret_key, fallbacks, interface.salt, interface.serializer,
+           interface.key_derivation, interface.digest_method)  # fmt: skip
     serializer = _serializers.get(key)
     if serializer is None:
-        interface = _interface(app)
         serializer = _serializers[key] = URLSafeTimedSerializer(
             [*fallbacks, app.secret_key],  # type: ignore[list-item]
             salt=interface.salt,

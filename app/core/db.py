@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import enum
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +30,8 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+log = logging.getLogger(__name__)
 
 
 def upsert_insert(table: sa.Table) -> Any:
@@ -233,38 +237,73 @@ def alembic_options() -> dict[str, Any]:
     }
 
 
-_writer_locks: dict[tuple[int, str], tuple[threading.Lock, int]] = {}
+_writer_locks: dict[tuple[int, str], tuple[threading.Lock, int | None]] = {}
 _writer_locks_guard = threading.Lock()
+#: How often a writer whose turn it is not looks again (a signature holds the turn ~0.2 ms)
+_TURN_POLL_S = 0.0002
 
 
-def _writer_lock(database: str) -> tuple[threading.Lock, int]:
-    """This process's lock and open lock file for a SQLite file (opened after any fork)."""
+def _forget_writer_locks() -> None:
+    """In a forked child: the parent's locks and lock files are not the child's."""
+    global _writer_locks_guard
+    _writer_locks_guard = threading.Lock()
+    _writer_locks.clear()
+
+
+os.register_at_fork(after_in_child=_forget_writer_locks)
+
+
+def _writer_lock(database: str) -> tuple[threading.Lock, int | None]:
+    """This process's lock and open lock file for a SQLite file; no file (None) when it
+    cannot be opened, and then writers go without turns, as SQLite alone would have them."""
     key = (os.getpid(), database)
     with _writer_locks_guard:
         found = _writer_locks.get(key)
         if found is None:
-            fd = os.open(f"{database}-writers.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fd: int | None = os.open(f"{database}-writers.lock", os.O_RDWR | os.O_CREAT, 0o660)
+            except OSError:
+                log.warning("no writers' lock file beside %s; writers go without turns", database,
+                            exc_info=True)  # fmt: skip
+                fd = None
             found = _writer_locks[key] = (threading.Lock(), fd)
         return found
 
 
+def _take_turn(fd: int, deadline: float) -> bool:
+    """Take the lock file's turn, looking again every _TURN_POLL_S until ``deadline``."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_TURN_POLL_S)
+
+
 @contextlib.contextmanager
 def writers_in_turn(engine: Engine) -> Iterator[None]:
-    """Around a short, busy write transaction on a SQLite file (a signature): writers queue
-    for an advisory lock on a file beside the database (``<file>-writers.lock``; flock) and
-    take their turn the moment it is free. Without it, a writer that finds the database
-    locked sleeps in SQLite's busy handler, a millisecond at the least, which under load
-    costs more than the transaction. Threads of one process queue on a lock of their own
-    first (flock does not tell them apart). Nothing on PostgreSQL, which locks rows, or for
-    an in-memory SQLite database."""
+    """Around a short, busy write transaction on a SQLite file (a signature): writers take
+    turns on an advisory lock on a file beside the database (``<file>-writers.lock``; flock)
+    and look for their turn every fifth of a millisecond. Without it, a writer that finds the
+    database locked sleeps in SQLite's busy handler, a millisecond at the least and longer
+    each time, which under load costs more than the transaction. Threads of one process
+    take turns on a lock of their own first (flock does not tell them apart). A writer waits
+    for its turn no longer than SQLite's busy timeout, then goes on without it (SQLite's own
+    locking still holds). Nothing on PostgreSQL, which locks rows, or in memory."""
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     if not database or database == ":memory:" or database.startswith("file:"):
         yield
         return
     lock, fd = _writer_lock(database)
-    with lock:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    locked = lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    turn = locked and fd is not None and _take_turn(fd, deadline)
+    try:
+        yield
+    finally:
+        if turn:
+            fcntl.flock(fd, fcntl.LOCK_UN)  # type: ignore[arg-type]
+        if locked:
+            lock.release()

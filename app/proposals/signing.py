@@ -102,6 +102,8 @@ class OneClickSigning:
         session = read_session(app, environ)
         if session is None or "_remember" in session:  # Flask-Login renews or clears it
             return None
+        if app.config.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"):  # Flask-Login renews it
+            return None
         token = login_token_of(session, environ)
         if token is None or not csrf_token_valid(app, session, form.get(csrf_field(app), "")):
             return None
@@ -113,6 +115,9 @@ class OneClickSigning:
                 signer = services.signer_by_token(token)
                 if signer is None:
                     return None
+                location = adapter.build("proposals.detail", {"proposal_id": proposal_id})
+                accept_language = environ.get("HTTP_ACCEPT_LANGUAGE")
+                thanks = _thanks(locale_for(signer.language, session, accept_language, app.config))
                 notify = form.get("notify", "") not in _FALSE
                 with writers_in_turn(db.engine):  # a refusal's text is the route's to make
                     services.sign(signer, proposal_id, notify=notify)
@@ -124,11 +129,12 @@ class OneClickSigning:
                 log.exception("signing in front of Flask failed; Flask answers the request")
                 db.session.rollback()
                 return None
+            # Signed: from here on the answer is the redirect, whatever else happens
             deliver_committed()
-            accept_language = environ.get("HTTP_ACCEPT_LANGUAGE")
-            locale = locale_for(signer.language, session, accept_language, app.config)
-            _flash(app, session, _thanks(locale), "success")
-            location = adapter.build("proposals.detail", {"proposal_id": proposal_id})
+            try:
+                _flash(app, session, thanks, "success")
+            except Exception:
+                log.exception("a message_flashed receiver failed; the signature is kept")
         body = _redirect_page(location)
         return body, [
             ("Content-Type", "text/html; charset=utf-8"),
@@ -152,7 +158,10 @@ class OneClickSigning:
         if not (request.is_secure and self.app.config["WTF_CSRF_SSL_STRICT"]):
             return True
         referrer = request.referrer
-        return bool(referrer) and same_origin(referrer, f"https://{request.host}/")
+        try:
+            return bool(referrer) and same_origin(referrer, f"https://{request.host}/")
+        except ValueError:  # a Referer urlparse cannot read (a bad port): Flask's to refuse
+            return False
 
 
 def _read_form(environ: dict[str, Any]) -> dict[str, str] | None:

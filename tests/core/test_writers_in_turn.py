@@ -87,3 +87,30 @@ def test_nothing_to_queue_for_elsewhere(url: str, tmp_path: Path, monkeypatch):
     with writers_in_turn(engine), writers_in_turn(engine):  # no lock to wait for, even nested
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_writer_waits_no_longer_than_sqlites_busy_timeout(tmp_path: Path, monkeypatch):
+    """Should the turn never come (a holder stuck), the writer goes on without it after the
+    busy timeout, and SQLite's own locking decides, as it would have without turns."""
+    monkeypatch.setattr("app.core.db.SQLITE_BUSY_TIMEOUT_MS", 300)
+    database = tmp_path / "medvirke.sqlite3"
+    engine = sa.create_engine(f"sqlite:///{database}")
+    command = [sys.executable, "-c", HOLD, f"{database}-writers.lock"]
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True}
+    with subprocess.Popen(command, **pipes) as holder:  # type: ignore[call-overload]
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            thread, entered, leave = _enters(engine)
+            assert not entered.wait(0.1)
+            assert entered.wait(5)  # the holder still holds: it went on without its turn
+            leave.set()
+            thread.join(10)
+        finally:
+            holder.kill()
+
+
+def test_no_lock_file_no_turns(tmp_path: Path, caplog):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'gone' / 'medvirke.sqlite3'}")
+    with writers_in_turn(engine), writers_in_turn(engine):  # nothing to wait for
+        pass
+    assert "no writers' lock file" in caplog.text

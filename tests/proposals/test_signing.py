@@ -332,3 +332,55 @@ def test_the_initiator_hears_of_the_threshold_from_a_signature_in_front(
     assert re.search(rf"/proposals/{proposal.id}\b", mails[0].body_text)
     db.session.expire_all()
     assert proposal.threshold_reached_at is not None
+
+
+def test_a_referrer_that_cannot_be_read_is_flasks(app, open_proposal, resident,
+                                                  answered_by_flask):  # fmt: skip
+    proposal = open_proposal()
+    client = login(app.test_client(), resident())
+    token = csrf_token(client, f"/proposals/{proposal.id}")
+    answered_by_flask.clear()
+    path = f"/proposals/{proposal.id}/sign"
+    client.post(path, base_url="https://localhost", headers={"Referer": "https://localhost:x/"},
+                data={"csrf_token": token})  # fmt: skip
+    assert answered_by_flask == [path]
+    db.session.expire_all()
+    assert proposal.signature_count == 0
+
+
+def test_once_signed_the_answer_is_the_redirect(app, open_proposal, resident, answered_by_flask,
+                                                caplog):  # fmt: skip
+    """A failure after the commit (a message_flashed receiver) does not send the request on
+    to Flask, which would try to sign again."""
+    proposal = open_proposal()
+    client = login(app.test_client(), resident())
+    token = csrf_token(client, f"/proposals/{proposal.id}")
+    answered_by_flask.clear()
+
+    def broken(sender, **_extra):  # type: ignore[no-untyped-def]
+        raise RuntimeError("receiver failed")
+
+    flask.message_flashed.connect(broken, app)
+    try:
+        response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+    finally:
+        flask.message_flashed.disconnect(broken, app)
+    assert response.status_code == 302
+    assert answered_by_flask == []
+    assert "receiver failed" in caplog.text
+    db.session.expire_all()
+    assert proposal.signature_count == 1
+
+
+def test_a_remember_cookie_renewed_on_every_request_is_flasks(
+    app, open_proposal, resident, answered_by_flask, monkeypatch
+):
+    monkeypatch.setitem(app.config, "REMEMBER_COOKIE_REFRESH_EACH_REQUEST", True)
+    proposal = open_proposal()
+    client = login(app.test_client(), resident())
+    token = csrf_token(client, f"/proposals/{proposal.id}")
+    answered_by_flask.clear()
+    client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+    assert answered_by_flask == [f"/proposals/{proposal.id}/sign"]
+    db.session.expire_all()
+    assert proposal.signature_count == 1
