@@ -4,9 +4,11 @@ take turns too, and PostgreSQL or an in-memory database is left alone."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,24 @@ fcntl.flock(fd, fcntl.LOCK_EX)
 print("holding", flush=True)
 sys.stdin.readline()
 """
+
+
+@contextlib.contextmanager
+def _held_elsewhere(database: Path) -> Iterator[Callable[[], None]]:
+    """Another process holds the turn for ``database``; call the result to let it go."""
+    command = [sys.executable, "-c", HOLD, f"{database}-writers.lock"]
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True}
+    with subprocess.Popen(command, **pipes) as holder:  # type: ignore[call-overload]
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+
+            def let_go() -> None:
+                holder.stdin.write("done\n")
+                holder.stdin.flush()
+
+            yield let_go
+        finally:
+            holder.kill()
 
 
 def _enters(engine: sa.Engine) -> tuple[threading.Thread, threading.Event, threading.Event]:
@@ -40,20 +60,13 @@ def _enters(engine: sa.Engine) -> tuple[threading.Thread, threading.Event, threa
 def test_a_writer_waits_while_another_process_has_the_turn(tmp_path: Path):
     database = tmp_path / "medvirke.sqlite3"
     engine = sa.create_engine(f"sqlite:///{database}")
-    command = [sys.executable, "-c", HOLD, f"{database}-writers.lock"]
-    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True}
-    with subprocess.Popen(command, **pipes) as holder:  # type: ignore[call-overload]
-        try:
-            assert holder.stdout.readline().strip() == "holding"
-            thread, entered, leave = _enters(engine)
-            assert not entered.wait(0.5)  # still the other process's turn
-            holder.stdin.write("done\n")
-            holder.stdin.flush()
-            assert entered.wait(10)  # its turn came when the other let go
-            leave.set()
-            thread.join(10)
-        finally:
-            holder.kill()
+    with _held_elsewhere(database) as let_go:
+        thread, entered, leave = _enters(engine)
+        assert not entered.wait(0.5)  # still the other process's turn
+        let_go()
+        assert entered.wait(10)  # its turn came when the other let go
+        leave.set()
+        thread.join(10)
 
 
 def test_threads_of_one_process_take_turns(tmp_path: Path):
@@ -95,18 +108,12 @@ def test_a_writer_waits_no_longer_than_sqlites_busy_timeout(tmp_path: Path, monk
     monkeypatch.setattr("app.core.db.SQLITE_BUSY_TIMEOUT_MS", 300)
     database = tmp_path / "medvirke.sqlite3"
     engine = sa.create_engine(f"sqlite:///{database}")
-    command = [sys.executable, "-c", HOLD, f"{database}-writers.lock"]
-    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True}
-    with subprocess.Popen(command, **pipes) as holder:  # type: ignore[call-overload]
-        try:
-            assert holder.stdout.readline().strip() == "holding"
-            thread, entered, leave = _enters(engine)
-            assert not entered.wait(0.1)
-            assert entered.wait(5)  # the holder still holds: it went on without its turn
-            leave.set()
-            thread.join(10)
-        finally:
-            holder.kill()
+    with _held_elsewhere(database):
+        thread, entered, leave = _enters(engine)
+        assert not entered.wait(0.1)
+        assert entered.wait(5)  # the holder still holds: it went on without its turn
+        leave.set()
+        thread.join(10)
 
 
 def test_no_lock_file_no_turns(tmp_path: Path, caplog):
