@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from flask import request, session
+from flask import request
 
 from app.extensions import login_manager
 
@@ -28,24 +28,20 @@ def browser_identifier(environ: dict[str, Any]) -> str:
 
 def install() -> None:
     """Have Flask-Login make its identifier with browser_identifier."""
-    login_manager._session_identifier_generator = lambda: browser_identifier(request.environ)
+    login_manager._session_identifier_generator = session_identifier
 
 
 def session_identifier() -> str:
     """The identifier of this request's browser (address and User-Agent) that Flask-Login's
     session protection keeps as "_id" at login and compares on every request."""
-    return login_manager._session_identifier_generator()
-
-
-def trusted_login_token() -> str | None:
-    """The login token in this request's session when Flask-Login would take the session as
-    it is: a token in the session and the browser it was made for. None when Flask-Login
-    must judge (no token, only a remember-me cookie, another address or User-Agent)."""
-    return login_token_of(session, request.environ)
+    return browser_identifier(request.environ)
 
 
 def login_token_of(values: Mapping[str, Any], environ: dict[str, Any]) -> str | None:
-    """trusted_login_token for a session's ``values`` and the request's WSGI ``environ``."""
+    """The login token in a session's ``values`` when Flask-Login would take the session as
+    it is: a token, and the browser (the request's WSGI ``environ``) it was made for. None
+    when Flask-Login must judge (no token, only a remember-me cookie, another address or
+    User-Agent)."""
     token = values.get("_user_id")
     if token is None or values.get("_id") != browser_identifier(environ):
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -17,10 +17,6 @@ from werkzeug.http import parse_accept_header
 _ACCEPT_MAP = {"nb": "nb", "no": "nb", "nn": "nn", "en": "en"}
 
 LANGUAGE_NAMES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}
-
-
-def supported() -> tuple[str, ...]:
-    return tuple(current_app.config["LANGUAGES"])
 
 
 def first_supported(accepted: Iterable[tuple[str, float]], languages: Iterable[str]
@@ -96,15 +92,7 @@ def settle_locale_early(app: Flask) -> None:
 
     @app.before_request
     def _settle() -> None:  # returns None: a value would become the response
-        if not getattr(app.view_functions.get(request.endpoint or ""), "chooses_locale", False):
-            get_locale()
-
-
-def chooses_own_locale(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a view that settles the request's language itself (with force_locale), so the
-    language is not chosen before it runs, which would load the logged-in user."""
-    view.chooses_locale = True  # type: ignore[attr-defined]
-    return view
+        get_locale()
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.models import User
-from app.auth.sessions import trusted_login_token
 from app.core.cache import cached_for_visitors
 from app.core.db import writers_in_turn
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import ConfirmForm
-from app.core.i18n import chooses_own_locale, request_locale
 from app.core.permissions import Role, confirmed_required, role_required
 from app.extensions import db
 from app.proposals import bp, queries, rules, services
@@ -192,29 +189,15 @@ def open_for_signatures(proposal_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:proposal_id>/sign")
-@chooses_own_locale
-def sign(proposal_id: int):  # type: ignore[no-untyped-def]
-    """Sign with one click, the busiest write there is. Most signatures never get here:
-    OneClickSigning (app.proposals.signing) signs them in front of Flask and sends the rest
-    on, refusals and errors included, which this view answers. When Flask-Login would take
-    the session as it is (auth.sessions.trusted_login_token), the signer is read as one row
-    (services.signer_by_token) rather than loaded as a User; otherwise Flask-Login judges
-    the session, as on every page."""
-    token = trusted_login_token()
-    signer = services.signer_by_token(token) if token is not None else None
-    if signer is None:
-        return _sign_as_current_user(proposal_id)
-    with force_locale(request_locale(signer.language)):
-        return _sign(signer, proposal_id)
-
-
 @login_required
-def _sign_as_current_user(proposal_id: int):  # type: ignore[no-untyped-def]
-    get_locale()  # settled before the commit expires the user (see i18n.settle_locale_early)
+def sign(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Sign with one click. Most signatures never get here: OneClickSigning
+    (app.proposals.signing) signs them in front of Flask and sends the rest on (no session
+    it can trust, a refusal to explain, an error), which this view answers."""
     return _sign(current_user._get_current_object(), proposal_id)
 
 
-def _sign(signer: User | services.Signer, proposal_id: int):  # type: ignore[no-untyped-def]
+def _sign(signer: User, proposal_id: int):  # type: ignore[no-untyped-def]
     """No proposal is loaded on the way (see services.sign). The form's own CSRF check is
     off: CSRFProtect has checked this POST's token before any view runs, and a second
     check (and a new token for a form never shown) is work for nothing."""

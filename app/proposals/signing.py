@@ -8,12 +8,13 @@ checks and the service the route uses, done the same way:
 
 - Flask's session cookie, opened as Flask opens it (``app.core.cookies``);
 - session protection's check that the session is this browser's, with the identifier
-  Flask-Login itself uses (``app.auth.sessions``), and the signer read by login token as the
-  route reads them (``services.signer_by_token``: an active account);
+  Flask-Login itself uses (``app.auth.sessions``), and the signer read by login token as one
+  row (``services.signer_by_token``: an active account, as Flask-Login's loader and
+  login_required would take it);
 - the CSRF token checked as Flask-WTF checks it, the Referer too over HTTPS;
 - the Host checked against ``TRUSTED_HOSTS`` and the way back built with Flask's own URL
   adapter for the request;
-- ``services.sign`` and one commit, in the signer's language; the mail it queued handed to
+- ``services.sign`` and one commit; the mail it queued handed to
   delivery (``mail.deliver_committed``);
 - the thank-you flashed into the session and the redirect with the headers every response
   gets (``security.security_headers``) and the session cookie Flask would write.
@@ -98,7 +99,6 @@ class OneClickSigning:
               ) -> tuple[bytes, list[tuple[str, str]]] | None:  # fmt: skip
         """Sign and answer (the body and headers of the redirect), or None for Flask to."""
         app = self.app
-        request = app.request_class(environ)
         session = read_session(app, environ)
         if session is None or "_remember" in session:  # Flask-Login renews or clears it
             return None
@@ -107,6 +107,7 @@ class OneClickSigning:
         token = login_token_of(session, environ)
         if token is None or not csrf_token_valid(app, session, form.get(csrf_field(app), "")):
             return None
+        request = app.request_class(environ)
         with app.app_context():
             adapter = self._url_adapter(request)
             if adapter is None or not self._referrer_allowed(request):
