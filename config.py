@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -20,6 +21,11 @@ def _bool(name: str, default: bool) -> bool:
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    return [item.strip() for item in value.split(",") if item.strip()] if value else None
 
 
 def _database_url(default_file: str) -> str:
@@ -52,6 +58,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    #: Signatures per account (a person signs a proposal once; this stops a script)
+    SIGN_RATE_LIMIT = os.environ.get("SIGN_RATE_LIMIT", "30 per minute;500 per day")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
     #: Per IP, on feedback and broken-promise reports about service declarations (together)
@@ -61,6 +69,11 @@ class Config:
     #: Working days a service has to answer a broken-promise report (avvik)
     REPORT_ANSWER_WORKING_DAYS = _int("REPORT_ANSWER_WORKING_DAYS", 10)
     NOMINATION_RATE_LIMIT = os.environ.get("NOMINATION_RATE_LIMIT", "5 per minute;20 per hour")
+
+    #: How many proxies in front of the app set X-Forwarded-For and -Proto (0: none)
+    TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
+    #: Host names the app answers to (comma-separated; unset: any, outside production)
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -84,7 +97,17 @@ class Config:
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
 
-    #: How long each process keeps its copy of the municipality's settings
+    #: Flask-Caching: in this process by default; Redis (CACHE_REDIS_URL) when several workers
+    #: run, so that a write clears what every worker keeps at once
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "RedisCache" if CACHE_REDIS_URL else "SimpleCache")
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "medvirke:")
+    CACHE_DEFAULT_TIMEOUT = 0  # everything kept is given its own time
+    #: The in-process cache's bound: this many entries of at most CACHE_MAX_ENTRY_BYTES each
+    CACHE_THRESHOLD = _int("CACHE_THRESHOLD", 300)
+    CACHE_MAX_ENTRY_BYTES = _int("CACHE_MAX_ENTRY_BYTES", 256 * 1024)
+
+    #: How long the municipality's settings are kept before they are read again
     SETTINGS_CACHE_SECONDS = _int("SETTINGS_CACHE_SECONDS", 30)
 
     #: How long public pages are kept for visitors who are not logged in (0: never)
@@ -123,6 +146,10 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    #: Production answers only to the host of SITE_URL unless TRUSTED_HOSTS names others
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or [
+        urlsplit(Config.SITE_URL).hostname or "localhost"
+    ]
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     #: The worker sends mail, so no request waits for the SMTP server
     MAIL_DELIVER_INLINE = _bool("MAIL_DELIVER_INLINE", False)
@@ -137,6 +164,7 @@ class TestConfig(Config):
         "TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"
     )
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"
     MAIL_BACKEND = "memory"
     HUEY_IMMEDIATE = True
     PAGE_CACHE_SECONDS = 0  # each test sees fresh pages; the cache has its own tests

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import DEFAULT_SECRET_KEY, Config, ProductionConfig
@@ -28,9 +29,10 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     ):
         raise RuntimeError("Refusing to start in production without a SECRET_KEY (32+ chars).")
 
-    from app.core import cli, errors, i18n, jobs, mail, security, templating
+    from app.core import cache, cli, errors, i18n, jobs, mail, security, templating
     from app.core.db import configure_engines
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import cache as cache_extension
 
     configure_engines(app)
     db.init_app(app)
@@ -38,12 +40,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    # Medvirke has no app-wide limits, only per-endpoint ones, which the @limiter.limit
-    # decorator checks itself; the extension's before_request check costs every page a
-    # lookup for nothing, so it is taken out.
-    hooks = app.before_request_funcs.get(None, [])
-    if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is off
-        hooks.remove(limiter._check_request_limit)
+    cache_extension.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.install_template_gettext(app)
     i18n.settle_locale_early(app)
@@ -80,9 +77,8 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     security.register(app)
     templating.register(app)
     cli.register(app)
-    from app.core.cache import VisitorPages
-    from app.proposals.signing import OneClickSigning
-
-    app.wsgi_app = VisitorPages(app)  # type: ignore[method-assign]
-    app.wsgi_app = OneClickSigning(app, app.wsgi_app)  # type: ignore[method-assign]
+    cache.register(app)
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:  # the client's address and scheme as the trusted proxies saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app

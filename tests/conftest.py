@@ -17,12 +17,11 @@ from sqlalchemy import event
 from app import create_app
 from app.auth import services as auth_services
 from app.auth.models import User
-from app.core.cache import clear_page_cache
 from app.core.demo import RØROS
 from app.core.models import MunicipalitySettings, OutboxMail
 from app.core.permissions import Role
 from app.core.settings import invalidate_settings
-from app.extensions import db, limiter
+from app.extensions import cache, db, limiter
 from config import TestConfig
 
 pytest_plugins = [
@@ -109,14 +108,21 @@ def config_overrides() -> dict[str, object]:
 _APPS: dict[type[TestConfig], tuple[Flask, Flask]] = {}
 
 
+def _pair(config_class: type[TestConfig]) -> tuple[Flask, Flask]:
+    """The web app and the test side's, sharing one cache as the threads of one worker do:
+    what the test side commits clears what the web app kept."""
+    app, test_side = create_app(config_class), create_app(config_class)
+    test_side.extensions["cache"][cache] = app.extensions["cache"][cache]
+    return app, test_side
+
+
 def _apps(
     config_class: type[TestConfig], overrides: dict[str, object], own: bool
 ) -> tuple[Flask, Flask]:
     if overrides or own:  # a module's own settings, or routes a test adds: apps not kept
-        config_class = type("OverriddenConfig", (config_class,), dict(overrides))
-        return create_app(config_class), create_app(config_class)
+        return _pair(type("OverriddenConfig", (config_class,), dict(overrides)))
     if config_class not in _APPS:
-        _APPS[config_class] = (create_app(config_class), create_app(config_class))
+        _APPS[config_class] = _pair(config_class)
     return _APPS[config_class]
 
 
@@ -142,8 +148,8 @@ def app(
     app, test_side = _apps(config_class, config_overrides, own)
     configs = [(a, dict(a.config)) for a in (app, test_side)]
     limiter.reset()
-    clear_page_cache()
     with test_side.app_context():
+        cache.clear()
         db.session.add(MunicipalitySettings(**RØROS))
         db.session.commit()
         invalidate_settings()
@@ -192,16 +198,16 @@ def make_user(app: Flask) -> Callable[..., User]:
 
 
 def login(client: FlaskClient, user: User) -> FlaskClient:
-    """Log ``user`` in on ``client`` the way Flask-Login's login_user does after a form
-    login, session protection's identifier of this client (address, User-Agent) included."""
-    from app.auth.sessions import session_identifier
+    """Log ``user`` in on ``client`` with Flask-Login's login_user, as a form login does
+    (session protection's identifier of this client's address and User-Agent included)."""
+    from flask import session as flask_session
+    from flask_login import login_user
 
     with client.application.test_request_context(environ_base=client.environ_base):
-        identifier = session_identifier()
+        login_user(user)
+        values = dict(flask_session)
     with client.session_transaction() as session:
-        session["_user_id"] = user.login_token
-        session["_fresh"] = True
-        session["_id"] = identifier
+        session.update(values)
     return client
 
 
@@ -290,19 +296,3 @@ def count_queries(client: FlaskClient, path: str) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return len(statements)
-
-
-@pytest.fixture
-def flask_runs(app: Flask) -> Iterator[list[str]]:
-    """The paths of the requests Flask itself handled during the test (not those answered in
-    front of it by the page cache)."""
-    from flask import request, request_started
-
-    runs: list[str] = []
-
-    def started(sender: Flask, **_extra: object) -> None:
-        runs.append(request.path)
-
-    request_started.connect(started, app)
-    yield runs
-    request_started.disconnect(started, app)

@@ -9,10 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User, UserRole
 from app.core.audit import audit
-from app.core.cache import clear_page_cache
 from app.core.models import MunicipalitySettings, Unit
 from app.core.permissions import Role
-from app.core.settings import invalidate_settings
 from app.extensions import db
 
 
@@ -84,8 +82,6 @@ def update_settings(actor: User, values: dict[str, Any]) -> MunicipalitySettings
     db.session.flush()
     if changes:
         audit(actor, "settings.updated", settings, changes)
-    invalidate_settings()
-    clear_page_cache()  # pages show the municipality's name
     return settings
 
 

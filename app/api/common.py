@@ -14,14 +14,12 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app, g, request, url_for
-from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import ImmutableMultiDict
 
-from app.core.cache import keep_whole, remember
-from app.core.errors import render_error
-from app.core.ratelimit import over_api_limit
-from app.extensions import db
+from app.core.cache import cached_value
+from app.extensions import db, limiter
 
 MAX_PER_PAGE = 100
 
@@ -151,18 +149,22 @@ IF_NONE_MATCH = {
 }
 
 
+def _api_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
 def public(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Serve a read-only endpoint: one rate limit per client IP across the API; the same
-    answer to everyone for ``API_CACHE_SECONDS`` (kept whole in front of Flask for requests
-    without our cookies or conditions, see ``VisitorPages``); ETag and Last-Modified, and 304
-    when the client has the answer already."""
+    """Serve a read-only endpoint (under ``blp.arguments``, so it is given the parsed query):
+    one rate limit per client address across the API (Flask-Limiter's shared limit); the
+    same answer to everyone for ``API_CACHE_SECONDS``, kept by the path and the parameters
+    the endpoint reads; ETag and Last-Modified, and 304 when the client has the answer."""
 
     @wraps(view)
     def answer(*args: Any, **kwargs: Any) -> Any:
-        wait = over_api_limit(current_app.config, get_remote_address())
-        if wait is not None:
-            body, status = render_error(429)
-            return body, status, {"Retry-After": str(wait)}
+        # The endpoint's links are made from request.args: only what it reads, as in the key
+        request.args = ImmutableMultiDict(  # type: ignore[misc]
+            [(k, v) for k, v in request.args.items(multi=True) if k in kwargs]
+        )
 
         def compute() -> tuple[bytes, str, datetime | None]:
             g.api_last_modified = None
@@ -171,19 +173,19 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
             return body, hashlib.sha256(body).hexdigest()[:32], g.api_last_modified
 
         # With scheme and host, as the page cache keys: no answer may follow a forged Host
-        key = ("api", current_app.config["SQLALCHEMY_DATABASE_URI"], request.scheme,
-               request.host, request.full_path)  # fmt: skip
-        body, etag, last_modified = remember(key, current_app.config["API_CACHE_SECONDS"], compute)
+        key = ("api", request.scheme, request.host, request.path, sorted(kwargs.items()))
+        body, etag, last_modified = cached_value(
+            key, current_app.config["API_CACHE_SECONDS"], compute
+        )
         response = current_app.response_class(body, mimetype="application/json")
         response.set_etag(etag)
         if last_modified is not None:
             response.last_modified = last_modified
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config["API_CACHE_SECONDS"]
-        keep_whole(current_app.config["API_CACHE_SECONDS"], api_limited=True)
         return response.make_conditional(request)
 
-    return answer
+    return limiter.shared_limit(_api_limit, scope="api")(answer)  # type: ignore[no-any-return]
 
 
 def documented(blp: ApiBlueprint, schema: Any, *errors: int) -> Callable[..., Any]:

@@ -220,8 +220,8 @@ def list_indicators() -> dict[str, Any]:
 
 
 @blp.route("/snapshots")
-@public
 @blp.arguments(SnapshotArgs, location="query", as_kwargs=True)
+@public
 @documented(blp, page_schema(SnapshotSchema), 400)
 def list_snapshots(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
     """Monthly snapshots of every indicator, newest month first."""

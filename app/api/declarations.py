@@ -129,8 +129,8 @@ def _changed() -> None:
 
 
 @blp.route("")
-@public
 @blp.arguments(PageArgs, location="query", as_kwargs=True)
+@public
 @documented(blp, page_schema(ServiceSchema), 400)
 def list_services(page: int, per_page: int) -> dict[str, Any]:
     """Services with a published declaration, by name, with their figures."""
@@ -152,8 +152,8 @@ def get_service(slug: str) -> dict[str, Any]:
 
 
 @blp.route("/<slug>/versions")
-@public
 @blp.arguments(PageArgs, location="query", as_kwargs=True)
+@public
 @documented(blp, page_schema(VersionSchema), 400, 404)
 def list_versions(slug: str, page: int, per_page: int) -> dict[str, Any]:
     """Every published and superseded version of one service's declaration, by language,

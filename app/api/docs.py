@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from app.core.cache import cached_for_visitors
+from app.core.cache import cached_page
 
 bp = Blueprint("api_docs", __name__, template_folder="templates")
 
@@ -54,7 +54,7 @@ def endpoints(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @bp.get("/api/docs")
-@cached_for_visitors
+@cached_page()
 def docs():  # type: ignore[no-untyped-def]
     """The API's endpoints, parameters and answers, from the OpenAPI document."""
     from app.api import api

@@ -53,8 +53,8 @@ def _winner(row: Any) -> dict[str, Any]:
 
 
 @blp.route("/winners")
-@public
 @blp.arguments(WinnerArgs, location="query", as_kwargs=True)
+@public
 @documented(blp, page_schema(WinnerSchema), 400)
 def list_winners(page: int, per_page: int, year: int | None = None) -> dict[str, Any]:
     """Winners, newest month first (optionally one year's)."""

@@ -116,8 +116,8 @@ def _summary(p: Proposal, threshold: int) -> dict[str, Any]:
 
 
 @blp.route("")
-@public
 @blp.arguments(ProposalArgs, location="query", as_kwargs=True)
+@public
 @documented(blp, page_schema(ProposalSchema), 400)
 def list_proposals(page: int, per_page: int, sort: str, **filters: Any) -> dict[str, Any]:
     """Public proposals, with the web list's filters, full-text search and sorting."""

@@ -128,8 +128,8 @@ def _summary(summary: Summary | None) -> dict[str, Any] | None:
 
 
 @blp.route("")
-@public
 @blp.arguments(PageArgs, location="query", as_kwargs=True)
+@public
 @documented(blp, page_schema(SurveySchema), 400)
 def list_surveys(page: int, per_page: int) -> dict[str, Any]:
     """Surveys whose results are published, newest first."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import account_bp, bp, services, sessions
+from app.auth import account_bp, bp, services
 from app.auth.forms import (
     AccountForm,
     DeleteAccountForm,
@@ -35,14 +34,12 @@ from app.auth.forms import (
     ResetRequestForm,
 )
 from app.auth.models import User
-from app.core.cache import cached_for_visitors
 from app.core.forms import safe_next
 from app.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Logg inn for å se denne siden.")
 login_manager.login_message_category = "info"
-sessions.install()
 
 
 #: Every logged-in request runs this; built once, not per request
@@ -63,18 +60,8 @@ def _reset_limit() -> str:
 
 
 def limit_posts(limit: Callable[[], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Rate-limit a view's POSTs; its GETs (showing the form) skip the limiter entirely."""
-
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        limited = limiter.limit(limit)(view)
-
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            return (limited if request.method == "POST" else view)(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    """Rate-limit a view's POSTs; its GETs (showing the form) are not counted."""
+    return limiter.limit(limit, methods=["POST"])
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -119,7 +106,6 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/login", methods=["GET", "POST"])
 @limit_posts(_login_limit)
-@cached_for_visitors(csrf=True)
 def login():  # type: ignore[no-untyped-def]
     """Log in with email and password."""
     form = LoginForm()

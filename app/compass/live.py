@@ -1,14 +1,14 @@
 """Live indicators for the dashboard, computed at most once per ``COMPASS_CACHE_SECONDS``
-per process (and per period), and the periods the compass speaks of.
+(and per period), and the periods the compass speaks of.
 
-Computing every domain's indicators reads a lot (all signatures of a year, say), so each
-process keeps the last set for a short while; the page says when it was computed.
+Computing every domain's indicators reads a lot (all signatures of a year, say), so the last
+set is kept in the app's cache (Flask-Caching: shared by every worker when it is Redis) for a
+short while; the page says when it was computed.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,7 +17,7 @@ from flask import current_app
 from app.compass.registry import collect_indicators
 from app.core.db import utcnow
 from app.core.indicators import Indicator
-from app.extensions import db
+from app.extensions import cache, db
 
 #: The dashboard's cards cover the last 365 days up to and including today
 LIVE_DAYS = 365
@@ -39,39 +39,40 @@ class LiveSet:
         return out
 
 
-_cache: dict[tuple[str, date, date], tuple[float, LiveSet]] = {}
 _lock = threading.Lock()
 
 
 def live_indicators(start: date, end: date) -> LiveSet:
-    """The indicators for [start, end), from this process's cache while it is fresh."""
+    """The indicators for [start, end), from the cache while they are fresh."""
     lifetime = current_app.config["COMPASS_CACHE_SECONDS"]
     if lifetime <= 0:
         return LiveSet(start, end, utcnow(), collect_indicators(db.session, start, end))
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], start, end)
-    hit = _cache.get(key)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
-    # One computation at a time. While it runs, other threads are given the set it replaces
-    # (the page says when that was computed) rather than waiting; with none yet, they wait.
-    if not _lock.acquire(blocking=hit is None):
-        return hit[1]  # type: ignore[index]  # only a non-blocking try can fail: hit is set
+    key = live_key(start, end)
+    # Kept twice as long as it is fresh: while one request computes the next set, the others
+    # in this process are given the one it replaces (the page says when it was computed)
+    # rather than waiting; with none yet, they wait.
+    kept = cache.get(key)
+    if kept is not None and _fresh(kept, lifetime):
+        return kept  # type: ignore[no-any-return]
+    if not _lock.acquire(blocking=kept is None):
+        return kept  # type: ignore[no-any-return]  # only a non-blocking try can fail
     try:
-        hit = _cache.get(key)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
+        again = cache.get(key)
+        if again is not None and _fresh(again, lifetime):
+            return again  # type: ignore[no-any-return]
         found = LiveSet(start, end, utcnow(), collect_indicators(db.session, start, end))
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[key] = (time.monotonic() + lifetime, found)
+        cache.set(key, found, timeout=2 * lifetime)
         return found
     finally:
         _lock.release()
 
 
-def clear_live_cache() -> None:
-    with _lock:
-        _cache.clear()
+def live_key(start: date, end: date) -> str:
+    return f"compass.live:{start.isoformat()}:{end.isoformat()}"
+
+
+def _fresh(live: LiveSet, lifetime: int) -> bool:
+    return (utcnow() - live.computed_at).total_seconds() < lifetime
 
 
 def rolling_year(today: date) -> tuple[date, date]:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from app.compass import bp, charts, queries, report, services
 from app.compass.labels import indicator_value, month_label, number, resolved_labels, score
 from app.compass.live import live_indicators, rolling_year, trend_months
-from app.core.cache import cached_for_visitors, cached_fragment
+from app.core.cache import cached_fragment, cached_page
 from app.core.focus_areas import FOCUS_AREAS
 from app.panel.routes import CHART_CSP
 from app.proposals.rules import today
@@ -37,7 +37,7 @@ def _area_or_404(area: int) -> int:
 
 
 @bp.get("/")
-@cached_for_visitors
+@cached_page()
 def index():  # type: ignore[no-untyped-def]
     """The dashboard: evaluations against the target, areas with their indicators, strategies."""
     now = today()
@@ -66,7 +66,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/areas/<int:area>")
-@cached_for_visitors
+@cached_page()
 def area(area: int):  # type: ignore[no-untyped-def]
     """Everything about one focus area."""
     _area_or_404(area)
@@ -93,7 +93,7 @@ def _year_or_404(year: int) -> int:
 
 
 @bp.get("/report/<int:year>")
-@cached_for_visitors
+@cached_page()
 def annual_report(year: int):  # type: ignore[no-untyped-def]
     """The printable annual report."""
     return render_template("compass/report.html", **report.build(_year_or_404(year), today()))

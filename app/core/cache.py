@@ -1,208 +1,216 @@
-"""A short-lived page cache for visitors who are not logged in.
+"""Caching inside Flask, with Flask-Caching, and the Cache-Control headers that go with it.
 
-Most traffic to a municipal site is anonymous visitors reading public pages. Such a page
-is the same for everyone who asks in the same language, so it is rendered once and kept
-in this process for ``PAGE_CACHE_SECONDS`` (10 s by default, 0 switches it off). A request
-that carries a cookie of ours (a session, a remembered login) is never served from or
-stored in the cache, nor is a response that was not a 200 or that wrote anything but a
-CSRF token to the session (a flash message, say).
+- ``cached_page``: a public page is kept whole for visitors who carry no cookie of ours, for
+  ``PAGE_CACHE_SECONDS`` (0 switches it off). The key holds the scheme, host and path, the
+  query parameters the view reads (it is given no others) and the language. A page is kept
+  only when it is a plain 200 that sets no cookie and wrote nothing to the session (a form's
+  CSRF token, a flashed message), so no visitor ever gets another's token or message.
+- ``cached_fragment``: a part of a page that is the same for every reader in a language.
+- ``cached_value``: anything else that is the same for everyone (the open API's answers).
 
-A view says its answer may be kept (``@cached_for_visitors``, or ``keep_whole`` for the open
-API); ``VisitorPages``, in front of Flask, keeps the whole response (with the headers every
-response gets) and answers the next visitor from it: no routing, no session, no login
-lookup. A page with a form (``@cached_for_visitors(csrf=True)``) is kept with a placeholder
-where the CSRF token goes; each visitor gets a fresh token of their own put in its place.
-
-``cached_fragment`` keeps the part of a page that is the same for logged-in readers too.
+Everything kept is named with the cache's *generation*, a random word kept in the cache
+itself: a commit that wrote to the database draws a new one, so the next request of every
+worker sharing the cache (Redis, ``CACHE_REDIS_URL``) renders afresh. The default in-process cache
+(``SimpleCache``) holds at most ``CACHE_THRESHOLD`` entries of at most
+``CACHE_MAX_ENTRY_BYTES`` each.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Flask, current_app, make_response, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    message_flashed,
+    request,
+)
+from flask import session as flask_session
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
+from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import ImmutableMultiDict
 
-from app.core.cookies import cookie_sessions, csrf_field, new_csrf_token, session_cookie
-from app.core.i18n import locale_for
-from app.core.ratelimit import over_api_limit
+from app.extensions import cache
 
-_lock = threading.Lock()
-MAX_PAGES = 2000
-_TOKEN_SLOT = b"\x00csrf-token\x00"  # never in a rendered page: forms refuse NUL
-#: Set in the WSGI environ by a view whose answer may be kept whole (see ``keep_whole``)
-WHOLE = "medvirke.visitor_page"
-
-
-def keep_whole(seconds: int, token: bytes = b"", api_limited: bool = False) -> None:
-    """Let ``VisitorPages`` keep this request's answer for ``seconds`` if it is a 200 for a
-    visitor without our cookies: ``token`` is the CSRF token in the page (replaced for each
-    visitor), ``api_limited`` that each copy served counts against ``API_RATE_LIMIT``."""
-    request.environ[WHOLE] = (str(get_locale()), token, seconds, api_limited)
+GENERATION = "generation"
+#: Set on g when this request's page may be kept whole and told to proxies as public
+_PUBLIC = "medvirke_public_page"
+_FLASHED = "medvirke_flashed"
+_GENERATION = "medvirke_generation"
 
 
-def _cacheable_request() -> bool:
-    if request.method != "GET" or current_app.config["PAGE_CACHE_SECONDS"] <= 0:
+def generation() -> str:
+    """The word every kept page, fragment and value is named with (read once a request). A
+    word, not a counter: one lost from a full cache is drawn anew and never comes back, so
+    nothing kept under it can be taken for fresh again."""
+    if has_request_context() and _GENERATION in g:
+        return g.get(_GENERATION)  # type: ignore[no-any-return]
+    word = cache.get(GENERATION)
+    if word is None:
+        word = secrets.token_hex(8)
+        if not cache.add(GENERATION, word, timeout=0):  # another worker drew one first
+            word = cache.get(GENERATION) or word
+    if has_request_context():
+        setattr(g, _GENERATION, word)
+    return word  # type: ignore[no-any-return]
+
+
+def clear_page_cache() -> None:
+    """Forget every kept page, fragment and value, in every worker sharing the cache."""
+    cache.set(GENERATION, secrets.token_hex(8), timeout=0)
+    if has_request_context():
+        g.pop(_GENERATION, None)
+
+
+def _key(*parts: object) -> str:
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:40]
+    return f"{parts[0]}:{generation()}:{digest}"
+
+
+def _visitor() -> bool:
+    """A GET with no cookie of ours, while visitors' pages are kept at all."""
+    if request.method not in ("GET", "HEAD") or current_app.config["PAGE_CACHE_SECONDS"] <= 0:
         return False
-    cookie_names = {current_app.config["SESSION_COOKIE_NAME"], "remember_token"}
-    return not cookie_names.intersection(request.cookies)
+    ours = {
+        current_app.config["SESSION_COOKIE_NAME"],
+        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+    }
+    return not ours.intersection(request.cookies)
 
 
-def cached_for_visitors(view: Callable[..., Any] | None = None, *, csrf: bool = False) -> Any:
-    """Let anonymous visitors get ``view``'s answer from the page cache."""
+def _keepable(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.direct_passthrough
+        and not response.is_streamed
+        and "Set-Cookie" not in response.headers
+        and not flask_session.modified
+        and not g.get(_FLASHED)
+        and len(response.get_data()) <= current_app.config["CACHE_MAX_ENTRY_BYTES"]
+    )
+
+
+def cached_page(*params: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Keep the view's page whole for visitors; ``params`` are the query parameters it reads.
+
+    The view sees only those (``request.args`` holds nothing else), for every reader, so an
+    unknown parameter neither makes a new entry nor changes the page."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            response = make_response(view(*args, **kwargs))
-            if (
-                _cacheable_request()
-                and response.status_code == 200
-                and set(session) <= {"csrf_token"}
-            ):
-                token = generate_csrf().encode() if csrf else b""
-                keep_whole(current_app.config["PAGE_CACHE_SECONDS"], token)
-            response.vary.update(("Cookie", "Accept-Language"))
+            request.args = ImmutableMultiDict(  # type: ignore[misc]
+                [(k, v) for k, v in request.args.items(multi=True) if k in params]
+            )
+            if not _visitor():
+                return view(*args, **kwargs)
+            query = urlencode(sorted(request.args.items(multi=True)))
+            key = _key("page", request.scheme, request.host, request.script_root, request.path,
+                       query, get_locale())  # fmt: skip
+            kept = cache.get(key)
+            if kept is not None:
+                g.setdefault(_PUBLIC, True)
+                body, headers = kept
+                return current_app.response_class(body, headers=headers)
+            response = current_app.make_response(view(*args, **kwargs))
+            if _keepable(response):
+                headers = [(n, v) for n, v in response.headers.items() if n != "Content-Length"]
+                cache.set(key, (response.get_data(), headers),
+                          timeout=current_app.config["PAGE_CACHE_SECONDS"])  # fmt: skip
+                g.setdefault(_PUBLIC, True)
             return response
 
         return wrapped
 
-    return decorator(view) if view is not None else decorator
-
-
-class VisitorPages:
-    """WSGI middleware in front of Flask: answers a visitor without our cookies from the whole
-    response kept for the page (status 200, every header, the body), as ``cached_for_visitors``
-    allowed it, in the language the browser asks for. Anything else goes on to Flask.
-
-    A page with a form is kept without its CSRF token; each visitor gets a new token and the
-    session cookie that holds it, made as Flask-WTF and Flask make them (a test posts a form
-    with such a token)."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.inner = app.wsgi_app
-
-    def _key(self, environ: dict[str, Any]) -> tuple[str, ...] | None:
-        config = self.app.config
-        if environ.get("REQUEST_METHOD") != "GET":
-            return None
-        if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
-            return None  # Flask answers conditions (304)
-        cookies = environ.get("HTTP_COOKIE", "")
-        # A false alarm ("mysession=") only sends the request on to Flask, which looks closer
-        if f"{config['SESSION_COOKIE_NAME']}=" in cookies or "remember_token=" in cookies:
-            return None
-        language = locale_for(None, {}, environ.get("HTTP_ACCEPT_LANGUAGE"), config)
-        # The scheme and host too: links are made from SITE_URL, but should a page ever follow
-        # the request's Host header, a forged one must not leave its links in everyone's copy
-        return (config["SQLALCHEMY_DATABASE_URI"], environ.get("wsgi.url_scheme", ""),
-                environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
-                environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
-                language)  # fmt: skip
-
-    def _fresh_token(self) -> tuple[bytes, tuple[str, str]]:
-        """A new CSRF token for a form and the session cookie that holds its secret half."""
-        raw, token = new_csrf_token(self.app)
-        return token.encode(), session_cookie(self.app, {csrf_field(self.app): raw})
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        key = self._key(environ)
-        if key is None:
-            return self.inner(environ, start_response)
-        hit = _whole.get(key)
-        if hit and hit[0] > time.monotonic():
-            _expires, content, headers, with_token, api_limited = hit
-            if api_limited:
-                address = environ.get("REMOTE_ADDR") or "127.0.0.1"  # as Flask-Limiter reads it
-                if over_api_limit(self.app.config, address) is not None:
-                    return self.inner(environ, start_response)  # Flask answers 429
-            if not with_token:
-                start_response("200 OK", list(headers))
-                return [content]
-            token, cookie = self._fresh_token()
-            content = content.replace(_TOKEN_SLOT, token)
-            start_response("200 OK", [*_sized(headers, len(content)), cookie])
-            return [content]
-        answer: list[Any] = []
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            answer[:] = [status, headers]
-            return start_response(status, headers, exc_info)
-
-        body = self.inner(environ, capture)
-        allowed = environ.get(WHOLE)
-        if not allowed or allowed[0] != key[-1] or not answer or not answer[0].startswith("200 "):
-            return body
-        _language, token, seconds, api_limited = allowed
-        # A form's token is made here only for Flask's own cookie sessions, as _fresh_token does
-        if seconds <= 0 or (token and not cookie_sessions(self.app)):
-            return body
-        session_cookie = f"{self.app.config['SESSION_COOKIE_NAME']}="
-        cookies = [value for name, value in answer[1] if name.lower() == "set-cookie"]
-        if (not token and cookies) or not all(c.startswith(session_cookie) for c in cookies):
-            return body
-        try:
-            content = b"".join(body)
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-        kept_headers = tuple((n, v) for n, v in answer[1] if n.lower() != "set-cookie")
-        kept = content.replace(token, _TOKEN_SLOT) if token else content
-        expires = time.monotonic() + seconds
-        with _lock:
-            if len(_whole) >= MAX_PAGES:
-                _whole.clear()
-            _whole[key] = (expires, kept, kept_headers, bool(token), api_limited)
-        return [content]
-
-
-def _sized(headers: tuple[tuple[str, str], ...], length: int) -> list[tuple[str, str]]:
-    return [(n, str(length) if n.lower() == "content-length" else v) for n, v in headers]
-
-
-#: key → (expires, body, headers, whether it holds a token slot, whether it counts against
-#: the API's rate limit)
-_whole: dict[tuple[str, ...], tuple[float, bytes, tuple[tuple[str, str], ...], bool, bool]] = {}
+    return decorator
 
 
 def cached_fragment(name: str, render: Callable[[], str]) -> Markup:
     """A part of a page that is the same for every reader in a language, logged in or not
-    (a gallery, say), rendered by ``render`` once per ``PAGE_CACHE_SECONDS`` in this process
-    and kept beside the visitors' pages. The page around it (menus, buttons for the reader)
-    is still rendered for each request. ``clear_page_cache`` forgets it."""
-    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], f"fragment:{name}", str(get_locale()))
-    html = remember(key, current_app.config["PAGE_CACHE_SECONDS"], render)
+    (a gallery, say), rendered by ``render`` once per ``PAGE_CACHE_SECONDS``; the page around
+    it (menus, buttons for the reader) is still rendered for each request."""
+    html = cached_value(("fragment", name, get_locale()), current_app.config["PAGE_CACHE_SECONDS"],
+                        render)  # fmt: skip
     return Markup(html)  # noqa: S704 - our own autoescaped templates
 
 
-def clear_page_cache() -> None:
-    with _lock:
-        _whole.clear()
-        _values.clear()
-
-
-_values: dict[tuple[object, ...], tuple[float, Any]] = {}
-
-
-def remember(key: tuple[object, ...], seconds: float, compute: Callable[[], Any]) -> Any:
-    """``compute()``, kept in this process for ``seconds`` under ``key`` (0: not kept). For
-    what is expensive and may be a little old, such as the open API's public answers."""
+def cached_value(parts: Iterable[object], seconds: int, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept for ``seconds`` under ``parts`` (0: not kept): for what is the
+    same for everyone and may be a little old, such as the open API's public answers."""
     if seconds <= 0:
         return compute()
-    now = time.monotonic()
-    hit = _values.get(key)
-    if hit and hit[0] > now:
-        return hit[1]
-    value = compute()
-    with _lock:
-        if len(_values) >= MAX_PAGES:
-            _values.clear()
-        _values[key] = (now + seconds, value)
-    return value
+    key = _key("value", *parts)
+    kept = cache.get(key)
+    if kept is None:
+        kept = compute()
+        cache.set(key, kept, timeout=seconds)
+    return kept
+
+
+def _on_flash(_app: Flask, **_extra: Any) -> None:
+    setattr(g, _FLASHED, True)
+
+
+def _cache_control(response: Response) -> Response:
+    """Public for a visitor's kept page; private and not stored for an answer that writes a
+    cookie or is for a logged-in reader; what a view said itself (the API's public answers,
+    the same for everyone) and static files are left as they are."""
+    if request.endpoint == "static":
+        return response
+    if flask_session.modified or "Set-Cookie" in response.headers:
+        _private(response)
+    elif g.get(_PUBLIC):
+        response.cache_control.public = True
+        response.cache_control.max_age = current_app.config["PAGE_CACHE_SECONDS"]
+        response.vary.update(("Cookie", "Accept-Language"))
+    elif not response.cache_control.public and current_user and current_user.is_authenticated:
+        _private(response)
+    return response
+
+
+def _private(response: Response) -> None:
+    response.cache_control.public = False
+    response.cache_control.max_age = None
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+
+
+def _wrote(session: Session, *_args: Any) -> None:
+    session.info["medvirke_wrote"] = True
+
+
+def _orm_execute(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["medvirke_wrote"] = True
+
+
+def _committed(session: Session) -> None:
+    if session.info.pop("medvirke_wrote", False) and has_app_context():
+        clear_page_cache()
+
+
+def _rolled_back(session: Session, *_args: Any) -> None:
+    session.info.pop("medvirke_wrote", None)
+
+
+def register(app: Flask) -> None:
+    """Cache-Control on every answer; a commit that wrote clears what is kept."""
+    app.after_request(_cache_control)
+    message_flashed.connect(_on_flash, app)
+    if not event.contains(Session, "after_commit", _committed):
+        event.listen(Session, "after_flush", _wrote)
+        event.listen(Session, "do_orm_execute", _orm_execute)
+        event.listen(Session, "after_commit", _committed)
+        event.listen(Session, "after_rollback", _rolled_back)

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import enum
-import fcntl
-import logging
-import os
 import sqlite3
-import threading
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,8 +24,6 @@ NAMING_CONVENTION = {
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
-log = logging.getLogger(__name__)
-
 
 def upsert_insert(table: sa.Table) -> Any:
     """An INSERT with ``on_conflict_do_update`` for the dialect in use (SQLite or
@@ -43,92 +34,6 @@ def upsert_insert(table: sa.Table) -> Any:
 
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
-
-
-class DriverStatement:
-    """A Core statement compiled once per dialect and run on the DB-API cursor of the
-    session's connection, inside the session's transaction (commit and rollback stay the
-    session's, and so do its after_commit hooks).
-
-    For the few hottest statements only (a signature's): SQLAlchemy's own execution (an
-    execution context, parameter and result objects) costs several times the statement
-    itself there. Nothing else changes: bind values pass through the columns' own bind
-    processors and returned values through their result processors, as in
-    ``Connection.execute``, and a driver error is raised as SQLAlchemy's (``sa.exc.*``).
-    What it skips is the engine's events: echo and statement listeners do not see it.
-    """
-
-    def __init__(self, statement: sa.Executable) -> None:
-        self.statement = statement
-        self._compiled: dict[str, _Compiled] = {}
-
-    def _for(self, dialect: sa.Dialect) -> _Compiled:
-        found = self._compiled.get(dialect.name)
-        if found is None:
-            found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
-        return found
-
-    def rows(self, session: Any, **values: Any) -> list[tuple[Any, ...]]:
-        """Run with ``values`` (one per bind parameter) in ``session``'s transaction."""
-        connection = session.connection()
-        dialect = connection.dialect
-        compiled = self._for(dialect)
-        sql, arguments = compiled.sql, compiled.arguments(values)
-        cursor = connection.connection.driver_connection.cursor()
-        try:
-            cursor.execute(sql, arguments)
-            fetched = cursor.fetchall() if cursor.description is not None else []
-        except dialect.loaded_dbapi.Error as error:
-            raise sa.exc.DBAPIError.instance(
-                sql, arguments, error, dialect.loaded_dbapi.Error, dialect=dialect
-            ) from error
-        finally:
-            cursor.close()
-        results = compiled.results
-        return [
-            tuple(process(v) if process else v for process, v in zip(results, row, strict=True))
-            for row in fetched
-        ]
-
-    def first(self, session: Any, **values: Any) -> tuple[Any, ...] | None:
-        found = self.rows(session, **values)
-        return found[0] if found else None
-
-
-class _Compiled:
-    """A DriverStatement for one dialect: its SQL, the bind processors by the names the SQL
-    uses, the Python-side column defaults SQLAlchemy's execution would compute (an
-    onupdate=utcnow, say) and the result processors of the columns it returns."""
-
-    def __init__(self, statement: sa.Executable, dialect: sa.Dialect) -> None:
-        compiled = self.compiled = statement.compile(dialect=dialect)
-        self.sql = compiled.string
-        self.binds = {  # bind_names: parameter -> the name the SQL uses
-            name: param.type.dialect_impl(dialect).bind_processor(dialect)
-            for param, name in compiled.bind_names.items()
-        }
-        self.defaults = [(c.key, c.default) for c in compiled.insert_prefetch]
-        self.defaults += [(c.key, c.onupdate) for c in compiled.update_prefetch]
-        columns = getattr(statement, "selected_columns", None)
-        if columns is None:  # INSERT/UPDATE ... RETURNING
-            descriptions = statement.returning_column_descriptions  # type: ignore[attr-defined]
-            columns = [description["expr"] for description in descriptions]
-        self.results = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
-        ]
-
-    def arguments(self, values: dict[str, Any]) -> Any:
-        """The driver's parameters: positional for qmark (SQLite), named for pyformat."""
-        for key, default in self.defaults:
-            if key not in values:
-                values[key] = default.arg(None) if default.is_callable else default.arg
-        params = self.compiled.construct_params(values)  # with the statement's own literals
-        for name, process in self.binds.items():
-            if process is not None and name in params:
-                params[name] = process(params[name])
-        if self.compiled.positional:
-            return [params[name] for name in self.compiled.positiontup]
-        return params
 
 
 def utcnow() -> datetime:
@@ -235,75 +140,3 @@ def alembic_options() -> dict[str, Any]:
         "include_name": _include_name,
         "render_item": _render_item,
     }
-
-
-_writer_locks: dict[tuple[int, str], tuple[threading.Lock, int | None]] = {}
-_writer_locks_guard = threading.Lock()
-#: How often a writer whose turn it is not looks again (a signature holds the turn ~0.2 ms)
-_TURN_POLL_S = 0.0002
-
-
-def _forget_writer_locks() -> None:
-    """In a forked child: the parent's locks and lock files are not the child's."""
-    global _writer_locks_guard
-    _writer_locks_guard = threading.Lock()
-    _writer_locks.clear()
-
-
-os.register_at_fork(after_in_child=_forget_writer_locks)
-
-
-def _writer_lock(database: str) -> tuple[threading.Lock, int | None]:
-    """This process's lock and open lock file for a SQLite file; no file (None) when it
-    cannot be opened, and then writers go without turns, as SQLite alone would have them."""
-    key = (os.getpid(), database)
-    with _writer_locks_guard:
-        found = _writer_locks.get(key)
-        if found is None:
-            try:
-                fd: int | None = os.open(f"{database}-writers.lock", os.O_RDWR | os.O_CREAT, 0o660)
-            except OSError:
-                log.warning("no writers' lock file beside %s; writers go without turns", database,
-                            exc_info=True)  # fmt: skip
-                fd = None
-            found = _writer_locks[key] = (threading.Lock(), fd)
-        return found
-
-
-def _take_turn(fd: int, deadline: float) -> bool:
-    """Take the lock file's turn, looking again every _TURN_POLL_S until ``deadline``."""
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(_TURN_POLL_S)
-
-
-@contextlib.contextmanager
-def writers_in_turn(engine: Engine) -> Iterator[None]:
-    """Around a short, busy write transaction on a SQLite file (a signature): writers take
-    turns on an advisory lock on a file beside the database (``<file>-writers.lock``; flock)
-    and look for their turn every fifth of a millisecond. Without it, a writer that finds the
-    database locked sleeps in SQLite's busy handler, a millisecond at the least and longer
-    each time, which under load costs more than the transaction. Threads of one process
-    take turns on a lock of their own first (flock does not tell them apart). A writer waits
-    for its turn no longer than SQLite's busy timeout, then goes on without it (SQLite's own
-    locking still holds). Nothing on PostgreSQL, which locks rows, or in memory."""
-    database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not database or database == ":memory:" or database.startswith("file:"):
-        yield
-        return
-    lock, fd = _writer_lock(database)
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-    locked = lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-    turn = locked and fd is not None and _take_turn(fd, deadline)
-    try:
-        yield
-    finally:
-        if turn:
-            fcntl.flock(fd, fcntl.LOCK_UN)  # type: ignore[arg-type]
-        if locked:
-            lock.release()

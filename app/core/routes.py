@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 
-from app.core.cache import cached_for_visitors
+from app.core.cache import cached_page
 from app.core.forms import safe_next
 from app.extensions import db
 
@@ -14,21 +14,21 @@ bp = Blueprint("core", __name__, template_folder="templates")
 
 
 @bp.get("/")
-@cached_for_visitors
+@cached_page()
 def index():  # type: ignore[no-untyped-def]
     """The front page."""
     return render_template("core/index.html")
 
 
 @bp.get("/accessibility")
-@cached_for_visitors
+@cached_page()
 def accessibility():  # type: ignore[no-untyped-def]
     """Tilgjengelighetserklæring."""
     return render_template("core/accessibility.html")
 
 
 @bp.get("/privacy")
-@cached_for_visitors
+@cached_page()
 def privacy():  # type: ignore[no-untyped-def]
     """Personvernerklæring."""
     return render_template("core/privacy.html")

@@ -1,23 +1,26 @@
 """Reading the municipality's settings (one row, edited by administrators).
 
 Every page shows the municipality's name, so the settings are read often and change
-rarely: each process keeps a copy for ``SETTINGS_CACHE_SECONDS`` (30 s by default).
-Saving the settings clears the copy in the process that saved them; other processes see
-the change within that time.
+rarely: a copy is kept in the app's cache (Flask-Caching) for ``SETTINGS_CACHE_SECONDS``
+(30 s by default). A commit that changed the settings row forgets the copy, for every
+worker sharing the cache.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
-import time
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.core.models import MunicipalityKind, MunicipalitySettings
-from app.extensions import db
+from app.extensions import cache, db
+
+KEY = "settings"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,9 +53,6 @@ UNCONFIGURED = Settings(
     saved=False,
 )
 
-_cache: dict[str, tuple[float, Settings]] = {}
-_lock = threading.Lock()
-
 
 def _load() -> Settings:
     row = db.session.scalars(
@@ -75,24 +75,43 @@ def _load() -> Settings:
 
 
 def get_settings() -> Settings:
-    """The municipality's settings, from this process's copy while it is fresh."""
-    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    now = time.monotonic()
-    cached = _cache.get(key)
-    if cached and cached[0] > now:
-        return cached[1]
+    """The municipality's settings, from the cache while they are fresh."""
+    settings = cache.get(KEY)
+    if settings is not None:
+        return settings  # type: ignore[no-any-return]
     try:
         settings = _load()
     except sa.exc.SQLAlchemyError:
         # The database is down or not migrated: still render pages (error pages above all)
         db.session.rollback()
         return UNCONFIGURED
-    with _lock:
-        _cache[key] = (now + current_app.config["SETTINGS_CACHE_SECONDS"], settings)
+    seconds = current_app.config["SETTINGS_CACHE_SECONDS"]
+    if seconds > 0:  # 0 would keep it for ever
+        cache.set(KEY, settings, timeout=seconds)
     return settings
 
 
 def invalidate_settings() -> None:
-    """Forget this process's copy (after the settings were saved)."""
-    with _lock:
-        _cache.clear()
+    """Forget the kept copy (the settings row was changed outside a session's commit)."""
+    cache.delete(KEY)
+
+
+def _flushed(session: Session, *_args: Any) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(row, MunicipalitySettings) for row in changed):
+        session.info["medvirke_settings_changed"] = True
+
+
+def _committed(session: Session) -> None:
+    if session.info.pop("medvirke_settings_changed", False) and has_app_context():
+        invalidate_settings()
+
+
+def _rolled_back(session: Session, *_args: Any) -> None:
+    session.info.pop("medvirke_settings_changed", None)
+
+
+if not event.contains(Session, "after_commit", _committed):
+    event.listen(Session, "after_flush", _flushed)
+    event.listen(Session, "after_commit", _committed)
+    event.listen(Session, "after_rollback", _rolled_back)

@@ -7,7 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from app.core.cache import cached_for_visitors
+from app.core.cache import cached_page
 from app.core.feeds import Entry, atom_feed
 from app.core.links import absolute_url
 from app.declarations import bp
@@ -20,7 +20,7 @@ FEED_LENGTH = 30
 
 
 @bp.get("/feed.atom")
-@cached_for_visitors
+@cached_page()
 def feed():  # type: ignore[no-untyped-def]
     """Declarations published lately (a new service, a new language, a new version)."""
     rows = db.session.scalars(

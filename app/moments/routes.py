@@ -22,7 +22,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.auth.routes import limit_posts
-from app.core.cache import cached_for_visitors, cached_fragment, clear_page_cache
+from app.core.cache import cached_fragment, cached_page
 from app.core.feeds import Entry, atom_feed
 from app.core.links import BadLink, absolute_url
 from app.core.markdown import render_markdown
@@ -78,10 +78,8 @@ def _permissions() -> dict[str, object]:
 
 
 def _commit_public() -> None:
-    """Commit a change the gallery shows; this process forgets its cached copies at once
-    (others within PAGE_CACHE_SECONDS)."""
+    """Commit a change the gallery shows (the commit clears the kept pages, app.core.cache)."""
     db.session.commit()
-    clear_page_cache()
 
 
 def _counts(year: int) -> list[tuple[str, int]]:
@@ -92,7 +90,7 @@ def _counts(year: int) -> list[tuple[str, int]]:
 
 
 @bp.get("/")
-@cached_for_visitors
+@cached_page()
 def index():  # type: ignore[no-untyped-def]
     """The gallery: the newest winners, this year's count per unit, links to earlier years."""
     return render_template("moments/index.html",
@@ -110,7 +108,7 @@ def _gallery() -> str:
 
 
 @bp.get("/<int:year>")
-@cached_for_visitors
+@cached_page()
 def year(year: int):  # type: ignore[no-untyped-def]
     """One year's winners, newest month first, and the year's count per unit."""
     if not FIRST_YEAR <= year <= today().year:
@@ -126,7 +124,7 @@ def year(year: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/feed.atom")
-@cached_for_visitors
+@cached_page()
 def feed():  # type: ignore[no-untyped-def]
     """Atom feed of the winners."""
     winners = [public_moment(row) for row in db.session.execute(queries.winners(limit=FEED_SIZE))]
@@ -147,7 +145,6 @@ def feed():  # type: ignore[no-untyped-def]
 
 @bp.route("/nominate", methods=["GET", "POST"])
 @limit_posts(lambda: current_app.config["NOMINATION_RATE_LIMIT"])
-@cached_for_visitors(csrf=True)
 def nominate():  # type: ignore[no-untyped-def]
     """Nominate a golden service moment; no account needed."""
     form = NominationForm()

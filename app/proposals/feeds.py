@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import defer
 
-from app.core.cache import cached_for_visitors
+from app.core.cache import cached_page
 from app.core.feeds import Entry, atom_feed
 from app.core.links import absolute_url
 from app.extensions import db
@@ -24,7 +24,7 @@ def _entry(p: Proposal, when, summary: str) -> Entry:  # type: ignore[no-untyped
 
 
 @bp.get("/feed.atom")
-@cached_for_visitors
+@cached_page()
 def feed_new():  # type: ignore[no-untyped-def]
     """The newest proposals opened for signatures."""
     rows = db.session.scalars(
@@ -44,7 +44,7 @@ def feed_new():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/decided.atom")
-@cached_for_visitors
+@cached_page()
 def feed_decided():  # type: ignore[no-untyped-def]
     """The proposals the council decided most recently, with the outcome."""
     rows = db.session.scalars(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from app.auth.models import User
-from app.core.cache import cached_for_visitors
-from app.core.db import writers_in_turn
+from app.core.cache import cached_page
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import ConfirmForm
 from app.core.permissions import Role, confirmed_required, role_required
-from app.extensions import db
+from app.extensions import db, limiter
 from app.proposals import bp, queries, rules, services
 from app.proposals.forms import (
     CommentForm,
@@ -35,7 +33,6 @@ from app.proposals.models import (
     ProposalState,
     Signature,
 )
-from app.proposals.signing import THANKS
 
 PER_PAGE = 20
 
@@ -74,7 +71,7 @@ def _refused(proposal: Proposal, error: Exception):  # type: ignore[no-untyped-d
 
 
 @bp.get("/")
-@cached_for_visitors
+@cached_page("state", "focus_area", "topic", "q", "sort", "page")
 def index():  # type: ignore[no-untyped-def]
     """All public proposals, with filters, search and sorting."""
     form = FilterForm(request.args)
@@ -132,7 +129,7 @@ def _edit_page(form: ProposalForm, proposal: Proposal | None):  # type: ignore[n
 
 
 @bp.get("/<int:proposal_id>")
-@cached_for_visitors
+@cached_page()
 def detail(proposal_id: int):  # type: ignore[no-untyped-def]
     """A proposal with its progress, timeline and the actions the reader may take."""
     proposal = _proposal_or_404(proposal_id, with_author=True)
@@ -188,39 +185,36 @@ def open_for_signatures(proposal_id: int):  # type: ignore[no-untyped-def]
     return _done(proposal, _("Forslaget er åpent for underskrifter."))
 
 
+def _sign_limit() -> str:
+    return current_app.config["SIGN_RATE_LIMIT"]
+
+
+def _signer() -> str:
+    """Signatures are counted per account (a town hall's residents share one address)."""
+    return current_user.get_id() or get_remote_address()
+
+
 @bp.post("/<int:proposal_id>/sign")
+@limiter.limit(_sign_limit, key_func=_signer)
 @login_required
 def sign(proposal_id: int):  # type: ignore[no-untyped-def]
-    """Sign with one click. Most signatures never get here: OneClickSigning
-    (app.proposals.signing) signs them in front of Flask and sends the rest on (no session
-    it can trust, a refusal to explain, an error), which this view answers."""
-    return _sign(current_user._get_current_object(), proposal_id)
-
-
-def _sign(signer: User, proposal_id: int):  # type: ignore[no-untyped-def]
-    """No proposal is loaded on the way (see services.sign). The form's own CSRF check is
-    off: CSRFProtect has checked this POST's token before any view runs, and a second
-    check (and a new token for a form never shown) is work for nothing."""
-    form = SignForm(meta={"csrf": False})
+    """Sign with one click; no proposal is loaded on the way (see services.sign)."""
+    form = SignForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        with writers_in_turn(db.engine):
-            services.sign(signer, proposal_id, notify=bool(form.notify.data))
-            db.session.commit()
+        services.sign(current_user, proposal_id, notify=bool(form.notify.data))
+        db.session.commit()
     except services.NotReadyToSign as missing:  # told exactly what, where it can be fixed
         flash(str(missing), "warning")
         return redirect(url_for("account.profile"))
     except services.ProposalNotFound:
         abort(404)
-    except (services.ProposalError, sa.exc.IntegrityError) as error:
-        # IntegrityError: the same person signed in another tab at the same moment
-        if isinstance(error, sa.exc.IntegrityError):
-            error = services.ProposalError(_("Du har allerede skrevet under på dette forslaget."))
+    except services.ProposalError as error:
         db.session.rollback()
         flash(str(error), "danger")
     else:
-        flash(str(THANKS), "success")
+        flash(_("Takk! Underskriften din er registrert."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal_id))
 
 

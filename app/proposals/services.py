@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -15,7 +14,7 @@ from sqlalchemy.orm.util import identity_key
 from app.auth.models import User
 from app.auth.services import active_holders
 from app.core.audit import audit
-from app.core.db import DriverStatement, upsert_insert, utcnow
+from app.core.db import utcnow
 from app.core.links import absolute_url
 from app.core.mail import queue_mail
 from app.core.permissions import Role, can_participate
@@ -145,41 +144,15 @@ class NotReadyToSign(ProposalError):
     """The signer must fix their account first (missing_for_signing says what)."""
 
 
-@dataclass(frozen=True)
-class Signer:
-    """The signer of a one-click signature, as one row read by the session's login token
-    (signer_by_token): what signing needs of a User, without loading one."""
-
-    id: int
-    name: str
-    postal_code: str | None
-    birth_year: int | None
-    is_confirmed: bool
-    language: str | None
-    is_authenticated: ClassVar[bool] = True
-
-
-_users = User.__table__
-_SIGNER = DriverStatement(
-    sa.select(
-        _users.c.id, _users.c.name, _users.c.postal_code, _users.c.birth_year,
-        _users.c.confirmed_at.is_not(None), _users.c.language,
-    ).where(_users.c.login_token == sa.bindparam("token"), _users.c.active)
-)  # fmt: skip
-
-
-def signer_by_token(login_token: str) -> Signer | None:
-    """The active account with this login token (what Flask-Login's session holds)."""
-    row = _SIGNER.first(db.session, token=login_token)
-    return Signer(*row) if row else None
+class AlreadySigned(ProposalError):
+    """This person has signed the proposal already (the unique constraint says so)."""
 
 
 @functools.cache
-def _signing_statements(dialect: str) -> tuple[DriverStatement, DriverStatement]:
-    """The two statements of a signature, built once: raise the counter of a proposal whose
-    campaign is running, and add the signature unless this person has one already."""
-    proposals, signatures = Proposal.__table__, Signature.__table__
-    count = (
+def _count_statement() -> sa.Update:
+    """Raise the counter of a proposal whose campaign is running; the counts come back."""
+    proposals = Proposal.__table__
+    return (
         sa.update(proposals)
         .where(
             proposals.c.id == sa.bindparam("proposal"),
@@ -196,35 +169,23 @@ def _signing_statements(dialect: str) -> tuple[DriverStatement, DriverStatement]
             proposals.c.threshold_reached_at,
         )
     )
-    add = (
-        upsert_insert(signatures)
-        .values({name: sa.bindparam(name) for name in _SIGNATURE_FIELDS})
-        .on_conflict_do_nothing(index_elements=[signatures.c.proposal_id, signatures.c.user_id])
-        .returning(signatures.c.id)
-    )
-    return DriverStatement(count), DriverStatement(add)
 
 
-_SIGNATURE_FIELDS = (
-    "proposal_id", "user_id", "full_name", "postal_code", "birth_year", "notify", "created_at",
-)  # fmt: skip
-
-
-def sign(actor: User | Signer, proposal_id: int, notify: bool = False) -> int:
+def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
     """One signature per resident; the counter is raised in the same transaction. Returns
     the signature's id.
 
-    The busiest write there is, so it takes the proposal's id rather than a loaded proposal
-    and runs two prebuilt Core statements on the driver's cursor (DriverStatement): the
-    counter (whose WHERE is the rule that the campaign runs) and the insert (which the
-    unique constraint turns into nothing for a second signature). The proposal is loaded
-    only to explain a refusal; a refusal raises, and the caller's rollback takes the
-    counter back with it."""
+    It takes the proposal's id rather than a loaded proposal: the counter's UPDATE (whose
+    WHERE is the rule that the campaign runs) and the INSERT are all a signature needs, and
+    the proposal is loaded only to explain a refusal. A second signature is refused by the
+    unique constraint (AlreadySigned); a refusal raises, and the caller's rollback takes
+    the counter back with it."""
     missing = missing_for_signing(actor)
     if missing:
         raise NotReadyToSign(" ".join(missing))
-    count, add = _signing_statements(db.engine.dialect.name)
-    counts = count.first(db.session, proposal=proposal_id, today=rules.today())
+    counts = db.session.execute(
+        _count_statement(), {"proposal": proposal_id, "today": rules.today()}
+    ).first()
     if counts is None:
         proposal = db.session.get(Proposal, proposal_id)
         if proposal is None or (not proposal.public and proposal.author_id != actor.id):
@@ -239,16 +200,17 @@ def sign(actor: User | Signer, proposal_id: int, notify: bool = False) -> int:
         notify=notify,
         created_at=utcnow(),
     )
-    added = add.first(db.session, **fields)
-    if added is None:
-        raise ProposalError(_l("Du har allerede skrevet under på dette forslaget."))
+    try:
+        signature_id = db.session.scalar(sa.insert(Signature).returning(Signature.id), fields)
+    except sa.exc.IntegrityError as error:
+        raise AlreadySigned(_l("Du har allerede skrevet under på dette forslaget.")) from error
     signatures, paper, reached = counts
     loaded = db.session.identity_map.get(identity_key(Proposal, proposal_id))
     if loaded is not None:  # a proposal the caller holds shows the new count
         set_committed_value(loaded, "signature_count", signatures)
     if reached is None and signatures + paper >= threshold():
         _threshold_reached(loaded or db.session.get(Proposal, proposal_id))
-    return added[0]
+    return signature_id  # type: ignore[no-any-return]
 
 
 def withdraw_signature(actor: User, proposal: Proposal) -> None:

@@ -4,23 +4,16 @@ changes show at once."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
-from app.core.cache import clear_page_cache
 from app.core.permissions import Role
-from app.extensions import db
+from app.extensions import cache, db
 from tests.conftest import count_queries, login, submit
 
 
 @pytest.fixture
 def config_overrides():
     return {"PAGE_CACHE_SECONDS": 60}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    clear_page_cache()
-    yield
-    clear_page_cache()
 
 
 def test_logged_in_readers_share_the_rendered_gallery(app, make_user, winner, approved):
@@ -32,8 +25,9 @@ def test_logged_in_readers_share_the_rendered_gallery(app, make_user, winner, ap
     year = f"/moments/{won.month.year}"
     assert "Første begrunnelse." in reader.get(year).get_data(as_text=True)
 
-    won.citation = "Endret utenom appen."
-    db.session.commit()
+    with db.engine.begin() as conn:  # outside the app: nothing is cleared
+        conn.execute(sa.text("UPDATE moment_winners SET citation = 'Endret utenom appen.' "
+                             "WHERE id = :id"), {"id": won.id})  # fmt: skip
     page = committee.get("/moments/").get_data(as_text=True)
     assert "Første begrunnelse." in page  # the shared part, from the cache
     assert 'href="/moments/manage/"' in page  # the reader's own part, rendered for them
@@ -47,7 +41,7 @@ def test_logged_in_readers_share_the_rendered_gallery(app, make_user, winner, ap
     })  # fmt: skip
     assert "Endret utenom appen." in reader.get("/moments/").get_data(as_text=True)
     assert "Endret utenom appen." in reader.get(year).get_data(as_text=True)
-    clear_page_cache()
-    assert count_queries(reader, "/moments/") == cached  # the warm-up filled it again
+    cache.clear()
+    assert count_queries(reader, "/moments/") == cached  # the warm-up filled it
     app.config["PAGE_CACHE_SECONDS"] = 0
     assert count_queries(reader, "/moments/") > cached

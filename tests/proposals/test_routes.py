@@ -98,10 +98,10 @@ def users_loaded(app, monkeypatch):
     return asked
 
 
-def test_signing_reads_the_signer_without_loading_a_user(app, open_proposal, resident,
-                                                          users_loaded):  # fmt: skip
-    """The one-click signature reads the signer's row by the session's token; the message
-    is in the signer's own language."""
+def test_signing_loads_the_signer_through_flask_login(app, open_proposal, resident,
+                                                      users_loaded):  # fmt: skip
+    """The signer is Flask-Login's current_user, loaded once; the message is in the signer's
+    own language."""
     proposal = open_proposal()
     signer = resident(language="nn", birth_year=1990)
     client = login(app.test_client(), signer)
@@ -110,7 +110,7 @@ def test_signing_reads_the_signer_without_loading_a_user(app, open_proposal, res
     response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
     assert response.status_code == 302
     assert response.location.endswith(f"/proposals/{proposal.id}")
-    assert users_loaded == []
+    assert users_loaded == [signer.login_token]
     page = client.get(response.location).get_data(as_text=True)
     assert "Takk! Underskrifta di er registrert." in page
     signature = db.session.scalar(sa.select(Signature).where(Signature.user_id == signer.id))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.core.cache import cached_for_visitors
+from app.core.cache import cached_page
 from app.declarations import bp, queries, services
 from app.declarations.charts import chart_svg, figure_tables
 from app.declarations.diff import diff_versions
@@ -31,7 +31,7 @@ def service_or_404(slug: str) -> Service:
 
 
 @bp.get("/")
-@cached_for_visitors
+@cached_page()
 def index():  # type: ignore[no-untyped-def]
     """Every service with a published declaration, with its figures."""
     return render_template("declarations/index.html", services=queries.public_services(db.session))
@@ -72,7 +72,6 @@ def _all_promise_choices(service: Service) -> list[SelectChoice]:
 
 
 @bp.get("/<slug>")
-@cached_for_visitors(csrf=True)
 def detail(slug: str):  # type: ignore[no-untyped-def]
     """The current declaration in the reader's language, its figures and the forms."""
     return _detail_page(service_or_404(slug))
