@@ -898,10 +898,11 @@ GENERATORS: list[Generator] = [
 ]
 
 
-def generate(engine: sa.Engine, scale: Scale, seed: int = 1) -> dict[str, int]:
-    """Run every generator; return the rows written per table."""
+def generate(engine: sa.Engine, scale: Scale, seed: int = 1,
+             generators: list[Generator] | None = None) -> dict[str, int]:  # fmt: skip
+    """Run every generator (or those given); return the rows written per table."""
     counts: dict[str, int] = {}
-    for generator in GENERATORS:
+    for generator in generators or GENERATORS:
         rng = random.Random(f"{seed}:{generator.__name__}")
         for table, rows in generator(engine, scale, rng).items():
             counts[table] = counts.get(table, 0) + rows
@@ -926,12 +927,17 @@ def migrate(database_url: str) -> None:
         db.engine.dispose()
 
 
-def prepare(database_url: str, scale: Scale, seed: int = 1) -> dict[str, int]:
-    """Migrate to head and run every generator; return the rows written per table."""
+#: What signing needs: the settings, the residents and open proposals
+FOR_SIGNING: list[Generator] = [generate_settings, generate_users, generate_proposals]
+
+
+def prepare(database_url: str, scale: Scale, seed: int = 1,
+            generators: list[Generator] | None = None) -> dict[str, int]:  # fmt: skip
+    """Migrate to head and run every generator (or those given); return the rows written."""
     migrate(database_url)
     engine = sa.create_engine(database_url)
     try:
-        return generate(engine, scale, seed)
+        return generate(engine, scale, seed, generators)
     finally:
         engine.dispose()
 

@@ -213,9 +213,10 @@ def sign(proposal_id: int):  # type: ignore[no-untyped-def]
     except services.ProposalError as error:
         db.session.rollback()
         flash(str(error), "danger")
-    else:
-        flash(_("Takk! Underskriften din er registrert."), "success")
-    return redirect(url_for("proposals.detail", proposal_id=proposal_id))
+        return redirect(url_for("proposals.detail", proposal_id=proposal_id))
+    flash(_("Takk! Underskriften din er registrert."), "success")
+    # Back to the signing section, where the page now says the reader has signed
+    return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="sign-heading"))
 
 
 @bp.post("/<int:proposal_id>/unsign")

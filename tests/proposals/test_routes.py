@@ -109,7 +109,7 @@ def test_signing_loads_the_signer_through_flask_login(app, open_proposal, reside
     users_loaded.clear()
     response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
     assert response.status_code == 302
-    assert response.location.endswith(f"/proposals/{proposal.id}")
+    assert response.location.endswith(f"/proposals/{proposal.id}#sign-heading")
     assert users_loaded == [signer.login_token]
     page = client.get(response.location).get_data(as_text=True)
     assert "Takk! Underskrifta di er registrert." in page
@@ -137,7 +137,7 @@ def test_signing_from_a_session_flask_login_must_judge(app, open_proposal, resid
             del session["_id"]
     users_loaded.clear()
     response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
-    assert response.location.endswith(f"/proposals/{proposal.id}")
+    assert response.location.endswith(f"/proposals/{proposal.id}#sign-heading")
     assert users_loaded == [signer.login_token]
     with client.session_transaction() as session:
         assert session["_fresh"] is False

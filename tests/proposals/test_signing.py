@@ -45,7 +45,7 @@ def test_a_signature_is_kept_and_thanked_for_in_the_signers_language(
     client = login(app.test_client(), signer)
     answer = _sign(client, proposal.id, **notify)
     assert answer.status_code == 302
-    assert answer.location.endswith(f"/proposals/{proposal.id}")
+    assert answer.location.endswith(f"/proposals/{proposal.id}#sign-heading")
     assert answer.headers["Cache-Control"] == "private, no-store"
     [signature] = _signatures(proposal.id)
     assert (signature.user_id, signature.notify, signature.birth_year) == (signer.id, wanted, 2011)
@@ -99,6 +99,7 @@ def test_refusals_are_explained_and_change_nothing(app, open_proposal, resident,
     assert _sign(client, proposal.id).status_code == 302
     again = _sign(client, proposal.id)
     assert again.status_code == 302
+    assert again.location.endswith(f"/proposals/{proposal.id}")  # not to "you have signed"
     page = client.get(again.location).get_data(as_text=True)
     assert "Du har allerede skrevet under på dette forslaget." in page
     page = client.get(_sign(client, closed.id).location).get_data(as_text=True)
