@@ -147,9 +147,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     #: Production answers only to the host of SITE_URL unless TRUSTED_HOSTS names others
-    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or [
-        urlsplit(Config.SITE_URL).hostname or "localhost"
-    ]
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or [urlsplit(Config.SITE_URL).hostname or "localhost"]
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     #: The worker sends mail, so no request waits for the SMTP server
     MAIL_DELIVER_INLINE = _bool("MAIL_DELIVER_INLINE", False)

@@ -18,6 +18,7 @@ worker sharing the cache (Redis, ``CACHE_REDIS_URL``) renders afresh. The defaul
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -43,6 +44,8 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import ImmutableMultiDict
 
 from app.extensions import cache
+
+log = logging.getLogger(__name__)
 
 GENERATION = "generation"
 #: Set on g when this request's page may be kept whole and told to proxies as public
@@ -198,7 +201,10 @@ def _orm_execute(state: Any) -> None:
 
 def _committed(session: Session) -> None:
     if session.info.pop("medvirke_wrote", False) and has_app_context():
-        clear_page_cache()
+        try:
+            clear_page_cache()
+        except Exception:  # the commit stands; kept pages go stale for PAGE_CACHE_SECONDS
+            log.exception("could not clear the kept pages after a commit")
 
 
 def _rolled_back(session: Session, *_args: Any) -> None:

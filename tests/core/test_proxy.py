@@ -1,0 +1,60 @@
+"""Behind a proxy (TRUSTED_PROXY_HOPS): rate limits count the client's address, HTTPS is
+seen as HTTPS (so Flask-WTF's Referer check runs), and only trusted hosts are answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import csrf_token, login
+
+
+@pytest.fixture
+def config_overrides():
+    return {"TRUSTED_PROXY_HOPS": 1, "RATELIMIT_ENABLED": True,
+            "LOGIN_RATE_LIMIT": "2 per minute", "TRUSTED_HOSTS": ["localhost"]}  # fmt: skip
+
+
+def _log_in_from(app, address: str) -> int:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    token = csrf_token(client)
+    form = {"csrf_token": token, "email": "ingen@roros.example", "password": "feil passord 123"}
+    return client.post("/auth/login", data=form, headers={"X-Forwarded-For": address}).status_code
+
+
+def test_limits_count_the_clients_address_not_the_proxys(app):
+    assert [_log_in_from(app, "203.0.113.5") for _ in range(3)] == [200, 200, 429]
+    assert _log_in_from(app, "198.51.100.7") == 200  # another resident behind the same proxy
+
+
+def test_https_at_the_proxy_is_https_to_the_app(app, open_proposal, resident):
+    proposal = open_proposal()
+    client = login(app.test_client(), resident())
+    token = csrf_token(client, f"/proposals/{proposal.id}")
+    https = {"X-Forwarded-Proto": "https"}
+    path = f"/proposals/{proposal.id}/sign"
+    refused = client.post(path, data={"csrf_token": token}, headers=https)
+    assert refused.status_code == 400  # no Referer: Flask-WTF's check over HTTPS ran
+    foreign = {**https, "Referer": "https://evil.example/"}
+    assert client.post(path, data={"csrf_token": token}, headers=foreign).status_code == 400
+    ours = {**https, "Referer": f"https://localhost/proposals/{proposal.id}"}
+    signed = client.post(path, data={"csrf_token": token}, headers=ours)
+    assert signed.status_code == 302
+    assert signed.location.startswith("https://localhost/") or signed.location.startswith("/")
+
+
+def test_a_host_not_trusted_is_refused(app):
+    answer = app.test_client().get("/", headers={"Host": "evil.example"})
+    assert answer.status_code == 400
+    assert app.test_client().get("/").status_code == 200
+
+
+class TestWithoutATrustedProxy:
+    @pytest.fixture
+    def config_overrides(self):
+        return {"TRUSTED_PROXY_HOPS": 0, "RATELIMIT_ENABLED": True,
+                "LOGIN_RATE_LIMIT": "2 per minute"}  # fmt: skip
+
+    def test_a_forwarded_address_is_not_believed(self, app):
+        """Anyone can send X-Forwarded-For: without a proxy it would escape every limit."""
+        statuses = [_log_in_from(app, f"203.0.113.{n}") for n in range(3)]
+        assert statuses == [200, 200, 429]
