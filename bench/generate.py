@@ -898,8 +898,9 @@ GENERATORS: list[Generator] = [
 ]
 
 
-def generate(engine: sa.Engine, scale: Scale, seed: int = 1,
-             generators: list[Generator] | None = None) -> dict[str, int]:  # fmt: skip
+def generate(
+    engine: sa.Engine, scale: Scale, seed: int = 1, generators: list[Generator] | None = None
+) -> dict[str, int]:
     """Run every generator (or those given); return the rows written per table."""
     counts: dict[str, int] = {}
     for generator in generators or GENERATORS:
@@ -931,8 +932,9 @@ def migrate(database_url: str) -> None:
 FOR_SIGNING: list[Generator] = [generate_settings, generate_users, generate_proposals]
 
 
-def prepare(database_url: str, scale: Scale, seed: int = 1,
-            generators: list[Generator] | None = None) -> dict[str, int]:  # fmt: skip
+def prepare(
+    database_url: str, scale: Scale, seed: int = 1, generators: list[Generator] | None = None
+) -> dict[str, int]:
     """Migrate to head and run every generator (or those given); return the rows written."""
     migrate(database_url)
     engine = sa.create_engine(database_url)

@@ -365,9 +365,12 @@ def parse_wrk(output: str) -> dict[str, Any]:
 
 
 def run_wrk(
-    url: str, duration: int, connections: int, script: Path | None = None,
+    url: str,
+    duration: int,
+    connections: int,
+    script: Path | None = None,
     headers: dict[str, str] | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     if not url.startswith(f"http://{HOST}:"):
         raise HarnessError(f"refusing to load-test anything but {HOST}: {url}")
     threads = min(2, connections)
@@ -528,12 +531,17 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             elif path == SIGN_POSTGRESQL:
                 measured = measure_signing_on_postgresql(env, scale, args)
             elif path in VISITOR_PAGES:
-                measured = run_wrk(medvirke.url(path), args.duration, args.connections,
-                                   headers={"User-Agent": USER_AGENT})  # fmt: skip
+                measured = run_wrk(
+                    medvirke.url(path),
+                    args.duration,
+                    args.connections,
+                    headers={"User-Agent": USER_AGENT},
+                )
                 measured["as"] = "visitor"
             else:
-                measured = run_wrk(medvirke.url(path), args.duration, args.connections,
-                                   headers=as_resident)  # fmt: skip
+                measured = run_wrk(
+                    medvirke.url(path), args.duration, args.connections, headers=as_resident
+                )
                 measured["as"] = "resident"
             ratio = measured["rps"] / base["rps"]
             clean = measured["errors"] == 0 and measured["non_2xx_3xx"] == 0
@@ -626,9 +634,11 @@ def _residents(database_url: str, limit: int) -> list[tuple[str, str]]:
     try:
         with engine.connect() as conn:
             settings = conn.execute(sa.text("SELECT postal_codes FROM municipality_settings"))
-            codes = json.loads(settings.scalar_one()) if engine.dialect.name == "sqlite" else (
-                settings.scalar_one()
-            )  # fmt: skip
+            codes = (
+                json.loads(settings.scalar_one())
+                if engine.dialect.name == "sqlite"
+                else (settings.scalar_one())
+            )
             rows = conn.execute(
                 sa.text(
                     "SELECT email FROM users WHERE active AND confirmed_at IS NOT NULL "
@@ -665,9 +675,14 @@ def measure_signing(server: Server, database_url: str, args: Any) -> dict:
     signatures were added and how many answers said so (they must be equal)."""
     log(f"logging {SIGNERS} residents in through the login form")
     sessions = _signing_sessions(server, database_url)
-    proposals = [r[0] for r in _count(database_url,
-        "SELECT id FROM proposals WHERE state = 'open' AND campaign_ends_on >= CURRENT_DATE "
-        "ORDER BY id LIMIT 5000")]  # fmt: skip
+    proposals = [
+        r[0]
+        for r in _count(
+            database_url,
+            "SELECT id FROM proposals WHERE state = 'open' AND campaign_ends_on >= CURRENT_DATE "
+            "ORDER BY id LIMIT 5000",
+        )
+    ]
     [(before,)] = _count(database_url, "SELECT count(*) FROM signatures")
     confirmed_before = server.confirmed_signatures()
     if not sessions or not proposals:
@@ -694,9 +709,11 @@ def measure_signing(server: Server, database_url: str, args: Any) -> dict:
     # reads, so the server's own count is the one that must equal the rows
     measured["signed_answers_read_by_wrk"] = measured.pop("signed_answers")
     measured["signed_answers"] = server.confirmed_signatures() - confirmed_before
-    log(f"  signatures added: {after - before}, answers confirming one: "
+    log(
+        f"  signatures added: {after - before}, answers confirming one: "
         f"{measured['signed_answers']} ({measured['signed_answers_read_by_wrk']} read by wrk), "
-        f"of {measured['requests']} requests")  # fmt: skip
+        f"of {measured['requests']} requests"
+    )
     if server.log_contains("database is locked"):
         measured["database_locked"] = True
     return measured
@@ -718,8 +735,12 @@ def measure_signing_on_postgresql(env: dict[str, str], scale: Any, args: Any) ->
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         log(f"generating what signing needs at {scale.name} scale on PostgreSQL ({name})")
         prepare(database_url, scale, args.seed, FOR_SIGNING)
-        server = Server("medvirke-postgresql", "wsgi:app", {**env, "DATABASE_URL": database_url},
-                        DB_DIR / f"{name}.log")  # fmt: skip
+        server = Server(
+            "medvirke-postgresql",
+            "wsgi:app",
+            {**env, "DATABASE_URL": database_url},
+            DB_DIR / f"{name}.log",
+        )
         server.start()
         server.wait_ready()
         return measure_signing(server, database_url, args)

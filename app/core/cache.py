@@ -120,8 +120,15 @@ def cached_page(*params: str) -> Callable[[Callable[..., Any]], Callable[..., An
             if not _visitor():
                 return view(*args, **kwargs)
             query = urlencode(sorted(request.args.items(multi=True)))
-            key = _key("page", request.scheme, request.host, request.script_root, request.path,
-                       query, get_locale())  # fmt: skip
+            key = _key(
+                "page",
+                request.scheme,
+                request.host,
+                request.script_root,
+                request.path,
+                query,
+                get_locale(),
+            )
             kept = cache.get(key)
             if kept is not None:
                 g.setdefault(_PUBLIC, True)
@@ -130,8 +137,11 @@ def cached_page(*params: str) -> Callable[[Callable[..., Any]], Callable[..., An
             response = current_app.make_response(view(*args, **kwargs))
             if _keepable(response):
                 headers = [(n, v) for n, v in response.headers.items() if n != "Content-Length"]
-                cache.set(key, (response.get_data(), headers),
-                          timeout=current_app.config["PAGE_CACHE_SECONDS"])  # fmt: skip
+                cache.set(
+                    key,
+                    (response.get_data(), headers),
+                    timeout=current_app.config["PAGE_CACHE_SECONDS"],
+                )
                 g.setdefault(_PUBLIC, True)
             return response
 
@@ -144,8 +154,9 @@ def cached_fragment(name: str, render: Callable[[], str]) -> Markup:
     """A part of a page that is the same for every reader in a language, logged in or not
     (a gallery, say), rendered by ``render`` once per ``PAGE_CACHE_SECONDS``; the page around
     it (menus, buttons for the reader) is still rendered for each request."""
-    html = cached_value(("fragment", name, get_locale()), current_app.config["PAGE_CACHE_SECONDS"],
-                        render)  # fmt: skip
+    html = cached_value(
+        ("fragment", name, get_locale()), current_app.config["PAGE_CACHE_SECONDS"], render
+    )
     return Markup(html)  # noqa: S704 - our own autoescaped templates
 
 

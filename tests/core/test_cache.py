@@ -76,9 +76,15 @@ def test_a_committee_members_change_is_seen_at_once(app, make_user, winner, appr
             sa.update(Winner).where(Winner.id == won.id).values(citation="Ny begrunnelse.")
         )
     assert "Første begrunnelse." in visitor.get("/moments/").get_data(as_text=True)
-    submit(committee, f"/moments/manage/nominations/{other.id}", {
-        "employee_name": "", "story": "Ny fortelling.", "name_consent": "",
-    })  # fmt: skip
+    submit(
+        committee,
+        f"/moments/manage/nominations/{other.id}",
+        {
+            "employee_name": "",
+            "story": "Ny fortelling.",
+            "name_consent": "",
+        },
+    )
     assert "Ny begrunnelse." in visitor.get("/moments/").get_data(as_text=True)
     won.citation = "Tredje begrunnelse."  # a commit of another request's (the test side's)
     db.session.commit()

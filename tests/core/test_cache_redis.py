@@ -37,8 +37,12 @@ def _redis_or_skip() -> None:
 
 @pytest.fixture
 def config_overrides():
-    return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL,
-            "CACHE_KEY_PREFIX": PREFIX, "PAGE_CACHE_SECONDS": 60}  # fmt: skip
+    return {
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": PREFIX,
+        "PAGE_CACHE_SECONDS": 60,
+    }
 
 
 @pytest.fixture
@@ -60,8 +64,11 @@ def workers(app, database_url):  # type: ignore[no-untyped-def]
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -110,5 +117,5 @@ def test_a_change_through_one_process_is_seen_by_visitors_of_the_others(
             "story": "Ny fortelling.",
             "name_consent": "",
         },
-    )  # fmt: skip (the committee's change, through this process)
+    )
     assert all("Ny tekst." in page for page in _pages(workers, "/moments/"))

@@ -26,8 +26,10 @@ def test_logged_in_readers_share_the_rendered_gallery(app, make_user, winner, ap
     assert "Første begrunnelse." in reader.get(year).get_data(as_text=True)
 
     with db.engine.begin() as conn:  # outside the app: nothing is cleared
-        conn.execute(sa.text("UPDATE moment_winners SET citation = 'Endret utenom appen.' "
-                             "WHERE id = :id"), {"id": won.id})  # fmt: skip
+        conn.execute(
+            sa.text("UPDATE moment_winners SET citation = 'Endret utenom appen.' WHERE id = :id"),
+            {"id": won.id},
+        )
     page = committee.get("/moments/").get_data(as_text=True)
     assert "Første begrunnelse." in page  # the shared part, from the cache
     assert 'href="/moments/manage/"' in page  # the reader's own part, rendered for them

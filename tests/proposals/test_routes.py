@@ -98,8 +98,7 @@ def users_loaded(app, monkeypatch):
     return asked
 
 
-def test_signing_loads_the_signer_through_flask_login(app, open_proposal, resident,
-                                                      users_loaded):  # fmt: skip
+def test_signing_loads_the_signer_through_flask_login(app, open_proposal, resident, users_loaded):
     """The signer is Flask-Login's current_user, loaded once; the message is in the signer's
     own language."""
     proposal = open_proposal()
