@@ -97,6 +97,8 @@ def test_demo_seed_refused_in_production(config_class):
 
     prod = create_app(Prod)
     result = prod.test_cli_runner().invoke(args=["demo", "seed"])
+    with prod.app_context():
+        db.engine.dispose()
     assert result.exit_code != 0
     assert "refused" in result.output
 

@@ -9,6 +9,7 @@ import pytest
 import redis
 
 from app.core import jobs
+from app.extensions import db
 from tests.conftest import csrf_token
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -45,9 +46,13 @@ def test_rate_limits_are_counted_in_redis(app, config_class, config_overrides, r
 
     # A new app starts a new limiter storage: in memory the count would start again at 0
     other = create_app(type("OtherWorker", (config_class,), dict(config_overrides)))
-    worker_b = other.test_client()
-    data_b = {**data, "csrf_token": csrf_token(worker_b)}
-    assert worker_b.post("/auth/login", data=data_b).status_code == 429
+    try:
+        worker_b = other.test_client()
+        data_b = {**data, "csrf_token": csrf_token(worker_b)}
+        assert worker_b.post("/auth/login", data=data_b).status_code == 429
+    finally:
+        with other.app_context():
+            db.engine.dispose()  # its pooled connection is closed, not left to the collector
     prefix = config_overrides["RATELIMIT_KEY_PREFIX"]
     for key in redis_server.keys(f"*{prefix}*"):
         redis_server.delete(key)
