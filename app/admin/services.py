@@ -30,6 +30,10 @@ def _active_admin_count() -> int:
 def set_roles(actor: User, user: User, roles: set[Role]) -> tuple[set[Role], set[Role]]:
     """Give ``user`` exactly ``roles``; returns (granted, revoked)."""
     granted, revoked = roles - user.role_set, user.role_set - roles
+    if granted and not user.is_confirmed:
+        raise AdminRuleError(
+            _l("Kontoen har ikke bekreftet e-postadressen og kan ikke få roller ennå.")
+        )
     if Role.admin in revoked:
         if user.id == actor.id:
             raise AdminRuleError(_l("Du kan ikke fjerne din egen administratorrolle."))

@@ -35,6 +35,7 @@ from app.auth.forms import (
 )
 from app.auth.models import User
 from app.core.forms import safe_next
+from app.core.permissions import confirmed_required
 from app.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
@@ -89,19 +90,23 @@ def registered():  # type: ignore[no-untyped-def]
 
 @bp.get("/confirm/<token>")
 def confirm(token: str):  # type: ignore[no-untyped-def]
-    """Confirm an email address from the link in the mail."""
+    """Confirm an email address from the link in the mail, logged in as the account: the
+    link alone (someone else's address, clicked by its owner) confirms nothing."""
+    if not current_user.is_authenticated:
+        flash(_("Logg inn for å bekrefte e-postadressen."), "info")
+        return redirect(url_for("auth.login", next=url_for("auth.confirm", token=token)))
     try:
-        services.confirm_email(token)
+        user = services.confirm_email(token, current_user._get_current_object())
     except services.ExpiredToken:
         flash(_("Lenken er utløpt. Logg inn og be om en ny bekreftelseslenke."), "warning")
         return redirect(url_for("auth.login"))
     except services.InvalidToken:
         flash(_("Lenken er ugyldig. Sjekk at du har kopiert hele lenken."), "danger")
         return redirect(url_for("core.index"))
+    login_user(user)  # this session goes on with the new login token; the others end
     db.session.commit()
     flash(_("Takk! E-postadressen din er bekreftet."), "success")
-    target = "account.profile" if current_user.is_authenticated else "auth.login"
-    return redirect(url_for(target))
+    return redirect(url_for("account.profile"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -209,7 +214,7 @@ def resend_confirmation():  # type: ignore[no-untyped-def]
 
 
 @account_bp.get("/export")
-@login_required
+@confirmed_required
 def export():  # type: ignore[no-untyped-def]
     """Download everything Medvirke holds about the user, as JSON."""
     data = services.export_data(current_user)
@@ -223,7 +228,7 @@ def export():  # type: ignore[no-untyped-def]
 
 
 @account_bp.route("/delete", methods=["GET", "POST"])
-@login_required
+@confirmed_required
 @limit_posts(_reset_limit)
 def delete():  # type: ignore[no-untyped-def]
     """Delete the account after a confirmation with the password."""

@@ -42,6 +42,10 @@ class AuthError(Exception):
     """A rule of the accounts domain was broken."""
 
 
+class UnconfirmedAccount(AuthError):
+    """The account's address is not confirmed, so it may not hold a role."""
+
+
 class InvalidToken(AuthError):
     pass
 
@@ -146,15 +150,19 @@ def send_confirmation(user: User) -> None:
                       "confirm-email", payload)  # fmt: skip
 
 
-def confirm_email(token: str) -> User:
-    """Mark the account named by a confirmation token as confirmed."""
+def confirm_email(token: str, actor: User) -> User:
+    """Confirm the address of ``actor``, the logged-in account a confirmation token names.
+
+    Confirming needs both the mail and the password: someone who registered another
+    person's address cannot have that person confirm it for them by clicking the link (they
+    are sent to log in, and cannot). Confirming ends every other session of the account."""
     data = _load(token, "confirm-email")
-    user = db.session.get(User, data.get("uid"))
-    if user is None or user.email != data.get("email"):
+    if actor.id != data.get("uid") or actor.email != data.get("email"):
         raise InvalidToken
-    if user.confirmed_at is None:
-        user.confirmed_at = utcnow()
-    return user
+    if actor.confirmed_at is None:
+        actor.confirmed_at = utcnow()
+        actor.login_token = new_login_token()
+    return actor
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -209,9 +217,11 @@ def update_profile(
 
 
 def grant_role(user: User, role: Role) -> bool:
-    """Give ``user`` a role; False if already held."""
+    """Give ``user`` a role; False if already held. An unconfirmed account gets none."""
     if role in user.role_set:
         return False
+    if not user.is_confirmed:
+        raise UnconfirmedAccount(user.email)
     user.roles.append(UserRole(role=role))
     db.session.flush()
     return True

@@ -66,7 +66,13 @@ def _change_role(email: str, role: str, grant: bool) -> None:
 
     user = _user_or_fail(email)
     change = services.grant_role if grant else services.revoke_role
-    if change(user, Role(role)):
+    try:
+        changed = change(user, Role(role))
+    except services.UnconfirmedAccount as error:
+        raise click.ClickException(
+            f"{email} has not confirmed the address; an unconfirmed account gets no role."
+        ) from error
+    if changed:
         action = "user.role_granted" if grant else "user.role_revoked"
         audit(None, action, user, {"role": role, "via": "cli"}, actor_label="cli")
         click.echo(f"{email}: {role} {'granted' if grant else 'revoked'}.")

@@ -199,9 +199,17 @@ def deliver_committed() -> None:
         db.session.rollback()
 
 
+def _to_own_address(user: Any) -> sa.ColumnElement[bool]:
+    """Mail is matched by address, so only a confirmed address owns it: an account
+    registered with someone else's address neither reads nor deletes their mail."""
+    if not user.is_confirmed:
+        return sa.false()
+    return OutboxMail.to_address == user.email
+
+
 def _export_mail(user: Any) -> list[dict[str, Any]]:
     rows = db.session.scalars(
-        sa.select(OutboxMail).where(OutboxMail.to_address == user.email).order_by(OutboxMail.id)
+        sa.select(OutboxMail).where(_to_own_address(user)).order_by(OutboxMail.id)
     )
     return [
         {
@@ -216,7 +224,7 @@ def _export_mail(user: Any) -> list[dict[str, Any]]:
 
 def _anonymise_mail(user: Any) -> None:
     """Mail to the person holds their name and address; it goes with the account."""
-    db.session.execute(sa.delete(OutboxMail).where(OutboxMail.to_address == user.email))
+    db.session.execute(sa.delete(OutboxMail).where(_to_own_address(user)))
 
 
 register_own_data("mail", _export_mail, _anonymise_mail)

@@ -14,6 +14,10 @@ from app.moments.public import public_name
 
 
 def _own(user: Any) -> sa.ColumnElement[bool]:
+    """Nominations sent by the account, and those sent from its address once the address is
+    confirmed: an account registered with someone else's address gets none of theirs."""
+    if not user.is_confirmed:
+        return Nomination.nominator_id == user.id
     return sa.or_(Nomination.nominator_id == user.id, Nomination.nominator_email == user.email)
 
 

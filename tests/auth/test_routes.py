@@ -35,11 +35,15 @@ def test_journey_register_confirm_login_nynorsk_logout(client):
 
     [mail] = outbox("siri@roros.example")
     assert mail.status == "sent"
-    confirm = client.get(_link(mail.body_text, "/auth/confirm/"), follow_redirects=True)
+    link = _link(mail.body_text, "/auth/confirm/")
+    asked = client.get(link, follow_redirects=True)  # the link asks for the password first
+    assert "Logg inn for å bekrefte e-postadressen" in asked.get_data(as_text=True)
+    response = submit(
+        client, f"/auth/login?next={link}", {"email": "siri@roros.example", "password": PASSWORD}
+    )
+    assert response.location == link
+    confirm = client.get(link, follow_redirects=True)
     assert "E-postadressen din er bekreftet" in confirm.get_data(as_text=True)
-
-    response = submit(client, "/auth/login", {"email": "siri@roros.example", "password": PASSWORD})
-    assert response.status_code == 302
     page = client.get("/account").get_data(as_text=True)
     assert "Min konto" in page
     assert "siri@roros.example" in page

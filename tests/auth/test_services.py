@@ -69,10 +69,16 @@ def test_confirmation_token_confirms_once_and_rejects_tampering(app):
     db.session.commit()
     token = _token_in(outbox("kari@roros.example")[0].body_text)
     with pytest.raises(services.InvalidToken):
-        services.confirm_email(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
-    confirmed = services.confirm_email(token)
+        services.confirm_email(token[:-2] + ("AA" if not token.endswith("AA") else "BB"), user)
+    other = services.create_user("other@roros.example", "Other", PASSWORD)
+    with pytest.raises(services.InvalidToken):  # another account's link confirms nothing
+        services.confirm_email(token, other)
+    assert not other.is_confirmed
+    before = user.login_token
+    confirmed = services.confirm_email(token, user)
     assert confirmed.id == user.id
     assert confirmed.is_confirmed
+    assert user.login_token != before  # every other session of the account ends
 
 
 def test_confirmation_token_expires_after_48_hours(app, monkeypatch):
@@ -83,7 +89,7 @@ def test_confirmation_token_expires_after_48_hours(app, monkeypatch):
     token = signer.dumps({"uid": user.id, "email": user.email})
     monkeypatch.setattr(time, "time", real_time)
     with pytest.raises(services.ExpiredToken):
-        services.confirm_email(token)
+        services.confirm_email(token, user)
 
 
 def test_confirmation_token_for_a_changed_address_is_invalid(app):
@@ -91,7 +97,7 @@ def test_confirmation_token_for_a_changed_address_is_invalid(app):
     signer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-email")
     token = signer.dumps({"uid": user.id, "email": "other@roros.example"})
     with pytest.raises(services.InvalidToken):
-        services.confirm_email(token)
+        services.confirm_email(token, user)
 
 
 def test_authenticate(make_user):
