@@ -149,3 +149,19 @@ def test_a_role_outside_the_list_is_refused_by_the_database(make_user):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.execute(insert, {"u": user.id, "t": "2026-01-01 00:00:00"})
     db.session.rollback()
+
+
+def test_registration_hashes_the_password_whether_or_not_the_address_is_taken(
+    app, make_user, monkeypatch
+):
+    """The review timed 203 ms for a new address and 12 ms for a taken one: the password was
+    hashed on one path only. Both paths now do the same expensive work (counted, not timed)."""
+    make_user(email="tatt@roros.example")
+    hashed = []
+    real = services.hash_password
+    monkeypatch.setattr(services, "hash_password", lambda p: hashed.append(p) or real(p))
+    services.register_user("Ny", "ny@roros.example", PASSWORD, "nb")
+    new_path = len(hashed)
+    hashed.clear()
+    assert services.register_user("Ny", "TATT@roros.example", PASSWORD, "nb") is None
+    assert new_path == len(hashed) == 1
