@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,7 +12,7 @@ from app.auth.models import User
 from app.core.models import AuditEntry, MunicipalitySettings
 from app.core.permissions import Role
 from app.extensions import db
-from tests.conftest import ROLES, login, submit
+from tests.conftest import PASSWORD, ROLES, login, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
 
 
@@ -136,6 +138,26 @@ def test_deactivate_asks_first_then_ends_the_session(app, admin_client, make_use
     db.session.refresh(target)
     assert target.active
     assert len(_audit("user.reactivated")) == 1
+    assert target_client.get("/account").status_code == 302  # no old session comes back
+
+
+def test_reactivation_revives_no_remembered_browser(app, admin_client, make_user):
+    target = make_user(email="remembered@roros.example")
+    browser = app.test_client()
+    form = {"email": target.email, "password": PASSWORD, "remember": "y"}
+    assert submit(browser, "/auth/login", form).status_code == 302
+    remember = browser.get_cookie("remember_token")
+    assert remember is not None
+    assert remember.expires is not None  # "remember me" lasts REMEMBER_DAYS, not a year
+    assert (remember.expires - datetime.now(UTC)).days <= 30
+    copy = app.test_client()  # only the remember-me cookie, as a thief would hold it
+    copy.set_cookie("remember_token", remember.value)
+    assert copy.get("/account").status_code == 200
+    submit(admin_client, f"/admin/users/{target.id}/deactivate")
+    submit(admin_client, f"/admin/users/{target.id}/reactivate")
+    stale = app.test_client()
+    stale.set_cookie("remember_token", remember.value)
+    assert stale.get("/account").status_code == 302
 
 
 def test_an_admin_cannot_lock_themselves_out(app, make_user):
