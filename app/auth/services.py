@@ -185,9 +185,17 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def request_password_reset(email: str, language: str) -> None:
-    """Mail a reset link if the address has an account; say nothing either way."""
+    """Mail a reset link if the address has an active account, and otherwise a mail that
+    says there is none: both paths queue one mail, so neither the answer nor its time tells
+    whether the address is registered (the form is rate-limited per address of the asker)."""
     user = find_user_by_email(email)
     if user is None or not user.active:
+        queue_mail(
+            normalise_email(email),
+            "reset_unknown",
+            language,
+            register_url=absolute_url("auth.register"),
+        )
         return
     payload = {"uid": user.id, "t": user.login_token}
     _mail_signed_link(user, "reset_password", user.language or language,

@@ -166,7 +166,23 @@ def test_reset_for_unknown_email_says_the_same(client):
         client, "/auth/reset", {"email": "ukjent@roros.example"}, follow_redirects=True
     )
     assert "Hvis adressen er registrert" in response.get_data(as_text=True)
-    assert outbox() == []
+    [mail] = outbox("ukjent@roros.example")  # the same work as for a known address: one mail
+    assert mail.template == "reset_unknown"
+    assert "ingen aktiv konto" in mail.body_text
+    assert "/auth/reset/" not in mail.body_text  # and no reset link
+
+
+def test_reset_does_the_same_work_for_a_known_and_an_unknown_address(client, make_user):
+    """The answer's time must not tell whether an address is registered: both paths render
+    and queue one mail (counted, not timed)."""
+    make_user(email="kjent@roros.example")
+    for address in ("kjent@roros.example", "ukjent@roros.example", "stengt@roros.example"):
+        submit(client, "/auth/reset", {"email": address})
+    make_user(email="stengt@roros.example", active=False)
+    submit(client, "/auth/reset", {"email": "stengt@roros.example"})
+    assert [m.template for m in outbox("kjent@roros.example")] == ["reset_password"]
+    assert [m.template for m in outbox("ukjent@roros.example")] == ["reset_unknown"]
+    assert [m.template for m in outbox("stengt@roros.example")][-1] == "reset_unknown"
 
 
 def test_account_update(client, make_user):
