@@ -199,14 +199,15 @@ class Browser:
         return found.group(1)
 
     def log_in(self, email: str, password: str) -> str:
-        """Log in through the form; the CSRF token of the session it gives."""
+        """Log in through the form; the CSRF token of the session it gives (a new one: the
+        login renews it), read from the account page."""
         token = self.token("/auth/login")
         status, _page = self.request(
             "/auth/login", {"csrf_token": token, "email": email, "password": password}
         )
         if status != 302:
             raise HarnessError(f"logging in as {email} answered {status}")
-        return token
+        return self.token("/account")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -124,6 +124,8 @@ def login():  # type: ignore[no-untyped-def]
             if user.language is None and session.get("lang"):
                 user.language = session["lang"]
             login_user(user, remember=bool(form.remember.data))
+            # A CSRF token from before the login is not carried into the account's session
+            session.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
             db.session.commit()
             if not user.is_confirmed:
                 flash(_("Du er logget inn, men må bekrefte e-postadressen før du kan delta."),

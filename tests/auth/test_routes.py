@@ -333,3 +333,18 @@ def test_role_required(app, client_for, role, expected):
         return "ok"
 
     assert client_for(role).get("/test-committee-or-admin").status_code == expected
+
+
+def test_the_csrf_token_is_renewed_at_login(client, make_user):
+    """A token seen before logging in (a planted or shared one) is worthless afterwards."""
+    user = make_user(email="ny-token@roros.example")
+    before = csrf_token(client)
+    form = {"csrf_token": before, "email": user.email, "password": PASSWORD}
+    assert client.post("/auth/login", data=form).status_code == 302
+    logout = client.post("/auth/logout", data={"csrf_token": before})
+    assert client.get("/account").status_code == 200  # the old token logged nobody out
+    assert logout.status_code < 500
+    after = csrf_token(client)
+    assert after != before
+    client.post("/auth/logout", data={"csrf_token": after})
+    assert client.get("/account").status_code == 302
