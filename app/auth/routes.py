@@ -34,6 +34,7 @@ from app.auth.forms import (
     ResetRequestForm,
 )
 from app.auth.models import User
+from app.core.audit import audit
 from app.core.forms import safe_next
 from app.core.permissions import confirmed_required
 from app.extensions import db, limiter, login_manager
@@ -117,6 +118,8 @@ def login():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            services.record_failed_login(form.email.data)
+            db.session.commit()
             form.form_errors.append(_("Feil e-postadresse eller passord."))
         elif not user.active:
             form.form_errors.append(_("Kontoen er stengt. Kontakt kommunen om du har spørsmål."))
@@ -124,6 +127,7 @@ def login():  # type: ignore[no-untyped-def]
             if user.language is None and session.get("lang"):
                 user.language = session["lang"]
             login_user(user, remember=bool(form.remember.data))
+            audit(user, "auth.login", user)
             # A CSRF token from before the login is not carried into the account's session
             session.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
             db.session.commit()
@@ -141,6 +145,9 @@ def logout():  # type: ignore[no-untyped-def]
     """Log out (POST, so a link on another site cannot do it)."""
     form = LogoutForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            audit(current_user, "auth.logout", current_user._get_current_object())
+            db.session.commit()
         logout_user()
         flash(_("Du er logget ut."), "info")
     return redirect(url_for("core.index"))

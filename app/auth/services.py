@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 from typing import Any
 
 import sqlalchemy as sa
@@ -184,11 +186,38 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def _address_unless_known(user: User | None, email: str) -> dict[str, str]:
+    """An entry about an account names it by id (and goes with it when it is deleted). An
+    address without an account is not written out, only a keyed digest of it, so that
+    repeated attempts on one address can be told apart from a spread of guesses."""
+    if user is not None:
+        return {}
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+    return {"address_digest": digest[:16]}
+
+
+def record_failed_login(email: str) -> None:
+    """Note a failed login in the audit log: against the account when the address has one
+    (its owner sees it in the export), never with the password that was tried."""
+    user = find_user_by_email(email)
+    audit(
+        None, "auth.login_failed", user, _address_unless_known(user, email), actor_label="anonymous"
+    )
+
+
 def request_password_reset(email: str, language: str) -> None:
     """Mail a reset link if the address has an active account, and otherwise a mail that
     says there is none: both paths queue one mail, so neither the answer nor its time tells
     whether the address is registered (the form is rate-limited per address of the asker)."""
     user = find_user_by_email(email)
+    audit(
+        None,
+        "auth.reset_requested",
+        user,
+        _address_unless_known(user, email),
+        actor_label="anonymous",
+    )
     if user is None or not user.active:
         queue_mail(
             normalise_email(email),
@@ -215,6 +244,7 @@ def set_password(user: User, password: str) -> None:
     """Set a new password and end every other session of the account."""
     user.password_hash = hash_password(password)
     user.login_token = new_login_token()
+    audit(user, "auth.password_changed", user)
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()  # the reset link proved the address
 

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.core.models import AuditEntry
 from app.core.permissions import Role, confirmed_required
 from app.extensions import db
 from tests.conftest import PASSWORD, ROLES, csrf_token, login, outbox, submit
@@ -348,3 +349,36 @@ def test_the_csrf_token_is_renewed_at_login(client, make_user):
     assert after != before
     client.post("/auth/logout", data={"csrf_token": after})
     assert client.get("/account").status_code == 302
+
+
+def test_logins_failures_resets_and_logouts_are_in_the_audit_log(client, make_user):
+    """ASVS 7.1: authentication events are logged, never with a password or token."""
+    user = make_user(email="logg@roros.example")
+    secret = "feil-passord-123"
+    submit(client, "/auth/login", {"email": user.email, "password": secret})
+    submit(client, "/auth/login", {"email": "ingen@roros.example", "password": secret})
+    submit(client, "/auth/login", {"email": user.email, "password": PASSWORD})
+    submit(client, "/auth/logout")
+    submit(client, "/auth/reset", {"email": user.email})
+    token = re.search(r"/auth/reset/(\S+)", outbox(user.email)[-1].body_text).group(1)
+    submit(
+        client,
+        f"/auth/reset/{token}",
+        {"password": "nytt-passord-456", "password_confirm": "nytt-passord-456"},
+    )
+    entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
+    actions = [(e.action, e.target_id) for e in entries]
+    assert actions == [
+        ("auth.login_failed", str(user.id)),
+        ("auth.login_failed", None),
+        ("auth.login", str(user.id)),
+        ("auth.logout", str(user.id)),
+        ("auth.reset_requested", str(user.id)),
+        ("auth.password_changed", str(user.id)),
+    ]
+    written = repr([(e.actor_label, e.details) for e in entries])
+    assert secret not in written
+    assert "nytt-passord" not in written
+    assert token not in written
+    assert "ingen@roros.example" not in written  # an unknown address only as a digest
+    assert "address_digest" in entries[1].details
