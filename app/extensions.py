@@ -7,9 +7,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 
 from app.core.db import Base
+from app.core.security import CSRFProtect
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -56,6 +56,7 @@ def render_error(  # type: ignore[no-untyped-def]
         return jsonify(error=error), code
     if request_ctx.url_adapter is None:  # a Host that TRUSTED_HOSTS refuses: no links to make
         return Response(f"{title}\n\n{text}\n", code, mimetype="text/plain")
+    g.error_page = True  # the page's settings may fall back (app.core.settings)
     return render_template("core/error.html", code=code, title=title, message=text), code
 
 

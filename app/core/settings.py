@@ -75,20 +75,28 @@ def _load() -> Settings:
 
 
 def get_settings() -> Settings:
-    """The municipality's settings, from the cache while they are fresh."""
+    """The municipality's settings, from the cache while they are fresh.
+
+    A failed read raises: the caller's transaction is the caller's, so nothing here rolls
+    it back, and the request fails as a whole (its 500 handler rolls back)."""
     settings = cache.get(KEY)
     if settings is not None:
         return settings  # type: ignore[no-any-return]
-    try:
-        settings = _load()
-    except sa.exc.SQLAlchemyError:
-        # The database is down or not migrated: still render pages (error pages above all)
-        db.session.rollback()
-        return UNCONFIGURED
+    settings = _load()
     seconds = current_app.config["SETTINGS_CACHE_SECONDS"]
     if seconds > 0:  # 0 would keep it for ever
         cache.set(KEY, settings, timeout=seconds)
     return settings
+
+
+def settings_for_error_page() -> Settings:
+    """The settings for an error page, which must render when the database is down or not
+    migrated: its handler has rolled the request back already, so there is nothing left to
+    keep, and the page says "Medvirke" rather than fail in turn."""
+    try:
+        return get_settings()
+    except sa.exc.SQLAlchemyError:
+        return UNCONFIGURED
 
 
 def invalidate_settings() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, g, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.core.i18n import LANGUAGE_NAMES, catalogue
 from app.core.markdown import render_markdown
 from app.core.permissions import ROLE_LABELS
-from app.core.settings import get_settings
+from app.core.settings import get_settings, settings_for_error_page
 
 #: Main navigation: (endpoint, label). A section appears once its blueprint is registered.
 NAVIGATION = [
@@ -78,7 +78,8 @@ def register(app: Flask) -> None:
             if endpoint in app.view_functions
         ]
         return {
-            "municipality": get_settings(),
+            # An error page renders even when reading the settings is what failed
+            "municipality": settings_for_error_page() if g.get("error_page") else get_settings(),
             "navigation": navigation,
             "here": request.full_path.removesuffix("?"),
             "language_names": LANGUAGE_NAMES,

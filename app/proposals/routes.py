@@ -281,6 +281,7 @@ def signatures(proposal_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "proposals/signatures.html", proposal=proposal, signatures=rows,
         strike_form=ReasonForm(), paper_form=PaperForm(),
+        can_strike=services.can_strike_signatures(current_user, proposal),
         is_committee=current_user.has_role(Role.committee, Role.admin),
     )  # fmt: skip
 
@@ -295,14 +296,20 @@ def strike(proposal_id: int, signature_id: int):  # type: ignore[no-untyped-def]
         current_user, proposal
     ):
         abort(403)
+    back = redirect(url_for("proposals.signatures", proposal_id=proposal.id))
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Skriv hvorfor underskriften strykes."), "danger")
-    else:
+        return back
+    try:
         services.strike_signature(current_user, signature, form.reason.data)
-        db.session.commit()
-        flash(_("Underskriften er strøket."), "success")
-    return redirect(url_for("proposals.signatures", proposal_id=proposal.id))
+    except services.ProposalError as error:  # submitted meanwhile, say: nothing is struck
+        db.session.rollback()
+        flash(str(error), "danger")
+        return back
+    db.session.commit()
+    flash(_("Underskriften er strøket."), "success")
+    return back
 
 
 @bp.post("/<int:proposal_id>/paper")

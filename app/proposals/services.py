@@ -35,6 +35,8 @@ from app.proposals.models import (
 
 #: States in which the council has the proposal and has not decided
 AWAITING_DECISION = (ProposalState.submitted, ProposalState.in_review)
+#: States in which signatures may be struck: before the proposal is submitted
+STRIKABLE = (ProposalState.open, ProposalState.expired)
 #: States from which the initiator may still withdraw
 WITHDRAWABLE = (
     ProposalState.draft,
@@ -235,7 +237,7 @@ def strike_signature(actor: User, signature: Signature, reason: str) -> None:
     proposal = db.session.get(Proposal, signature.proposal_id)
     if not can_manage_signatures(actor, proposal):
         raise ProposalError(_l("Du kan ikke stryke underskrifter på dette forslaget."))
-    if proposal.state not in (ProposalState.open, ProposalState.expired):
+    if proposal.state not in STRIKABLE:
         raise ProposalError(_l("Underskrifter kan bare strykes før forslaget sendes inn."))
     if signature.struck_at is not None:
         return
@@ -360,6 +362,15 @@ def can_manage_signatures(user: Any, proposal: Proposal | None) -> bool:
         proposal is not None
         and user.is_authenticated
         and (proposal.author_id == user.id or user.has_role(Role.committee, Role.admin))
+    )
+
+
+def can_strike_signatures(user: Any, proposal: Proposal | None) -> bool:
+    """May strike signatures now: the initiator or the committee, before submission."""
+    return bool(
+        proposal is not None
+        and proposal.state in STRIKABLE
+        and can_manage_signatures(user, proposal)
     )
 
 

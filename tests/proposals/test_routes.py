@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import timedelta
 
 import pytest
@@ -395,3 +396,64 @@ def test_fifty_residents_signing_at_once(app, open_proposal, resident):
     )
     assert count == 50
     assert db.session.get(Proposal, proposal_id).signature_count == 50
+
+
+@pytest.mark.parametrize(
+    ("language", "explained", "refusal"),
+    [
+        (
+            "nb",
+            "Underskriftene kan ikke strykes lenger. Det går bare før forslaget sendes inn.",
+            "Underskrifter kan bare strykes før forslaget sendes inn.",
+        ),
+        (
+            "nn",
+            "Underskriftene kan ikkje strykast lenger. Det går berre før forslaget blir sendt inn.",
+            "Underskrifter kan berre strykast før forslaget blir sendt inn.",
+        ),
+        (
+            "en",
+            "The signatures can no longer be struck out. That is only possible before the "
+            "proposal is submitted.",
+            "Signatures can only be struck out before the proposal is submitted.",
+        ),
+    ],
+)
+def test_a_submitted_proposals_signatures_cannot_be_struck(
+    app, open_proposal, resident, make_user, language, explained, refusal
+):
+    """The page offers no strike once the proposal is submitted; a strike posted anyway
+    (from a page loaded before) is refused with a message and changes nothing."""
+    author = resident()
+    proposal = open_proposal(author)
+    signature_id = services.sign(resident(name="Bjørn Bakke"), proposal.id)
+    db.session.commit()
+    committee = login(app.test_client(), make_user(Role.committee, language=language))
+    path = f"/proposals/{proposal.id}/signatures"
+    strike = f"{path}/{signature_id}/strike"
+    html = committee.get(path).get_data(as_text=True)
+    assert f'action="{strike}"' in html
+    assert explained not in html
+    token = csrf_token(committee, path)
+    services.submit(author, proposal)
+    db.session.commit()
+
+    page = committee.get(path)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Bjørn Bakke" in html
+    assert strike not in html
+    assert explained in html
+    answer = committee.post(strike, data={"csrf_token": token, "reason": "Bor i Os"})
+    assert answer.status_code == 302
+    assert answer.location.endswith(path)
+    flashed = re.search(
+        r'role="alert">\s*<p class="ds-paragraph">([^<]*)</p>',
+        committee.get(answer.location).get_data(as_text=True),
+    )
+    assert flashed
+    assert flashed.group(1) == refusal
+    db.session.expire_all()
+    signature = db.session.get(Signature, signature_id)
+    assert (signature.struck_at, signature.struck_reason) == (None, None)
+    assert db.session.get(Proposal, proposal.id).signature_count == 1

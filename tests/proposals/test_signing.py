@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from app.core.models import MunicipalitySettings
 from app.core.permissions import Role
@@ -151,3 +152,35 @@ def test_the_initiator_hears_of_the_threshold(app, open_proposal, resident):
     assert re.search(rf"/proposals/{proposal.id}\b", mails[0].body_text)
     db.session.expire_all()
     assert proposal.threshold_reached_at is not None
+
+
+def test_a_failed_settings_read_fails_the_signature_as_a_whole(app, open_proposal, resident):
+    """The database fails the second settings read of a signature (the one for the
+    threshold): the request fails on the friendly error page and keeps nothing of itself,
+    no signature, no raised counter, no threshold stamp and no mail to the initiator."""
+    app.config["SETTINGS_CACHE_SECONDS"] = 0  # every get_settings() reads the row
+    author = resident()
+    proposal = open_proposal(author)
+    client = login(app.test_client(), resident())
+    token = csrf_token(client, f"/proposals/{proposal.id}")
+    with app.app_context():
+        engine = db.engine
+    reads = []
+
+    def fail_second_read(conn, cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if statement.lstrip().startswith("SELECT") and "FROM municipality_settings" in statement:
+            reads.append(statement)
+            if len(reads) == 2:
+                raise conn.dialect.loaded_dbapi.OperationalError("database is locked")
+
+    event.listen(engine, "before_cursor_execute", fail_second_read)
+    try:
+        answer = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_second_read)
+    assert len(reads) >= 2
+    assert answer.status_code == 500
+    assert "Noe gikk galt hos oss" in answer.get_data(as_text=True)
+    assert _signatures(proposal.id) == []
+    assert (proposal.signature_count, proposal.threshold_reached_at) == (0, None)
+    assert outbox(author.email) == []
