@@ -127,6 +127,9 @@ class Config:
 
     #: Run background jobs at once in the calling process instead of through the worker
     HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)
+    #: Whether this host's job worker runs the scheduled jobs. With several worker hosts
+    #: exactly one has it on; the others only consume the queue (or each job runs on each)
+    WORKER_SCHEDULER = _bool("WORKER_SCHEDULER", True)
 
     #: How long each process keeps the compass's live indicators before computing them again
     COMPASS_CACHE_SECONDS = _int("COMPASS_CACHE_SECONDS", 60)

@@ -29,3 +29,27 @@ def at_once(calls: list[Callable[[], Any]], timeout: float = 120) -> list[Any]:
         thread.join(timeout=timeout)
     assert not errors, errors[:3]
     return results
+
+
+def in_workers(config_class: type, job: Callable[[], Any], workers: int = 2) -> list[Any]:
+    """Run ``job`` in ``workers`` job-worker processes' stead, all at the same moment: each
+    thread has an app of its own (its own engine, pool, session and connection), as
+    separate worker hosts do, and runs the job inside that app's context."""
+    from app import create_app
+    from app.extensions import db
+
+    apps = [create_app(config_class) for _ in range(workers)]
+
+    def run(worker_app: Any) -> Any:
+        with worker_app.app_context():
+            try:
+                return job()
+            finally:
+                db.session.remove()
+
+    try:
+        return at_once([lambda a=a: run(a) for a in apps])
+    finally:
+        for worker_app in apps:
+            with worker_app.app_context():
+                db.engine.dispose()

@@ -280,6 +280,11 @@ def outbox(to: str | None = None) -> list[OutboxMail]:
     return list(db.session.scalars(stmt))
 
 
+def mail_text(mail: OutboxMail) -> str:
+    """All a recipient reads of a queued mail: the subject and the text and HTML parts."""
+    return "\n".join((mail.subject, mail.body_text, mail.body_html or ""))
+
+
 def count_queries(client: FlaskClient, path: str) -> int:
     """SQL statements the page runs (after one warm-up request fills the caches)."""
     statements = []

@@ -118,7 +118,6 @@ def register_user(name: str, email: str, password: str, language: str) -> User |
             existing.email,
             "already_registered",
             existing.language or language,
-            user=existing,
             login_url=absolute_url("auth.login"),
             reset_url=absolute_url("auth.reset_request"),
         )
@@ -131,14 +130,17 @@ def register_user(name: str, email: str, password: str, language: str) -> User |
 def _mail_signed_link(
     user: User, template: str, language: str, endpoint: str, salt: str, payload: dict[str, Any]
 ) -> None:
-    """Queue ``template`` with a signed, expiring link to ``endpoint`` (its ``link``)."""
+    """Queue ``template`` with a signed, expiring link to ``endpoint`` (its ``link``).
+
+    The address may not be the account holder's yet, so the mail carries nothing anyone
+    typed (not even the name): a stranger's text never goes out from the municipality.
+    """
     max_age = current_app.config[_MAX_AGE_SETTING[salt]]
     token = signed_token(salt, payload)
     queue_mail(
         user.email,
         template,
         language,
-        user=user,
         link=absolute_url(endpoint, token=token),
         hours=max_age // 3600,
     )

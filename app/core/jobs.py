@@ -2,7 +2,8 @@
 
 The worker is `make worker` (huey_consumer app.worker.huey). Tests and `HUEY_IMMEDIATE=true`
 run tasks at once in the calling process. Later domains add scheduled jobs with
-``periodic(...)`` (reminders, monthly snapshots, the open-data export).
+``periodic(...)`` (reminders, monthly snapshots, the open-data export); only a worker with
+``WORKER_SCHEDULER`` on enqueues them, so with several worker hosts each job runs once.
 """
 
 from __future__ import annotations
@@ -15,17 +16,43 @@ from typing import Any
 
 from flask import Flask, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
 
 INSTANCE_DIR = Path(__file__).resolve().parents[2] / "instance"
+
+
+class _OneScheduler(Huey):
+    """A consumer of this queue runs the scheduler only where WORKER_SCHEDULER is on.
+
+    Every consumer that runs huey's scheduler enqueues every periodic job, so on two worker
+    hosts each job would run twice. With the setting off a consumer starts as
+    ``huey_consumer --no-periodic`` does; that flag still turns it off on any host."""
+
+    def create_consumer(self, **options: Any) -> Consumer:
+        options["periodic"] = options.get("periodic", True) and runs_scheduler()
+        return super().create_consumer(**options)
+
+
+class _SqliteHuey(_OneScheduler, SqliteHuey):
+    pass
+
+
+class _RedisHuey(_OneScheduler, RedisHuey):
+    pass
+
+
+def runs_scheduler() -> bool:
+    """Whether this host's worker enqueues the periodic jobs (WORKER_SCHEDULER)."""
+    return bool(_app().config["WORKER_SCHEDULER"])
 
 
 def _make_huey() -> Huey:
     immediate = os.environ.get("HUEY_IMMEDIATE", "").lower() in {"1", "true", "yes"}
     redis_url = os.environ.get("HUEY_REDIS_URL")
     if redis_url:
-        return RedisHuey("medvirke", url=redis_url, immediate=immediate)
+        return _RedisHuey("medvirke", url=redis_url, immediate=immediate)
     INSTANCE_DIR.mkdir(exist_ok=True)
-    return SqliteHuey(
+    return _SqliteHuey(
         "medvirke",
         filename=os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_DIR / "huey.sqlite3")),
         immediate=immediate,

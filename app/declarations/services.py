@@ -344,8 +344,9 @@ def report_broken_promise(
     db.session.add(report)
     db.session.flush()
     link = absolute_url("declarations.detail", slug=service.slug)
-    queue_mail(email, "report_receipt", language, report=report, service=service,
-               promise=promise, link=link)  # fmt: skip
+    # Nobody has shown the address is theirs: the receipt repeats none of what was typed
+    queue_mail(email, "report_receipt", language, reference=report.reference,
+               due_on=report.due_on, service=service, promise=promise, link=link)  # fmt: skip
     for owner in _active_owners(service):
         queue_mail(owner.email, "report_new", owner.language or "nb", user=owner, report=report,
                    service=service, promise=promise,
@@ -390,25 +391,35 @@ def close_report(actor: User | None, report: Report) -> None:
     """Close an answered report (or one that needs no answer); the contact is erased."""
     if actor is not None:
         _check_handler(actor, report)
-    if report.status == ReportStatus.closed:
+    if not _close(Report.id == report.id):
         raise DeclarationError(_l("Avviket er allerede lukket."))
-    report.status = ReportStatus.closed
-    report.closed_at = utcnow()
-    report.reporter_name = None
-    report.reporter_email = None
-    db.session.flush()
     audit(actor, "report.closed", report, {"answered": report.answered_at is not None})
 
 
 def close_answered_reports(now: datetime | None = None) -> int:
     """Close reports answered more than 30 days ago, so no contact is kept longer than needed."""
     cutoff = (now or utcnow()) - CLOSE_ANSWERED_AFTER
-    reports = db.session.scalars(
-        sa.select(Report).where(Report.status == ReportStatus.answered, Report.answered_at < cutoff)
-    ).all()
+    reports = _close(Report.status == ReportStatus.answered, Report.answered_at < cutoff)
     for report in reports:
-        close_report(None, report)
+        audit(None, "report.closed", report, {"answered": True})
     return len(reports)
+
+
+def _close(*where: Any) -> list[Report]:
+    """Close the open reports ``where`` selects, erasing the contact, and return them.
+
+    One UPDATE … RETURNING checks and sets at once: a report that two close at the same
+    moment (two job workers, or a worker and its owner) is closed and logged once.
+    """
+    closed = db.session.scalars(
+        sa.update(Report)
+        .where(Report.status != ReportStatus.closed, *where)
+        .values(
+            status=ReportStatus.closed, closed_at=utcnow(), reporter_name=None, reporter_email=None
+        )
+        .returning(Report)
+    )
+    return list(closed)
 
 
 def _check_handler(actor: User, report: Report) -> None:

@@ -275,8 +275,10 @@ def publish_winner(actor: User, month: date, nomination: Nomination, citation: s
 def _mail_nominator(nomination: Nomination, template: str, **context: Any) -> None:
     if not nomination.nominator_email:  # the nominator has deleted their account
         return
-    queue_mail(nomination.nominator_email, template, nomination.language, nomination=nomination,
-               name=nomination.nominator_name, unit=nomination.unit.name, **context)  # fmt: skip
+    if nomination.state != NominationState.unconfirmed:  # the address is shown to be theirs
+        context["name"] = nomination.nominator_name
+    queue_mail(nomination.nominator_email, template, nomination.language,
+               unit=nomination.unit.name, **context)  # fmt: skip
 
 
 # --- ukas servicerefleksjon --------------------------------------------------------------

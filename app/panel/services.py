@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.auth.models import User, UserRole
 from app.core.audit import audit
@@ -391,30 +392,45 @@ def send_invitations_and_reminders(on: date | None = None) -> tuple[int, int]:
     """Invite the audience when a survey opens; remind those who have not answered three
     days before it closes (once). Returns (invitations, reminders) queued."""
     on = on or today()
-    invited = reminded = 0
-    surveys = db.session.scalars(
-        sa.select(Survey).where(
-            Survey.published_at.is_not(None),
-            Survey.closed_at.is_(None),
-            Survey.opens_on <= on,
-            Survey.closes_on >= on,
+    open_on = (
+        Survey.published_at.is_not(None),
+        Survey.closed_at.is_(None),
+        Survey.opens_on <= on,
+        Survey.closes_on >= on,
+    )
+    # Reminders first: a survey invited in this run is reminded in a later one at the earliest
+    reminded = 0
+    for survey in _claim(
+        Survey.reminded_at,
+        *open_on,
+        Survey.invited_at.is_not(None),
+        Survey.closes_on <= on + timedelta(days=REMIND_DAYS_BEFORE_CLOSING),
+    ):
+        answered = sa.select(Participation.user_id).where(Participation.survey_id == survey.id)
+        reminded += _mail_audience(
+            survey, "panel_reminder", audience(survey).where(User.id.not_in(answered))
         )
-    ).all()
-    for survey in surveys:
-        if survey.invited_at is None:
-            invited += _mail_audience(survey, "panel_invitation", audience(survey))
-            survey.invited_at = utcnow()
-        elif (
-            survey.reminded_at is None
-            and (survey.closes_on - on).days <= REMIND_DAYS_BEFORE_CLOSING
-        ):
-            answered = sa.select(Participation.user_id).where(Participation.survey_id == survey.id)
-            reminded += _mail_audience(
-                survey, "panel_reminder", audience(survey).where(User.id.not_in(answered))
-            )
-            survey.reminded_at = utcnow()
+    invited = 0
+    for survey in _claim(Survey.invited_at, *open_on):
+        invited += _mail_audience(survey, "panel_invitation", audience(survey))
     db.session.flush()
     return invited, reminded
+
+
+def _claim(sent_at: InstrumentedAttribute[datetime | None], *where: Any) -> list[Survey]:
+    """Set ``sent_at`` on the surveys ``where`` selects that have it empty, and return them.
+
+    One UPDATE … RETURNING checks and sets at once, so when two workers run the job at the
+    same moment each survey goes to one of them (the other's UPDATE waits for the row and
+    then finds it set): nobody is mailed twice.
+    """
+    claimed = db.session.scalars(
+        sa.update(Survey)
+        .where(sent_at.is_(None), *where)
+        .values({sent_at: utcnow()})
+        .returning(Survey)
+    )
+    return list(claimed)
 
 
 def _mail_audience(survey: Survey, template: str, users: sa.Select[tuple[User]]) -> int:

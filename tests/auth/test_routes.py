@@ -11,7 +11,7 @@ from app.auth.models import User
 from app.core.models import AuditEntry
 from app.core.permissions import Role, confirmed_required
 from app.extensions import db
-from tests.conftest import PASSWORD, ROLES, csrf_token, login, outbox, submit
+from tests.conftest import PASSWORD, ROLES, csrf_token, login, mail_text, outbox, submit
 
 
 def _link(mail_body: str, part: str) -> str:
@@ -124,6 +124,25 @@ def test_resend_confirmation(client, make_user):
     response = submit(client, "/account/confirm")
     assert response.status_code == 302
     assert [m.template for m in outbox("again@roros.example")] == ["confirm_email"]
+
+
+def test_mail_to_an_unconfirmed_address_repeats_no_name_anyone_typed(client):
+    """Whoever registers a stranger's address must not get their words mailed to it: not
+    in the confirmation, nor in the mails a second registration and a reset request send."""
+    spam = ["Vinn en iPhone på svindel.example", "Ring 815 00 000 nå"]
+    for name in spam:
+        response = submit(client, "/auth/register", {
+            "name": name, "email": "offer@roros.example",
+            "password": PASSWORD, "password_confirm": PASSWORD,
+        })  # fmt: skip
+        assert response.status_code == 302
+    assert submit(client, "/auth/reset", {"email": "offer@roros.example"}).status_code == 302
+    mails = outbox("offer@roros.example")
+    assert [m.template for m in mails] == ["confirm_email", "already_registered", "reset_password"]
+    for mail in mails:
+        for name in spam:
+            assert name not in mail_text(mail), mail.template
+        assert mail.body_text.startswith("Hei!")
 
 
 def test_deactivated_account_cannot_log_in(client, make_user):

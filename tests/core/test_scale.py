@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import redis
+from huey import RedisHuey
 
 from app.core import jobs
 from app.extensions import db
@@ -61,7 +62,7 @@ def test_rate_limits_are_counted_in_redis(app, config_class, config_overrides, r
 def test_the_job_queue_can_live_in_redis(monkeypatch, redis_server):
     monkeypatch.setenv("HUEY_REDIS_URL", REDIS_URL)
     queue = jobs._make_huey()
-    assert type(queue).__name__ == "RedisHuey"
+    assert isinstance(queue, RedisHuey)
     queue.storage.flush_queue()
     queue.storage.enqueue(b"hello")
     assert queue.storage.dequeue() == b"hello"

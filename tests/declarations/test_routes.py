@@ -21,7 +21,7 @@ from app.declarations.models import (
 )
 from app.extensions import db
 from app.proposals.rules import today
-from tests.conftest import ROLES, login, outbox, submit
+from tests.conftest import ROLES, login, mail_text, outbox, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
 
 
@@ -279,6 +279,28 @@ def test_a_confirmed_resident_reports_without_typing_an_email(app, service, publ
     report = db.session.scalar(sa.select(Report))
     assert (report.reporter_email, report.reporter_name) == (resident.email, resident.name)
     assert [m.template for m in outbox(resident.email)] == ["report_receipt"]
+
+
+def test_the_receipt_repeats_nothing_the_reporter_typed(app, service, publish):
+    """Anyone may type any address, so the receipt names the service, the promise, the
+    reference and the deadline, and never the description or the name."""
+    promise = publish(service).promises[0]
+    description = "Kjøp billige klokker på svindel.example " + "x" * 4000
+    response = submit(app.test_client(), f"/declarations/{service.slug}/report", _report(
+        promise.id, **{"r-description": description, "r-name": "Ring 815 00 000 nå",
+                       "r-email": "offer@roros.example"},
+    ))  # fmt: skip
+    assert response.status_code == 302
+    report = db.session.scalar(sa.select(Report))
+    assert report.description == description
+    [receipt] = outbox("offer@roros.example")
+    text = mail_text(receipt)
+    assert "svindel.example" not in text
+    assert "x" * 100 not in text
+    assert "815 00 000" not in text
+    for shown in (report.reference, service.name, promise.text):
+        assert shown in receipt.body_text
+        assert shown in receipt.body_html
 
 
 # --- permissions --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
+from app.core.models import AuditEntry
 from app.declarations import queries, services
 from app.declarations.diff import diff_versions
 from app.declarations.models import (
@@ -20,8 +21,10 @@ from app.declarations.models import (
     Service,
     VersionStatus,
 )
+from app.declarations.owndata import close_answered_nightly
 from app.extensions import db
 from app.proposals.rules import today
+from tests.concurrency import in_workers
 from tests.conftest import outbox
 from tests.declarations.fixtures import PROMISES
 
@@ -295,6 +298,29 @@ def test_answered_reports_close_after_thirty_days(service, publish, owner):
     assert (old.status, old.reporter_email) == (ReportStatus.closed, None)
     assert recent.status == ReportStatus.answered
     assert recent.reporter_email == "kari@roros.example"
+
+
+def test_two_workers_closing_answered_reports_at_once_close_each_once(
+    config_class, service, publish, owner
+):
+    """The nightly job on two workers at once (each its own app and connection): every old
+    report is closed by one of them, with one audit entry, not by both."""
+    version = publish(service)
+    reports = [_report(service, version) for _ in range(3)]
+    for report in reports:
+        services.answer_report(owner, report, "Svar")
+        report.answered_at = datetime.now(UTC) - timedelta(days=31)
+    db.session.commit()
+
+    closed = in_workers(config_class, close_answered_nightly.call_local)
+
+    assert sorted(closed) == [0, len(reports)]
+    db.session.expire_all()
+    assert {r.status for r in reports} == {ReportStatus.closed}
+    logged = db.session.scalars(
+        sa.select(AuditEntry.target_id).where(AuditEntry.action == "report.closed")
+    ).all()
+    assert sorted(logged) == sorted(str(r.id) for r in reports)
 
 
 def test_a_service_owner_cannot_touch_another_service(service, publish, make_service, make_user):

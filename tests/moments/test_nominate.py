@@ -17,7 +17,7 @@ from app.extensions import db
 from app.moments import services
 from app.moments.models import Nomination, NominationState
 from app.moments.months import today
-from tests.conftest import csrf_token, login, submit
+from tests.conftest import csrf_token, login, mail_text, outbox, submit
 from tests.moments.fixtures import STORY, confirmation_link, path_of
 
 
@@ -31,6 +31,24 @@ def form(of, **fields):
 def _nominations() -> list[Nomination]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(Nomination).order_by(Nomination.id)))
+
+
+def test_the_confirmation_mail_repeats_nothing_the_nominator_typed(client, make_unit):
+    """The address is not shown to be the nominator's yet: the mail names the unit only,
+    not the nominator, the employee or the story."""
+    typed = {
+        "nominator_name": "Vinn en iPhone på svindel.example",
+        "employee_name": "Ring 815 00 000 nå",
+        "story": "Kjøp billige klokker i dag.",
+    }
+    unit = make_unit()
+    response = submit(client, "/moments/nominate", form(unit, **typed))
+    assert response.status_code == 302
+    [mail] = outbox("nora@roros.example")
+    assert mail.template == "moment_confirm"
+    assert unit.name in mail.body_text
+    for value in typed.values():
+        assert value not in mail_text(mail)
 
 
 def test_a_tampered_link_is_refused(client, make_nomination):
