@@ -1,5 +1,6 @@
 """/api/v1/proposals: innbyggerforslag with counts, state, deadline and decision. Never a
-signer's name, postal code or account; never a draft."""
+signer's name, postal code or account; never a draft; never a proposal rejected by
+moderation (withdrawn from view: its web page keeps only the title, date and reason)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,11 @@ blp = ApiBlueprint(
     "counts and the council's decisions.",
 )  # fmt: skip
 
-PUBLIC_STATES = [s.value for s in queries.PUBLIC_STATES]
+LISTED_STATES = [s.value for s in queries.LISTED_STATES]
 
 
 class ProposalArgs(PageArgs):
-    state = ma.fields.String(validate=ma.validate.OneOf(PUBLIC_STATES))
+    state = ma.fields.String(validate=ma.validate.OneOf(LISTED_STATES))
     focus_area = ma.fields.Integer(validate=ma.validate.Range(1, 8))
     topic = ma.fields.String(validate=ma.validate.Length(max=60))
     q = ma.fields.String(
@@ -50,7 +51,7 @@ class ProposalSchema(ma.Schema):
     summary = ma.fields.String(required=True)
     focus_area = ma.fields.Integer(required=True, metadata={"description": "Kommunekompasset 1–8"})
     topic = ma.fields.String(allow_none=True)
-    state = ma.fields.String(required=True, validate=ma.validate.OneOf(PUBLIC_STATES))
+    state = ma.fields.String(required=True, validate=ma.validate.OneOf(LISTED_STATES))
     signatures = ma.fields.Integer(
         required=True, metadata={"description": "Counted: online, not struck, plus paper"}
     )
@@ -120,7 +121,7 @@ def _summary(p: Proposal, threshold: int) -> dict[str, Any]:
 @public
 @documented(blp, page_schema(ProposalSchema), 400)
 def list_proposals(page: int, per_page: int, sort: str, **filters: Any) -> dict[str, Any]:
-    """Public proposals, with the web list's filters, full-text search and sorting."""
+    """Listed proposals (none rejected), with the web list's filters, search and sorting."""
     stmt = queries.proposals(
         filters.get("state"),
         filters.get("focus_area"),
@@ -129,7 +130,7 @@ def list_proposals(page: int, per_page: int, sort: str, **filters: Any) -> dict[
         sort,
     )
     threshold = services.threshold()
-    modified(latest(Proposal.updated_at, queries.PUBLIC))
+    modified(latest(Proposal.updated_at, queries.LISTED))
     return page_of(stmt, {"page": page, "per_page": per_page}, lambda p: _summary(p, threshold))
 
 
@@ -137,9 +138,13 @@ def list_proposals(page: int, per_page: int, sort: str, **filters: Any) -> dict[
 @public
 @documented(blp, ProposalDetailSchema, 404)
 def get_proposal(proposal_id: int) -> dict[str, Any]:
-    """One proposal: counts, state, deadline and decision, and its text."""
+    """One proposal: counts, state, deadline and decision, and its text.
+
+    A proposal rejected by moderation is withdrawn from view and answers 404, as a draft
+    does: the API has no reduced form of it, and its web page (``url``) shows the title,
+    the date and the public reason alone."""
     proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or not proposal.public:
+    if proposal is None or not proposal.listed:
         abort(404)
     modified(proposal.updated_at)
     return {

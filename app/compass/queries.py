@@ -21,7 +21,7 @@ from app.extensions import db
 from app.panel.models import Question, Survey
 from app.panel.results import published_results
 from app.proposals.models import Proposal
-from app.proposals.queries import PUBLIC
+from app.proposals.queries import LISTED
 
 Series = list[tuple[date, float | None]]
 
@@ -227,7 +227,7 @@ def history_series(
 
 @dataclass
 class AreaLinks:
-    #: (id, title) of the newest public proposals on the area
+    #: (id, title) of the newest listed proposals on the area (none rejected)
     proposals: list[sa.Row[tuple[int, str]]]
     surveys: list[Survey]
     #: (url, label) of the domains whose indicators feed the area
@@ -240,7 +240,7 @@ def area_links(area: int, live: LiveSet) -> AreaLinks:
     # The newest ten by id: SQLite walks the primary key backwards and stops at ten
     proposals = db.session.execute(
         sa.select(Proposal.id, Proposal.title)
-        .where(Proposal.focus_area == area, PUBLIC)
+        .where(Proposal.focus_area == area, LISTED)
         .order_by(Proposal.id.desc())
         .limit(10)
     ).all()

@@ -1,4 +1,5 @@
-"""Atom feeds: proposals opened for signatures, and proposals the council has decided."""
+"""Atom feeds: proposals opened for signatures, and proposals the council has decided; never
+one rejected by moderation."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.extensions import db
 from app.proposals import bp
 from app.proposals.labels import OUTCOME_LABELS
 from app.proposals.models import Proposal, ProposalState
-from app.proposals.queries import PUBLIC
+from app.proposals.queries import LISTED
 
 FEED_LENGTH = 30
 
@@ -30,7 +31,7 @@ def feed_new():  # type: ignore[no-untyped-def]
     rows = db.session.scalars(
         sa.select(Proposal)
         .options(defer(Proposal.body), defer(Proposal.answer))
-        .where(PUBLIC)
+        .where(LISTED)
         .order_by(Proposal.opened_at.desc(), Proposal.id.desc())
         .limit(FEED_LENGTH)
     ).all()

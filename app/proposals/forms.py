@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import BaseForm, ChoiceField, DayField, WholeNumberField, strip_text
 from app.proposals.labels import OUTCOME_LABELS, STATE_LABELS
-from app.proposals.models import ProposalState
+from app.proposals.queries import LISTED_STATES
 
 
 def _area_choices(blank: str | None = None) -> list[SelectChoice]:
@@ -136,8 +136,7 @@ class FilterForm(BaseForm):
     state = ChoiceField(
         _l("Status"),
         choices=lambda: [SelectChoice("", _l("Alle")),
-                         *[SelectChoice(s.value, str(label)) for s, label in STATE_LABELS.items()
-                           if s != ProposalState.draft]],
+                         *[SelectChoice(s.value, str(STATE_LABELS[s])) for s in LISTED_STATES]],
         default="",
     )  # fmt: skip
     focus_area = ChoiceField(

@@ -102,6 +102,18 @@ class Proposal(db.Model):
     def _public_expression(cls) -> sa.ColumnElement[bool]:
         return sa.and_(cls.state != ProposalState.draft, cls.opened_at.is_not(None))
 
+    @hybrid_property
+    def listed(self) -> bool:
+        """Shown in lists, feeds, search, the API and open data: public and not rejected by
+        moderation. A rejected proposal is withdrawn from view: its page keeps the title,
+        the date and the public reason. ``Proposal.listed`` is the same rule in SQL."""
+        return self.public and self.state != ProposalState.rejected
+
+    @listed.inplace.expression
+    @classmethod
+    def _listed_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.public, cls.state != ProposalState.rejected)
+
 
 class Signature(db.Model):
     __tablename__ = "signatures"

@@ -1,4 +1,5 @@
-"""Innbyggerforslag as open data: what the public pages show, never drafts, never who signed.
+"""Innbyggerforslag as open data: what the public lists show, never drafts, never proposals
+rejected by moderation (withdrawn from view), never who signed.
 
 Read by the compass's open-data export (app.compass.registry.OPEN_DATA_SOURCES).
 """
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.proposals.models import Proposal
-from app.proposals.queries import PUBLIC
+from app.proposals.queries import LISTED
 
 #: The columns published; names and postal codes of signers live in another table, and
 #: the initiator's account is not published either
@@ -30,7 +31,7 @@ COLUMNS = (
 
 def _rows(session: Session) -> Iterator[dict[str, Any]]:
     result = session.execute(
-        sa.select(*COLUMNS).where(PUBLIC).order_by(Proposal.id).execution_options(yield_per=1000)
+        sa.select(*COLUMNS).where(LISTED).order_by(Proposal.id).execution_options(yield_per=1000)
     )
     for row in result:
         yield dict(row._mapping)
@@ -41,8 +42,8 @@ def open_data_tables(session: Session) -> list[dict[str, Any]]:
         {
             "name": "proposals",
             "description": "Citizen proposals (innbyggerforslag, kommuneloven section 12-1) "
-            "with their signature counts, dates and council decisions; drafts and the "
-            "names of signers are never included.",
+            "with their signature counts, dates and council decisions; drafts, proposals "
+            "rejected by moderation and the names of signers are never included.",
             "pk": "id",
             "fts": ["title", "summary", "body", "answer"],
             "rows": _rows(session),

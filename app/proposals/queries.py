@@ -13,6 +13,11 @@ PUBLIC_STATES = [s for s in ProposalState if s != ProposalState.draft]
 #: What anyone may read (``Proposal.public`` in SQL): opened for signatures at some point, so
 #: opened_at is never NULL in a public list and the newest-first order reads an index
 PUBLIC = Proposal.public
+#: What lists, feeds, search, the API and open data show (``Proposal.listed`` in SQL): the
+#: public proposals but those rejected by moderation, which are withdrawn from view
+LISTED = Proposal.listed
+#: The states a listed proposal can be in (the filters' choices)
+LISTED_STATES = [s for s in PUBLIC_STATES if s != ProposalState.rejected]
 SORTS = {
     "newest": (Proposal.opened_at.desc(), Proposal.id.desc()),
     "signatures": (
@@ -30,9 +35,9 @@ def proposals(
     q: str | None = None,
     sort: str = "newest",
 ) -> sa.Select[tuple[Proposal]]:
-    """Public proposals (never drafts) with the list page's filters; one query, without the
-    long body text the list does not show."""
-    stmt = sa.select(Proposal).options(defer(Proposal.body), defer(Proposal.answer)).where(PUBLIC)
+    """Listed proposals (never drafts, never rejected ones) with the list page's filters; one
+    query, without the long body text the list does not show."""
+    stmt = sa.select(Proposal).options(defer(Proposal.body), defer(Proposal.answer)).where(LISTED)
     if state:
         stmt = stmt.where(Proposal.state == ProposalState(state))
     if focus_area:
@@ -45,11 +50,11 @@ def proposals(
 
 
 def similar(text: str, exclude_id: int | None = None, limit: int = 5) -> sa.Select:
-    """Up to five public proposals sharing words with ``text`` (hints while writing)."""
+    """Up to five listed proposals sharing words with ``text`` (hints while writing)."""
     clause = search.matching(text, any_word=True)
     if clause is None:
         return sa.select(Proposal).where(sa.false())
-    stmt = sa.select(Proposal).where(PUBLIC, clause)
+    stmt = sa.select(Proposal).where(LISTED, clause)
     if exclude_id:
         stmt = stmt.where(Proposal.id != exclude_id)
     return stmt.order_by(Proposal.id.desc()).limit(limit)

@@ -133,6 +133,8 @@ def _edit_page(form: ProposalForm, proposal: Proposal | None):  # type: ignore[n
 def detail(proposal_id: int):  # type: ignore[no-untyped-def]
     """A proposal with its progress, timeline and the actions the reader may take."""
     proposal = _proposal_or_404(proposal_id, with_author=True)
+    if not services.can_read_text(current_user, proposal):
+        return render_template("proposals/rejected.html", proposal=proposal)
     own_signature = None
     if current_user.is_authenticated:
         own_signature = db.session.scalar(queries.own_signature(proposal.id, current_user.id))

@@ -374,6 +374,12 @@ def can_strike_signatures(user: Any, proposal: Proposal | None) -> bool:
     )
 
 
+def can_read_text(user: Any, proposal: Proposal) -> bool:
+    """The text (summary, body, comments) of a proposal rejected by moderation is withdrawn
+    from view: only its initiator and the committee still read it."""
+    return proposal.state != ProposalState.rejected or can_manage_signatures(user, proposal)
+
+
 def _check_same_content(proposal: Proposal, same_as: Proposal | None, case: str | None) -> None:
     """The earlier proposal (or case) must be from the current electoral period."""
     if same_as is None and not (case or "").strip():
