@@ -345,8 +345,16 @@ def report_broken_promise(
     db.session.flush()
     link = absolute_url("declarations.detail", slug=service.slug)
     # Nobody has shown the address is theirs: the receipt repeats none of what was typed
-    queue_mail(email, "report_receipt", language, reference=report.reference,
-               due_on=report.due_on, service=service, promise=promise, link=link)  # fmt: skip
+    queue_mail(
+        email,
+        "report_receipt",
+        language,
+        reference=report.reference,
+        due_on=report.due_on,
+        service=service,
+        promise=promise,
+        link=link,
+    )
     for owner in _active_owners(service):
         queue_mail(owner.email, "report_new", owner.language or "nb", user=owner, report=report,
                    service=service, promise=promise,

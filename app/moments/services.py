@@ -277,8 +277,13 @@ def _mail_nominator(nomination: Nomination, template: str, **context: Any) -> No
         return
     if nomination.state != NominationState.unconfirmed:  # the address is shown to be theirs
         context["name"] = nomination.nominator_name
-    queue_mail(nomination.nominator_email, template, nomination.language,
-               unit=nomination.unit.name, **context)  # fmt: skip
+    queue_mail(
+        nomination.nominator_email,
+        template,
+        nomination.language,
+        unit=nomination.unit.name,
+        **context,
+    )
 
 
 # --- ukas servicerefleksjon --------------------------------------------------------------

@@ -131,10 +131,16 @@ def test_mail_to_an_unconfirmed_address_repeats_no_name_anyone_typed(client):
     in the confirmation, nor in the mails a second registration and a reset request send."""
     spam = ["Vinn en iPhone på svindel.example", "Ring 815 00 000 nå"]
     for name in spam:
-        response = submit(client, "/auth/register", {
-            "name": name, "email": "offer@roros.example",
-            "password": PASSWORD, "password_confirm": PASSWORD,
-        })  # fmt: skip
+        response = submit(
+            client,
+            "/auth/register",
+            {
+                "name": name,
+                "email": "offer@roros.example",
+                "password": PASSWORD,
+                "password_confirm": PASSWORD,
+            },
+        )
         assert response.status_code == 302
     assert submit(client, "/auth/reset", {"email": "offer@roros.example"}).status_code == 302
     mails = outbox("offer@roros.example")

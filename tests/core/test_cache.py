@@ -15,7 +15,8 @@ from app.core.permissions import Role
 from app.core.settings import invalidate_settings
 from app.extensions import cache, db
 from app.moments.models import Winner
-from tests.conftest import login, submit
+from tests.conftest import login
+from tests.moments.fixtures import committee_edits_story
 
 
 @pytest.fixture
@@ -76,15 +77,7 @@ def test_a_committee_members_change_is_seen_at_once(app, make_user, winner, appr
             sa.update(Winner).where(Winner.id == won.id).values(citation="Ny begrunnelse.")
         )
     assert "Første begrunnelse." in visitor.get("/moments/").get_data(as_text=True)
-    submit(
-        committee,
-        f"/moments/manage/nominations/{other.id}",
-        {
-            "employee_name": "",
-            "story": "Ny fortelling.",
-            "name_consent": "",
-        },
-    )
+    committee_edits_story(committee, other)
     assert "Ny begrunnelse." in visitor.get("/moments/").get_data(as_text=True)
     won.citation = "Tredje begrunnelse."  # a commit of another request's (the test side's)
     db.session.commit()

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from app.core.permissions import Role
 from app.extensions import db
 from app.moments.models import Winner
-from tests.conftest import login, submit
+from tests.conftest import login
+from tests.moments.fixtures import committee_edits_story
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -109,13 +110,5 @@ def test_a_change_through_one_process_is_seen_by_visitors_of_the_others(
     with db.engine.begin() as conn:  # outside the app: every worker still has the kept page
         conn.execute(sa.update(Winner).where(Winner.id == won.id).values(citation="Ny tekst."))
     assert all("Første begrunnelse." in page for page in _pages(workers, "/moments/"))
-    submit(
-        committee,
-        f"/moments/manage/nominations/{other.id}",
-        {
-            "employee_name": "",
-            "story": "Ny fortelling.",
-            "name_consent": "",
-        },
-    )
+    committee_edits_story(committee, other)
     assert all("Ny tekst." in page for page in _pages(workers, "/moments/"))

@@ -286,10 +286,18 @@ def test_the_receipt_repeats_nothing_the_reporter_typed(app, service, publish):
     reference and the deadline, and never the description or the name."""
     promise = publish(service).promises[0]
     description = "Kjøp billige klokker på svindel.example " + "x" * 4000
-    response = submit(app.test_client(), f"/declarations/{service.slug}/report", _report(
-        promise.id, **{"r-description": description, "r-name": "Ring 815 00 000 nå",
-                       "r-email": "offer@roros.example"},
-    ))  # fmt: skip
+    response = submit(
+        app.test_client(),
+        f"/declarations/{service.slug}/report",
+        _report(
+            promise.id,
+            **{
+                "r-description": description,
+                "r-name": "Ring 815 00 000 nå",
+                "r-email": "offer@roros.example",
+            },
+        ),
+    )
     assert response.status_code == 302
     report = db.session.scalar(sa.select(Report))
     assert report.description == description

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from flask.testing import FlaskClient
 from flask_login import AnonymousUserMixin
 
 from app.auth.models import User
@@ -17,7 +18,7 @@ from app.extensions import db
 from app.moments import services
 from app.moments.models import Nomination, Winner
 from app.moments.months import this_month, today
-from tests.conftest import outbox
+from tests.conftest import outbox, submit
 
 STORY = "Hun ringte tilbake samme kveld og løste saken min. **Tusen takk!**"
 _LINK = re.compile(r"https?://\S+/moments/confirm/\S+")
@@ -30,6 +31,16 @@ def confirmation_link(to: str) -> str:
     match = _LINK.search(mails[-1].body_text)
     assert match, mails[-1].body_text
     return match.group(0)
+
+
+def committee_edits_story(committee: FlaskClient, nomination: Nomination) -> None:
+    """A committee member saves a nomination's story through the moderation form: a write
+    of a request, which is what the caches must notice."""
+    submit(
+        committee,
+        f"/moments/manage/nominations/{nomination.id}",
+        {"employee_name": "", "story": "Ny fortelling.", "name_consent": ""},
+    )
 
 
 def path_of(link: str) -> str:
