@@ -26,8 +26,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def upsert_insert(table: sa.Table) -> Any:
-    """An INSERT with ``on_conflict_do_update`` for the dialect in use (SQLite or
-    PostgreSQL, which spell it alike)."""
+    """An INSERT with ``on_conflict_do_update`` (or ``_do_nothing``) for the dialect in use
+    (SQLite or PostgreSQL, which spell it alike)."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     from app.extensions import db

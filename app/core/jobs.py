@@ -102,6 +102,28 @@ def periodic(schedule: crontab, name: str) -> Callable[[Callable[[], Any]], Any]
     return decorator
 
 
+def first_run(name: str, period: str) -> bool:
+    """Claim ``period``'s run of the job ``name`` in the caller's transaction: True for the
+    first worker to ask, False for any other (or for a second run in the same period).
+
+    Run it before the job reads anything, so that on SQLite the claim is the transaction's
+    first statement; on PostgreSQL a second claimant waits for the first to commit and then
+    finds the row taken (``ON CONFLICT DO NOTHING``: no error, no savepoint). If the job
+    fails and its transaction rolls back, so does the claim.
+    """
+    from app.core.db import upsert_insert
+    from app.core.models import JobRun
+    from app.extensions import db
+
+    claimed = db.session.execute(
+        upsert_insert(JobRun.__table__)
+        .values(name=name, period=period)
+        .on_conflict_do_nothing()
+        .returning(JobRun.name)
+    ).first()
+    return claimed is not None
+
+
 @huey.task(name="mail.send_outbox")
 @in_app_context
 def send_outbox() -> int:

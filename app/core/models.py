@@ -95,6 +95,18 @@ class AuditEntry(db.Model):
     details: Mapped[dict[str, object]] = mapped_column(sa.JSON, default=dict)
 
 
+class JobRun(db.Model):
+    """One period's run of a scheduled job that must happen once per period (a weekly
+    digest): the first worker to insert the row does the work, any other finds it taken."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    #: The period the run is for, e.g. "2026-W49"
+    period: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Unit(db.Model):
     """A municipal unit (enhet), e.g. "Hjemmetjenesten": services belong to one, golden
     service moments recognise one, and its contact records the weekly reflection."""

@@ -332,6 +332,7 @@ def reject(actor: User, proposal: Proposal, reason: str) -> None:
     proposal.closed_reason = reason.strip()
     proposal.closed_at = utcnow()
     audit(actor, "proposal.rejected", proposal, {"reason": reason.strip()})
+    db.session.flush()
 
 
 def withdraw(actor: User, proposal: Proposal) -> None:
