@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -152,8 +151,10 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
-    #: Production answers only to the host of SITE_URL unless TRUSTED_HOSTS names others
-    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or [urlsplit(Config.SITE_URL).hostname or "localhost"]
+    #: Required in production (create_app refuses to start without them): the public https
+    #: address links in mail and feeds are made from, and the host names the app answers to
+    SITE_URL = os.environ.get("SITE_URL", "")
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     #: The worker sends mail, so no request waits for the SMTP server
     MAIL_DELIVER_INLINE = _bool("MAIL_DELIVER_INLINE", False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -18,6 +19,20 @@ class BoundedInt(IntegerConverter):
         super().__init__(url_map, fixed_digits, min, max, signed)
 
 
+def _require_public_address(config: dict[str, object]) -> None:
+    """Production needs SITE_URL (https, for links in mail and feeds) and TRUSTED_HOSTS (so
+    that a forged Host header is refused, not answered)."""
+    site = urlsplit(str(config["SITE_URL"] or ""))
+    if site.scheme != "https" or not site.hostname:
+        raise RuntimeError(
+            "Refusing to start in production without SITE_URL=https://<public host>."
+        )
+    if not config["TRUSTED_HOSTS"]:
+        raise RuntimeError(
+            "Refusing to start in production without TRUSTED_HOSTS (the public host names)."
+        )
+
+
 def create_app(config_class: type[Config] = Config) -> Flask:
     """Build the application: configuration, extensions, blueprints, handlers."""
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
@@ -28,6 +43,8 @@ def create_app(config_class: type[Config] = Config) -> Flask:
         app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(app.config["SECRET_KEY"]) < 32
     ):
         raise RuntimeError("Refusing to start in production without a SECRET_KEY (32+ chars).")
+    if issubclass(config_class, ProductionConfig):
+        _require_public_address(app.config)
 
     from app.core import cache, cli, errors, i18n, jobs, mail, security, templating
     from app.core.db import configure_engines

@@ -477,6 +477,7 @@ def server_env(database: Path) -> dict[str, str]:
         PAGE_CACHE_SECONDS="0",
         API_CACHE_SECONDS="0",
         TRUSTED_HOSTS=HOST,
+        SITE_URL=f"https://{HOST}",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.pop("GUNICORN_CMD_ARGS", None)

@@ -12,7 +12,7 @@ from app.core.demo import DEMO_UNITS, DEMO_USERS
 from app.core.models import MunicipalitySettings, Unit
 from app.core.permissions import Role
 from app.extensions import db
-from config import ProductionConfig
+from config import ProductionConfig, TestConfig
 
 
 def test_users_create_grant_revoke(app):
@@ -93,6 +93,8 @@ def test_demo_seed_is_idempotent(app):
 def test_demo_seed_refused_in_production(config_class):
     class Prod(ProductionConfig):
         SECRET_KEY = "p" * 40
+        SITE_URL = "https://medvirke.roros.example"
+        TRUSTED_HOSTS = ["medvirke.roros.example"]
         SQLALCHEMY_DATABASE_URI = config_class.SQLALCHEMY_DATABASE_URI
 
     prod = create_app(Prod)
@@ -138,3 +140,45 @@ def test_cli_role_changes_are_audited(app):
     runner.invoke(args=["users", "revoke", "cli@roros.example", "committee"])
     actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["user.created", "user.role_granted", "user.role_revoked"]
+
+
+def test_db_backup_copies_sqlite_online_and_the_copy_restores(app, make_user, tmp_path):
+    """One host's nightly backup: `flask db backup PATH` while the app holds the database
+    open; an app started on the copy reads what was written before it."""
+    if db.engine.dialect.name != "sqlite":
+        result = app.test_cli_runner().invoke(args=["db", "backup", str(tmp_path / "x.db")])
+        assert result.exit_code != 0
+        assert "pg_dump" in result.output
+        return
+    user = make_user(email="kopi@roros.example", name="Kari Kopi")
+    db.session.commit()
+    target = tmp_path / "backups" / "medvirke-2026-12-04.sqlite3"
+    target.parent.mkdir()
+
+    result = app.test_cli_runner().invoke(args=["db", "backup", str(target)])
+
+    assert result.exit_code == 0, result.output
+    assert "integrity ok" in result.output
+    assert not list(target.parent.glob(".*partial"))
+
+    class RestoredConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{target}"
+
+    restored = create_app(RestoredConfig)
+    with restored.app_context():
+        try:
+            copy = db.session.scalar(sa.select(User).where(User.email == "kopi@roros.example"))
+            assert (copy.id, copy.name) == (user.id, "Kari Kopi")
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(MunicipalitySettings))
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_db_backup_refuses_a_path_it_cannot_write(app, tmp_path):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the SQLite backup; PostgreSQL is refused (test above)")
+    result = app.test_cli_runner().invoke(args=["db", "backup", str(tmp_path / "no" / "x.db")])
+    assert result.exit_code == 1
+    assert "No folder" in result.output
+    assert not (tmp_path / "no").exists()

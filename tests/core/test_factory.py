@@ -26,8 +26,14 @@ def test_test_config_is_applied(app):
         assert blueprint in app.blueprints
 
 
+class _Production(ProductionConfig):
+    SECRET_KEY = "x" * 48
+    SITE_URL = "https://medvirke.roros.example"
+    TRUSTED_HOSTS = ["medvirke.roros.example"]
+
+
 def test_production_refuses_default_secret_key():
-    class Prod(ProductionConfig):
+    class Prod(_Production):
         SECRET_KEY = DEFAULT_SECRET_KEY
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
@@ -35,23 +41,49 @@ def test_production_refuses_default_secret_key():
 
 
 def test_production_refuses_short_secret_key():
-    class Prod(ProductionConfig):
+    class Prod(_Production):
         SECRET_KEY = "short"  # noqa: S105
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(Prod)
+
+
+@pytest.mark.parametrize(
+    "site_url", ["", "http://medvirke.roros.example", "https://", "medvirke.roros.example"]
+)
+def test_production_refuses_to_start_without_a_public_https_address(site_url):
+    """Links in mail and feeds are made from SITE_URL; without it they would point at
+    127.0.0.1 or at plain http."""
+
+    class Prod(_Production):
+        SITE_URL = site_url
+
+    with pytest.raises(RuntimeError, match="SITE_URL"):
+        create_app(Prod)
+
+
+def test_production_refuses_to_start_without_trusted_hosts():
+    """Without TRUSTED_HOSTS a forged Host header would be answered."""
+
+    class Prod(_Production):
+        TRUSTED_HOSTS = None
+
+    with pytest.raises(RuntimeError, match="TRUSTED_HOSTS"):
         create_app(Prod)
 
 
 def test_production_starts_with_a_real_secret_and_secure_cookies(config_class):
-    class Prod(ProductionConfig):
-        SECRET_KEY = "x" * 48
+    class Prod(_Production):
         SQLALCHEMY_DATABASE_URI = config_class.SQLALCHEMY_DATABASE_URI
 
     app = create_app(Prod)
+    with app.app_context():
+        db.engine.dispose()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["DEMO_ALLOWED"] is False
+    assert app.config["TRUSTED_HOSTS"] == ["medvirke.roros.example"]
 
 
 def test_config_reads_environment():
