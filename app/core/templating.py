@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -38,6 +40,22 @@ def fixed_url(endpoint: str, **values: Any) -> str:
 
 
 _fixed_urls: dict[tuple[object, ...], str] = {}
+
+
+def asset_url(endpoint: str, filename: str) -> str:
+    """The URL of a static file with its content's digest in it (``?v=…``), so that a proxy
+    or browser may keep it for a year: a new release with a changed file has a new URL.
+    ``endpoint`` is ``static`` or a blueprint's ``<name>.static``."""
+    digest = _asset_digests.get((endpoint, filename))
+    if digest is None:
+        blueprint = endpoint.rpartition(".")[0]
+        folder = (current_app.blueprints[blueprint] if blueprint else current_app).static_folder
+        content = (Path(folder or "") / filename).read_bytes()
+        digest = _asset_digests[(endpoint, filename)] = hashlib.sha256(content).hexdigest()[:12]
+    return fixed_url(endpoint, filename=filename, v=digest)
+
+
+_asset_digests: dict[tuple[str, str], str] = {}
 _group_symbols: dict[str, str] = {}
 
 
@@ -57,6 +75,7 @@ def format_number(value: object) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["fixed_url"] = fixed_url
+    app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["number"] = format_number

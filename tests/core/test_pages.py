@@ -67,6 +67,31 @@ def test_designsystemet_css_is_served(client):
     css.close()
 
 
+def test_stylesheet_urls_carry_their_contents_digest(app, client):
+    """nginx keeps /static/ for a year; that is safe only because a changed file gets a new
+    URL: every stylesheet link names the digest of the file it points at."""
+    import hashlib
+    from pathlib import Path
+
+    html = client.get("/compass/").get_data(as_text=True)
+    links = re.findall(r'<link rel="stylesheet" href="([^"?]+)\?v=([0-9a-f]{12})"', html)
+    assert {path for path, _ in links} >= {
+        "/static/vendor/designsystemet/index.css",
+        "/static/css/medvirke.css",
+        "/compass/static/compass.css",
+    }
+    folders = {
+        "/static/": Path(app.static_folder),
+        "/compass/static/": Path(app.blueprints["compass"].static_folder),
+    }
+    for path, digest in links:
+        prefix = "/compass/static/" if path.startswith("/compass/") else "/static/"
+        content = (folders[prefix] / path.removeprefix(prefix)).read_bytes()
+        assert hashlib.sha256(content).hexdigest()[:12] == digest
+        with client.get(f"{path}?v={digest}") as response:
+            assert response.status_code == 200
+
+
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
