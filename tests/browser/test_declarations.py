@@ -64,11 +64,16 @@ def test_draft_publish_feedback_report_answer(page_in, make_service, admin, owne
     visitor.locator("a[href='/declarations/byggesak']").click()
     expect(visitor.locator(".promises")).to_contain_text(promise_text)
     assert_accessible(visitor)
+    visitor.locator(".promises a[href*='/feedback?promise=']").first.click()  # this promise
+    expect(visitor.locator("#f-promise_id")).not_to_have_value("")
+    assert_accessible(visitor)
     visitor.check("#f-kept-no")
     visitor.fill("#f-comment", "Det tok fem uker.")
     visitor.locator("form[action$='/feedback'] button[type=submit]").click()
     expect(visitor.locator(".flash")).to_be_visible()
     expect(visitor.locator(".promises")).to_contain_text("0")
+    assert_accessible(visitor)
+    visitor.locator("a[href^='/declarations/byggesak/report']").click()
     assert_accessible(visitor)
     visitor.locator("form[action$='/report'] button[type=submit]").click()  # empty: told why
     expect(visitor.locator("#error-summary")).to_be_visible()

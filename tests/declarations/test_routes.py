@@ -245,9 +245,10 @@ def test_the_honeypot_keeps_nothing_and_says_thanks(app, service, publish):
     assert outbox() == []
     db.session.refresh(service)
     assert service.feedback_kept == 0
-    page = client.get(path).get_data(as_text=True)
-    assert 'class="hp"' in page
-    assert 'tabindex="-1" autocomplete="off"' in page
+    for form_page in (f"{path}/feedback", f"{path}/report"):
+        page = client.get(form_page).get_data(as_text=True)
+        assert 'class="hp"' in page
+        assert 'tabindex="-1" autocomplete="off"' in page
 
 
 def test_bad_feedback_gets_a_message_and_changes_nothing(app, service, publish):
@@ -479,3 +480,36 @@ def test_marking_a_declaration_reviewed(app, service, publish, owner, make_user)
     submit(client, f"/declarations/manage/versions/{draft.id}/reviewed")
     db.session.refresh(draft)
     assert draft.reviewed_on is None
+
+
+@pytest.mark.parametrize("config_overrides", [{"PAGE_CACHE_SECONDS": 60}])
+def test_a_declaration_page_is_the_same_for_every_visitor(app, service, publish):
+    """The page carries no form (no CSRF token, no session cookie), so a proxy may keep it;
+    the forms are on pages of their own, the promise chosen from the link."""
+    promise = publish(service).promises[1]
+    visitor = app.test_client()
+    page = visitor.get(f"/declarations/{service.slug}")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "public, max-age=60"
+    assert "Set-Cookie" not in page.headers
+    html = page.get_data(as_text=True)
+    assert "csrf_token" not in html
+    link = f"/declarations/{service.slug}/feedback?promise={promise.id}"
+    assert link in html
+    form = visitor.get(link).get_data(as_text=True)
+    assert f'<option selected value="{promise.id}">' in form
+    assert "csrf_token" in form
+    report = visitor.get(f"/declarations/{service.slug}/report")
+    assert report.status_code == 200
+    assert 'name="r-description"' in report.get_data(as_text=True)
+
+
+def test_a_refused_answer_shows_its_form_again_with_what_was_written(app, service, publish):
+    promise_id = publish(service).promises[0].id
+    visitor = app.test_client()
+    data = {**_report(promise_id), "r-email": "ikke-epost", "r-description": "Ingen kom, 3 uker."}
+    response = submit(visitor, f"/declarations/{service.slug}/report", data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Ingen kom, 3 uker." in html
+    assert 'id="error-summary"' in html

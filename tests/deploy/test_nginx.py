@@ -400,3 +400,17 @@ def test_behind_tls_the_app_knows_it_is_https(deployment):
         Referer="https://angriper.example/", Origin="https://angriper.example",
     )  # fmt: skip
     assert forged.status == 400
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/proposals/", "/proposals/1", "/compass/", "/declarations/byggesak", "/moments/"]
+)
+def test_visitors_pages_are_kept_by_the_microcache(deployment, path):
+    """The pages the benchmark through nginx measures are ones nginx may keep: no cookie,
+    public Cache-Control; the second visitor's copy comes from nginx."""
+    first = _via_nginx(deployment, source="127.0.0.6").get(path)
+    assert first.status == 200
+    assert first.header("Cache-Control").startswith("public")
+    assert not first.headers.get_all("Set-Cookie")
+    second = _via_nginx(deployment, source="127.0.0.7").get(path)
+    assert second.header("X-Cache-Status") in {"HIT", "UPDATING"}

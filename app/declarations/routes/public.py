@@ -43,26 +43,26 @@ def _promise_choices(version: DeclarationVersion | None) -> list[SelectChoice]:
     return [SelectChoice(p.id, f"{p.position}. {p.text}") for p in version.promises]
 
 
-def _detail_page(service: Service, feedback_form=None, report_form=None, status: int = 200):  # type: ignore[no-untyped-def]
+def _current_version(service: Service) -> tuple[DeclarationVersion | None, bool, list[str]]:
+    """The version in the reader's language (or ?lang=), whether it is another language's
+    for want of one, and the languages there are; 404 where nothing is published."""
     versions = queries.current_versions(db.session, service.id)
     version, fallback = queries.pick_version(versions, request.args.get("lang"), str(get_locale()))
     if version is None and not services.can_edit(current_user, service):
         abort(404)
-    feedback_form = feedback_form or FeedbackForm(formdata=None, prefix="f")
-    report_form = report_form or ReportForm(formdata=None, prefix="r")
-    for form in (feedback_form, report_form):
+    return version, fallback, sorted(versions)
+
+
+def _form_page(service: Service, template: str, field: str, form, status: int = 200):  # type: ignore[no-untyped-def]
+    """The feedback or report form on its own page, the promises of the reader's version
+    to choose from (?promise= picks one), or the posted form again with its errors."""
+    version, _fallback, _languages = _current_version(service)
+    if version is None:
+        abort(404)
+    if not form.is_submitted():
         form.promise_id.choices = _promise_choices(version)
-    wanted = request.args.get("promise", type=int)
-    if wanted and not feedback_form.is_submitted():
-        feedback_form.promise_id.data = report_form.promise_id.data = wanted
-    figures = queries.figures_by_service(db.session, [service.id]).get(service.id)
-    page = render_template(
-        "declarations/detail.html", service=service, version=version, fallback=fallback,
-        languages=sorted(versions), figures=figures,
-        tables=figure_tables(db.session, service.id, figures), feedback_form=feedback_form,
-        report_form=report_form, may_edit=services.can_edit(current_user, service),
-    )  # fmt: skip
-    return page, status
+        form.promise_id.data = request.args.get("promise", type=int)
+    return render_template(template, service=service, version=version, **{field: form}), status
 
 
 def _all_promise_choices(service: Service) -> list[SelectChoice]:
@@ -72,14 +72,42 @@ def _all_promise_choices(service: Service) -> list[SelectChoice]:
 
 
 @bp.get("/<slug>")
+@cached_page("lang")
 def detail(slug: str):  # type: ignore[no-untyped-def]
-    """The current declaration in the reader's language, its figures and the forms."""
-    return _detail_page(service_or_404(slug))
+    """The current declaration in the reader's language, its figures, and the ways to
+    answer (forms of their own, so that this page is the same for every visitor)."""
+    service = service_or_404(slug)
+    version, fallback, languages = _current_version(service)
+    figures = queries.figures_by_service(db.session, [service.id]).get(service.id)
+    return render_template(
+        "declarations/detail.html",
+        service=service,
+        version=version,
+        fallback=fallback,
+        languages=languages,
+        figures=figures,
+        tables=figure_tables(db.session, service.id, figures),
+        may_edit=services.can_edit(current_user, service),
+    )
 
 
-def _receive(service: Service, form, field: str, act, thanks):  # type: ignore[no-untyped-def]
+@bp.get("/<slug>/feedback")
+def feedback_page(slug: str):  # type: ignore[no-untyped-def]
+    """Was the promise kept for you? The form."""
+    form = FeedbackForm(formdata=None, prefix="f")
+    return _form_page(service_or_404(slug), "declarations/feedback_form.html", "feedback_form", form)
+
+
+@bp.get("/<slug>/report")
+def report_page(slug: str):  # type: ignore[no-untyped-def]
+    """Report a broken promise: the form."""
+    form = ReportForm(formdata=None, prefix="r")
+    return _form_page(service_or_404(slug), "declarations/report_form.html", "report_form", form)
+
+
+def _receive(service: Service, form, template: str, act, thanks):  # type: ignore[no-untyped-def]
     """Take a visitor's feedback or report: a bot that filled in the field people never see
-    is thanked and nothing is kept; a broken rule shows the page again with the reason;
+    is thanked and nothing is kept; a broken rule shows the form again with the reason;
     otherwise one service call, one commit, and thanks."""
     form.promise_id.choices = _all_promise_choices(service)
     if form.website.data:
@@ -93,7 +121,8 @@ def _receive(service: Service, form, field: str, act, thanks):  # type: ignore[n
         else:
             db.session.commit()
             return _thanks(service, thanks(result))
-    return _detail_page(service, status=400, **{field: form})
+    field = f"{template}_form"
+    return _form_page(service, f"declarations/{field}.html", field, form, status=400)
 
 
 def _thanks(service: Service, message: str):  # type: ignore[no-untyped-def]
@@ -107,7 +136,7 @@ def feedback(slug: str):  # type: ignore[no-untyped-def]
     """Was the promise kept for you? Anyone may answer."""
     service = service_or_404(slug)
     return _receive(
-        service, FeedbackForm(prefix="f"), "feedback_form",
+        service, FeedbackForm(prefix="f"), "feedback",
         lambda form: services.give_feedback(current_user, service, form.promise_id.data,
                                             form.kept.data == "yes", form.comment.data),
         lambda _result: _("Takk for tilbakemeldingen!"),
@@ -128,7 +157,7 @@ def report_breach(slug: str):  # type: ignore[no-untyped-def]
     """Report a broken promise (avvik); the reporter gets a reference and a receipt."""
     service = service_or_404(slug)
     return _receive(
-        service, ReportForm(prefix="r"), "report_form",
+        service, ReportForm(prefix="r"), "report",
         lambda form: services.report_broken_promise(
             current_user, service, form.promise_id.data, form.description.data,
             form.happened_on.data, form.name.data, form.email.data, str(get_locale())),
