@@ -62,6 +62,16 @@ TARGETS: list[tuple[str, float]] = [
     ("/moments/", 0.10),
     ("/moments/2025", 0.08),
 ]
+#: Anonymous visitors through nginx from deploy/ (the microcache on, the app's page cache at
+#: its production default), as a share of the baseline served straight by gunicorn
+NGINX_TARGETS: list[tuple[str, float]] = [
+    ("/", 1.0),
+    ("/proposals/", 1.0),
+    ("/proposals/1", 1.0),
+    ("/compass/", 1.0),
+    ("/declarations/tjeneste-1", 1.0),
+    ("/moments/", 1.0),
+]
 #: What the harness's browser says it is; a session is this browser's (session protection)
 USER_AGENT = "medvirke-bench/1"
 #: Residents logged in to sign: every request signs as the next one of them
@@ -372,7 +382,7 @@ def run_wrk(
     script: Path | None = None,
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    if not url.startswith(f"http://{HOST}:"):
+    if not url.startswith((f"http://{HOST}:", f"https://{HOST}:")):
         raise HarnessError(f"refusing to load-test anything but {HOST}: {url}")
     threads = min(2, connections)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
@@ -427,6 +437,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--keep-db", action="store_true", help="keep the database and server logs afterwards"
+    )
+    parser.add_argument(
+        "--nginx",
+        action="store_true",
+        help="also measure anonymous visitors through nginx from deploy/ (needs nginx)",
     )
     args = parser.parse_args(argv)
     if args.duration < 1:
@@ -562,6 +577,9 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         peaks = [p for p in peaks if p is not None]
         if not peaks:
             raise HarnessError("could not read the memory of Medvirke's gunicorn workers")
+        if args.nginx:
+            medvirke.stop()  # its workers would share the cores with the ones measured
+            urls += measure_through_nginx(database, stem, base, args, servers)
     finally:
         for server in servers:
             server.stop()
@@ -582,6 +600,55 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "seed": args.seed,
         "all_targets_met": all(u["meets_target"] for u in urls),
     }
+
+
+def measure_through_nginx(
+    database: Path,
+    stem: str,
+    base: dict[str, Any],
+    args: argparse.Namespace,
+    servers: list[Server],
+) -> list[dict[str, Any]]:
+    """Anonymous visitors as the deployment in deploy/ serves them: wrk over HTTPS against
+    nginx from the shipped site (bench.nginx), in front of Medvirke's gunicorn with the
+    page cache at its production default, so nginx's microcache obeys its Cache-Control."""
+    from bench.nginx import SERVER_NAME, Nginx, nginx_binary
+
+    if nginx_binary() is None:
+        raise HarnessError("--nginx needs nginx: apt-get install nginx")
+    env = server_env(database)
+    for name in ("PAGE_CACHE_SECONDS", "API_CACHE_SECONDS"):
+        env.pop(name)
+    env.update(TRUSTED_PROXY_HOPS="1", TRUSTED_HOSTS=f"{HOST},{SERVER_NAME}")
+    visitors = Server("medvirke-visitors", "wsgi:app", env, DB_DIR / f"{stem}-visitors.log")
+    servers.append(visitors)
+    visitors.start()
+    visitors.wait_ready()
+    nginx = Nginx(DB_DIR / f"{stem}-nginx", [f"{HOST}:{visitors.port}"], workers=WORKERS)
+    try:
+        nginx.start()
+        results = []
+        for path, target in NGINX_TARGETS:
+            url = f"https://{HOST}:{nginx.https_port}{path}"
+            run_wrk(url, 1, 2, headers={"Host": SERVER_NAME})  # the first fill of the cache
+            measured = run_wrk(url, args.duration, args.connections, headers={"Host": SERVER_NAME})
+            ratio = measured["rps"] / base["rps"]
+            clean = measured["errors"] == 0 and measured["non_2xx_3xx"] == 0
+            measured["as"] = "visitor through nginx"
+            results.append(
+                {
+                    "path": path,
+                    **measured,
+                    "ratio_to_baseline": round(ratio, 3),
+                    "target_ratio": target,
+                    "meets_target": clean and ratio >= target,
+                }
+            )
+        return results
+    finally:
+        nginx.stop()
+        if not args.keep_db:
+            shutil.rmtree(nginx.folder, ignore_errors=True)
 
 
 SIGN_SCRIPT = """
