@@ -30,6 +30,17 @@ def test_limits_count_the_clients_address_not_the_proxys(app):
     assert _log_in_from(app, "198.51.100.7") == 200  # another resident behind the same proxy
 
 
+@pytest.mark.parametrize(
+    "config_overrides",
+    [{"TRUSTED_PROXY_HOPS": 0, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"}],
+)
+def test_without_a_trusted_proxy_a_forged_forwarded_for_is_ignored(app):
+    """With no proxy trusted the limiter counts the peer: a client that sends a new
+    X-Forwarded-For with every attempt is still one client."""
+    forged = [_log_in_from(app, f"203.0.113.{n}") for n in range(1, 4)]
+    assert forged == [200, 200, 429]
+
+
 def test_https_at_the_proxy_is_https_to_the_app(app, open_proposal, resident):
     proposal = open_proposal()
     client = login(app.test_client(), resident())
