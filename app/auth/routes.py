@@ -176,7 +176,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
     except services.AuthError:
         flash(_("Lenken for nytt passord er ugyldig eller utløpt. Be om en ny."), "warning")
         return redirect(url_for("auth.reset_request"))
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(user)
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()

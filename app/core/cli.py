@@ -37,11 +37,20 @@ def users() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def users_create(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
     from app.auth import services
-    from app.auth.forms import PASSWORD_MIN
+    from app.auth.forms import PASSWORD_MAX, PASSWORD_MIN
+    from app.auth.passwords import password_weakness
     from app.core.audit import audit
 
-    if len(password) < PASSWORD_MIN:
-        raise click.ClickException(f"The password must have at least {PASSWORD_MIN} characters.")
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise click.ClickException(
+            f"The password must have at least {PASSWORD_MIN} and at most {PASSWORD_MAX} characters."
+        )
+    if password_weakness(password, [email, name]):
+        raise click.ClickException(
+            "The password is too easy to guess: it is among commonly used or leaked passwords, "
+            "looks like one, or is built from the name or address. A few unrelated words make "
+            "a good password."
+        )
     if services.find_user_by_email(email):
         raise click.ClickException(f"An account with {email} exists already.")
     chosen = tuple(Role(r) for r in roles) or (Role.resident,)
