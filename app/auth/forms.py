@@ -148,6 +148,16 @@ class ResetPasswordForm(NewPasswordForm):
         return [self.user.name, self.user.email]
 
 
+class ReauthForm(BaseForm):
+    """The password again, before a sensitive action (app.auth.reauth)."""
+
+    reauth_password = PasswordField(
+        _l("Passordet ditt"),
+        validators=[DataRequired(_l("Skriv inn passordet ditt.")), Length(max=PASSWORD_MAX)],
+    )
+    submit = SubmitField(_l("Bekreft"))
+
+
 class AccountForm(BaseForm):
     name = _name_field()
     postal_code = StringField(
