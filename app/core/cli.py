@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import subprocess
 import sys
 import time
@@ -55,9 +56,20 @@ def users_create(email: str, name: str, roles: tuple[str, ...], password: str) -
         raise click.ClickException(f"An account with {email} exists already.")
     chosen = tuple(Role(r) for r in roles) or (Role.resident,)
     user = services.create_user(email, name, password, roles=chosen, confirmed=True)
-    audit(None, "user.created", user, {"roles": sorted(chosen), "via": "cli"}, actor_label="cli")
+    by = _cli_actor()
+    audit(None, "user.created", user, {"roles": sorted(chosen), "via": "cli"}, actor_label=by)
+    for role in dict.fromkeys(roles):  # each role asked for is a grant, found as one
+        audit(None, "user.role_granted", user, {"role": role, "via": "cli"}, actor_label=by)
     db.session.commit()
     click.echo(f"Created {user.email} with roles {', '.join(sorted(chosen))}.")
+
+
+def _cli_actor() -> str:
+    """Who ran the command, as the audit log names them: "cli:" and the system account."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return "cli"
 
 
 def _user_or_fail(email: str):  # type: ignore[no-untyped-def]
@@ -83,7 +95,7 @@ def _change_role(email: str, role: str, grant: bool) -> None:
         ) from error
     if changed:
         action = "user.role_granted" if grant else "user.role_revoked"
-        audit(None, action, user, {"role": role, "via": "cli"}, actor_label="cli")
+        audit(None, action, user, {"role": role, "via": "cli"}, actor_label=_cli_actor())
         click.echo(f"{email}: {role} {'granted' if grant else 'revoked'}.")
     else:
         click.echo(f"{email}: {role} {'was already held' if grant else 'was not held'}.")
