@@ -53,7 +53,9 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ("nb", "nn", "en")
 
-    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    #: A form's CSRF token lasts this many hours (it is also renewed at login); a form sent
+    #: later is shown again with what was written, to check and send (app.core.errors)
+    WTF_CSRF_TIME_LIMIT = _int("CSRF_TOKEN_HOURS", 12) * 3600
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

@@ -16,6 +16,7 @@ from app.admin.forms import (
     UserFilterForm,
 )
 from app.auth.models import User
+from app.auth.reauth import recent_password_required
 from app.core.forms import ConfirmForm
 from app.core.models import Unit
 from app.core.permissions import Role, role_required
@@ -60,6 +61,7 @@ def user(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/users/<int:user_id>/roles")
+@recent_password_required
 def set_roles(user_id: int):  # type: ignore[no-untyped-def]
     """Grant and revoke roles."""
     target = db.get_or_404(User, user_id)
@@ -78,6 +80,7 @@ def set_roles(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@recent_password_required
 def deactivate(user_id: int):  # type: ignore[no-untyped-def]
     """Ask for confirmation, then close the account."""
     target = db.get_or_404(User, user_id)
@@ -95,6 +98,7 @@ def deactivate(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/users/<int:user_id>/reactivate")
+@recent_password_required
 def reactivate(user_id: int):  # type: ignore[no-untyped-def]
     """Open a closed account again."""
     target = db.get_or_404(User, user_id)
@@ -107,6 +111,7 @@ def reactivate(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@recent_password_required
 def settings():  # type: ignore[no-untyped-def]
     """The municipality's settings."""
     current = get_settings()

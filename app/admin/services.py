@@ -39,10 +39,10 @@ def set_roles(actor: User, user: User, roles: set[Role]) -> tuple[set[Role], set
             raise AdminRuleError(_l("Du kan ikke fjerne din egen administratorrolle."))
         if user.active and _active_admin_count() <= 1:
             raise AdminRuleError(_l("Det må alltid være minst én aktiv administrator."))
-    for role in revoked:
+    for role in sorted(revoked):  # sorted: the audit log reads the same on every run
         user.roles = [r for r in user.roles if r.role != role]
         audit(actor, "user.role_revoked", user, {"role": role.value})
-    for role in granted:
+    for role in sorted(granted):
         user.roles.append(UserRole(role=role))
         audit(actor, "user.role_granted", user, {"role": role.value})
     db.session.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -17,8 +19,11 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
+    ValidationError,
 )
 
+from app.auth.models import User
+from app.auth.passwords import password_weakness
 from app.core.forms import (
     BaseForm,
     ChoiceField,
@@ -45,6 +50,17 @@ def _email_field() -> EmailField:
     )  # fmt: skip
 
 
+def not_easily_guessed(form: NewPasswordForm, field: PasswordField) -> None:
+    """Refuse a common, leaked or personal password, with advice (the length is checked
+    by its own validator). The form tells what its user is known by (``known_words``)."""
+    password = field.data or ""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        return
+    message = password_weakness(password, form.known_words())
+    if message:
+        raise ValidationError(message)
+
+
 def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     password = PasswordField(
         _l("Passord"),
@@ -55,6 +71,7 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
             DataRequired(_l("Velg et passord.")),
             Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                    message=_l("Passordet må ha mellom 10 og 200 tegn.")),
+            not_easily_guessed,
         ],
     )  # fmt: skip
     confirm = PasswordField(
@@ -78,11 +95,22 @@ def _name_field() -> StringField:
     )
 
 
-class RegisterForm(BaseForm):
+class NewPasswordForm(BaseForm):
+    """A form where a password is chosen."""
+
+    def known_words(self) -> list[str | None]:
+        """What the account is known by; a password built from it is refused."""
+        return []
+
+
+class RegisterForm(NewPasswordForm):
     name = _name_field()
     email = _email_field()
     password, password_confirm = _new_password_fields()
     submit = SubmitField(_l("Opprett konto"))
+
+    def known_words(self) -> list[str | None]:
+        return [self.name.data, self.email.data]
 
 
 class LoginForm(BaseForm):
@@ -108,9 +136,26 @@ class ResetRequestForm(BaseForm):
     submit = SubmitField(_l("Send lenke for nytt passord"))
 
 
-class ResetPasswordForm(BaseForm):
+class ResetPasswordForm(NewPasswordForm):
     password, password_confirm = _new_password_fields()
     submit = SubmitField(_l("Lagre nytt passord"))
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def known_words(self) -> list[str | None]:
+        return [self.user.name, self.user.email]
+
+
+class ReauthForm(BaseForm):
+    """The password again, before a sensitive action (app.auth.reauth)."""
+
+    reauth_password = PasswordField(
+        _l("Passordet ditt"),
+        validators=[DataRequired(_l("Skriv inn passordet ditt.")), Length(max=PASSWORD_MAX)],
+    )
+    submit = SubmitField(_l("Bekreft"))
 
 
 class AccountForm(BaseForm):

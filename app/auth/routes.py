@@ -22,12 +22,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import account_bp, bp, services
+from app.auth import account_bp, bp, reauth, services
 from app.auth.forms import (
     AccountForm,
     DeleteAccountForm,
     LoginForm,
     LogoutForm,
+    ReauthForm,
     RegisterForm,
     ResendConfirmationForm,
     ResetPasswordForm,
@@ -51,10 +52,6 @@ _USER_BY_LOGIN_TOKEN = sa.select(User).where(User.login_token == sa.bindparam("t
 @login_manager.user_loader
 def load_user(login_token: str) -> User | None:
     return db.session.scalar(_USER_BY_LOGIN_TOKEN, {"token": login_token})
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _reset_limit() -> str:
@@ -111,7 +108,7 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limit_posts(_login_limit)
+@reauth.login_attempts
 def login():  # type: ignore[no-untyped-def]
     """Log in with email and password."""
     form = LoginForm()
@@ -127,6 +124,7 @@ def login():  # type: ignore[no-untyped-def]
             if user.language is None and session.get("lang"):
                 user.language = session["lang"]
             login_user(user, remember=bool(form.remember.data))
+            reauth.mark_password_entered(user)
             audit(user, "auth.login", user)
             # A CSRF token from before the login is not carried into the account's session
             session.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
@@ -138,6 +136,17 @@ def login():  # type: ignore[no-untyped-def]
                 flash(_("Du er logget inn."), "success")
             return redirect(safe_next(request.args.get("next"), url_for("core.index")))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/reauth", methods=["GET", "POST"], endpoint="reauth")
+@login_required
+@reauth.confirmation_attempts
+def reauth_prompt():  # type: ignore[no-untyped-def]
+    """Type the password again before a sensitive page, then go on to it (``next``)."""
+    form = ReauthForm()
+    if reauth.confirm(form):
+        return redirect(safe_next(request.args.get("next"), url_for("core.index")))
+    return reauth.render_prompt(form, carry=False)
 
 
 @bp.post("/logout")
@@ -176,7 +185,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
     except services.AuthError:
         flash(_("Lenken for nytt passord er ugyldig eller utløpt. Be om en ny."), "warning")
         return redirect(url_for("auth.reset_request"))
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(user)
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()

@@ -188,6 +188,15 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def confirm_password(user: User, password: str, purpose: str | None) -> bool:
+    """Whether ``password`` is the logged-in ``user``'s, asked again before a sensitive
+    action (``purpose``, the page's endpoint); either answer goes into the audit log."""
+    confirmed = _verify(user.password_hash, password)
+    action = "auth.reauth" if confirmed else "auth.reauth_failed"
+    audit(user, action, user, {"for": purpose})
+    return confirmed
+
+
 def _address_unless_known(user: User | None, email: str) -> dict[str, str]:
     """An entry about an account names it by id (and goes with it when it is deleted). An
     address without an account is not written out, only a keyed digest of it, so that

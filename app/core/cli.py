@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import subprocess
 import sys
 import time
@@ -39,18 +40,38 @@ def users() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def users_create(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
     from app.auth import services
-    from app.auth.forms import PASSWORD_MIN
+    from app.auth.forms import PASSWORD_MAX, PASSWORD_MIN
+    from app.auth.passwords import password_weakness
     from app.core.audit import audit
 
-    if len(password) < PASSWORD_MIN:
-        raise click.ClickException(f"The password must have at least {PASSWORD_MIN} characters.")
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise click.ClickException(
+            f"The password must have at least {PASSWORD_MIN} and at most {PASSWORD_MAX} characters."
+        )
+    if password_weakness(password, [email, name]):
+        raise click.ClickException(
+            "The password is too easy to guess: it is among commonly used or leaked passwords, "
+            "looks like one, or is built from the name or address. A few unrelated words make "
+            "a good password."
+        )
     if services.find_user_by_email(email):
         raise click.ClickException(f"An account with {email} exists already.")
     chosen = tuple(Role(r) for r in roles) or (Role.resident,)
     user = services.create_user(email, name, password, roles=chosen, confirmed=True)
-    audit(None, "user.created", user, {"roles": sorted(chosen), "via": "cli"}, actor_label="cli")
+    by = _cli_actor()
+    audit(None, "user.created", user, {"roles": sorted(chosen), "via": "cli"}, actor_label=by)
+    for role in dict.fromkeys(roles):  # each role asked for is a grant, found as one
+        audit(None, "user.role_granted", user, {"role": role, "via": "cli"}, actor_label=by)
     db.session.commit()
     click.echo(f"Created {user.email} with roles {', '.join(sorted(chosen))}.")
+
+
+def _cli_actor() -> str:
+    """Who ran the command, as the audit log names them: "cli:" and the system account."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return "cli"
 
 
 def _user_or_fail(email: str):  # type: ignore[no-untyped-def]
@@ -76,7 +97,7 @@ def _change_role(email: str, role: str, grant: bool) -> None:
         ) from error
     if changed:
         action = "user.role_granted" if grant else "user.role_revoked"
-        audit(None, action, user, {"role": role, "via": "cli"}, actor_label="cli")
+        audit(None, action, user, {"role": role, "via": "cli"}, actor_label=_cli_actor())
         click.echo(f"{email}: {role} {'granted' if grant else 'revoked'}.")
     else:
         click.echo(f"{email}: {role} {'was already held' if grant else 'was not held'}.")

@@ -11,6 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.core.repost import repost_of
+from app.core.security import same_origin_request
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -60,9 +62,20 @@ def render_error(  # type: ignore[no-untyped-def]
     return render_template("core/error.html", code=code, title=title, message=text), code
 
 
+def render_form_expired():  # type: ignore[no-untyped-def]
+    """The CSRF error for a form posted from one of our own pages: what the user wrote,
+    in a new form with a fresh token (nothing done until they press the button)."""
+    g.error_page = True
+    return render_template("core/form_expired.html", repost=repost_of(request)), 400
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError):  # type: ignore[no-untyped-def]
+        # A long proposal written past the token's lifetime is not lost; a form posted from
+        # another site gets no such page, or a forgery would be one click from done
+        if request.form and not wants_json() and same_origin_request():
+            return render_form_expired()
         return render_error(400, str(CSRF_MESSAGE))
 
     @app.errorhandler(HTTPException)

@@ -115,6 +115,25 @@ def test_grant_and_revoke_roles_are_audited(admin_client, make_user):
     assert "user.role_granted" in html
 
 
+def test_role_changes_name_the_administrator_and_nothing_secret(app, make_user):
+    admin = make_user(Role.admin, email="sjef@roros.example")
+    client = login(app.test_client(), admin)
+    target = make_user(Role.resident)
+    submit(client, f"/admin/users/{target.id}/roles", {"roles": ["admin", "committee"]})
+    submit(client, f"/admin/users/{target.id}/roles", {"roles": ["committee"]})
+    entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.details) for e in entries] == [
+        ("user.role_revoked", {"role": "resident"}),
+        ("user.role_granted", {"role": "admin"}),
+        ("user.role_granted", {"role": "committee"}),
+        ("user.role_revoked", {"role": "admin"}),
+    ]
+    assert {(e.actor_id, e.actor_label, e.target_id) for e in entries} == {
+        (admin.id, "sjef@roros.example", str(target.id))
+    }
+    assert PASSWORD not in repr([(e.details, e.actor_label) for e in entries])
+
+
 def test_unknown_role_is_refused(admin_client, make_user):
     target = make_user(Role.resident)
     submit(admin_client, f"/admin/users/{target.id}/roles", {"roles": ["king"]})

@@ -311,6 +311,7 @@ GET_MATRIX = {
     "/auth/reset": (200, 200),
     "/language/nn?next=/": (302, 302),
     "/account": (302, 200),
+    "/auth/reauth?next=/account": (302, 200),
 }
 
 
@@ -324,6 +325,7 @@ def test_permission_matrix_get(client_for, role, path):
 POST_MATRIX = {
     "/auth/logout": (302, 302),
     "/account/confirm": (302, 302),
+    "/auth/reauth": (302, 200),  # without a password: the page again, with the message
 }
 
 

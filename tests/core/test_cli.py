@@ -182,3 +182,51 @@ def test_db_backup_refuses_a_path_it_cannot_write(app, tmp_path):
     assert result.exit_code == 1
     assert "No folder" in result.output
     assert not (tmp_path / "no").exists()
+
+
+def test_cli_audit_rows_name_each_role_and_who_ran_it(app, monkeypatch):
+    """Every role given from the command line is a user.role_granted row (the audit page's
+    "role" filter finds it), named after the system account; never the password."""
+    import getpass
+
+    from app.core.models import AuditEntry
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "drift")
+    runner = app.test_cli_runner()
+    runner.invoke(args=["users", "create", "sjef@roros.example", "--name", "Sjef",
+                        "--role", "admin", "--role", "committee", "--role", "admin",
+                        "--password", "langt passord 1"])  # fmt: skip
+    runner.invoke(args=["users", "grant", "sjef@roros.example", "service_owner"])
+    runner.invoke(args=["users", "grant", "sjef@roros.example", "service_owner"])  # held
+    runner.invoke(args=["users", "revoke", "sjef@roros.example", "admin"])
+    entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
+    user = services.find_user_by_email("sjef@roros.example")
+    assert [(e.action, e.details.get("role")) for e in entries] == [
+        ("user.created", None),
+        ("user.role_granted", "admin"),
+        ("user.role_granted", "committee"),
+        ("user.role_granted", "service_owner"),
+        ("user.role_revoked", "admin"),
+    ]
+    assert {(e.actor_id, e.actor_label, e.target_id) for e in entries} == {
+        (None, "cli:drift", str(user.id))
+    }
+    assert all(e.details["via"] == "cli" for e in entries)
+    assert "langt passord" not in repr([(e.details, e.actor_label) for e in entries])
+
+
+def test_cli_audit_without_a_system_account_name(app, monkeypatch):
+    import getpass
+
+    from app.core.models import AuditEntry
+
+    def no_name() -> str:
+        raise OSError("no user name for this uid")
+
+    monkeypatch.setattr(getpass, "getuser", no_name)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["users", "create", "x@roros.example", "--name", "X",
+                        "--password", "langt passord 1"])  # fmt: skip
+    assert runner.invoke(args=["users", "grant", "x@roros.example", "committee"]).exit_code == 0
+    labels = db.session.scalars(sa.select(AuditEntry.actor_label)).all()
+    assert labels == ["cli", "cli"]
