@@ -61,15 +61,16 @@ def password_entered_recently() -> bool:
 
 
 def confirm(form: ReauthForm) -> bool:
-    """Check the password on ``form``, note the answer in the audit log and commit it (the
-    action that follows commits its own work, and a refused one must still be on record)."""
+    """Check the password on ``form`` and note the answer in the audit log. A right one is
+    written in the request's transaction, which the action that follows commits (or the
+    password page, when that is all the request does); a refused one is committed here,
+    as it ends the request with nothing else to keep."""
     if not form.validate_on_submit():
         return False
     user = current_user._get_current_object()
     if services.confirm_password(user, form.reauth_password.data, purpose=request.endpoint):
         mark_password_entered(user)
         confirm_login()  # Flask-Login's "fresh" login, for whatever asks for one
-        db.session.commit()
         return True
     g.password_refused = True
     db.session.commit()

@@ -145,6 +145,7 @@ def reauth_prompt():  # type: ignore[no-untyped-def]
     """Type the password again before a sensitive page, then go on to it (``next``)."""
     form = ReauthForm()
     if reauth.confirm(form):
+        db.session.commit()
         return redirect(safe_next(request.args.get("next"), url_for("core.index")))
     return reauth.render_prompt(form, carry=False)
 
