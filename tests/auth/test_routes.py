@@ -311,6 +311,8 @@ GET_MATRIX = {
     "/auth/reset": (200, 200),
     "/language/nn?next=/": (302, 302),
     "/account": (302, 200),
+    "/account/password": (302, 200),
+    "/account/sessions/end-all": (302, 200),
 }
 
 
@@ -324,6 +326,9 @@ def test_permission_matrix_get(client_for, role, path):
 POST_MATRIX = {
     "/auth/logout": (302, 302),
     "/account/confirm": (302, 302),
+    "/account/password": (302, 200),  # logged in: the form again, with what is missing
+    "/account/sessions/1/end": (302, 302),  # someone's or this one's: the account page says
+    "/account/sessions/end-all": (302, 302),
 }
 
 
