@@ -81,8 +81,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    #: "Remember me" lasts this many days (Flask-Login's default is a year)
-    REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_DAYS", 30))
+    #: "Remember me" lasts this many days, 30 at most (Flask-Login's default is a year); a
+    #: login session ends this long after it began, remembered or not
+    REMEMBER_COOKIE_DURATION = timedelta(days=max(1, min(_int("REMEMBER_DAYS", 30), 30)))
 
     #: console (print), smtp, or memory (tests: mark sent without sending)
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")

@@ -257,7 +257,6 @@ def _user_rows(
             "email": bench_email(n),
             "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             "password_hash": password_hash,
-            "login_token": f"bench-{n}-{rng.getrandbits(64):016x}",
             "confirmed_at": created + timedelta(minutes=rng.randrange(1, 600))
             if confirmed
             else None,

@@ -198,15 +198,19 @@ def make_user(app: Flask) -> Callable[..., User]:
 
 
 def login(client: FlaskClient, user: User) -> FlaskClient:
-    """Log ``user`` in on ``client`` with Flask-Login's login_user, as a form login does
-    (session protection's identifier of this client's address and User-Agent included, and
-    the time the password was typed)."""
+    """Log ``user`` in on ``client`` with a login session and Flask-Login's login_user, as a
+    form login does (session protection's identifier of this client's address and User-Agent
+    included, and the time the password was typed)."""
+    from flask import request
     from flask import session as flask_session
     from flask_login import login_user
 
     from app.auth.reauth import mark_password_entered
+    from app.auth.sessions import start_session
 
     with client.application.test_request_context(environ_base=client.environ_base):
+        start_session(user, request.user_agent.string)
+        db.session.commit()
         login_user(user)
         mark_password_entered(user)
         values = dict(flask_session)

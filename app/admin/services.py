@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.auth.models import User, UserRole, new_login_token
+from app.auth.models import User, UserRole
 from app.core.audit import audit
 from app.core.models import MunicipalitySettings, Unit
 from app.core.permissions import Role
@@ -58,8 +58,8 @@ def deactivate_user(actor: User, user: User) -> None:
     if not user.active:
         return
     user.active = False
-    user.login_token = new_login_token()  # every session ends; reactivating revives none
-    audit(actor, "user.deactivated", user)
+    ended = user.end_sessions()  # gone, so reactivating the account revives none
+    audit(actor, "user.deactivated", user, {"sessions_ended": ended})
 
 
 def reactivate_user(actor: User, user: User) -> None:

@@ -158,6 +158,15 @@ class ReauthForm(BaseForm):
     submit = SubmitField(_l("Bekreft"))
 
 
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        _l("Passordet du har nå"),
+        validators=[DataRequired(_l("Skriv inn passordet ditt.")), Length(max=PASSWORD_MAX)],
+    )
+    password, password_confirm = _new_password_fields()
+    submit = SubmitField(_l("Bytt passord"))
+
+
 class AccountForm(BaseForm):
     name = _name_field()
     postal_code = StringField(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime
+import hashlib
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -14,8 +14,12 @@ from app.core.permissions import Role
 from app.extensions import db
 
 
-def new_login_token() -> str:
-    return secrets.token_urlsafe(24)
+def token_digest(token: str) -> str:
+    """What the database keeps of a login session's token: a copy of the table opens none."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+USER_AGENT_MAX = 200
 
 
 class User(UserMixin, db.Model):
@@ -32,8 +36,6 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    #: What Flask-Login keeps in the session; replaced on password change to end old sessions
-    login_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_login_token)
     confirmed_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str | None] = mapped_column(sa.String(8))
@@ -47,8 +49,28 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="select"
     )
 
-    def get_id(self) -> str:
-        return self.login_token
+    def get_id(self) -> str | None:
+        """Flask-Login's alternative id: the token of the login session this object was
+        loaded through or has just started, not the account's id, so that ending the session
+        ends every copy of its cookies (Flask-Login keeps this in both)."""
+        return sa.inspect(self).info.get("login_token")
+
+    @property
+    def login_session(self) -> LoginSession | None:
+        """The login session of this request, if the account is the one logged in."""
+        return sa.inspect(self).info.get("login_session")  # type: ignore[no-any-return]
+
+    def attach_login_session(self, login: LoginSession, token: str) -> None:
+        """Tie this object to ``login`` for the request (the token is never stored)."""
+        info = sa.inspect(self).info
+        info["login_session"], info["login_token"] = login, token
+
+    def end_sessions(self, keep: LoginSession | None = None) -> int:
+        """End every login session of the account but ``keep``; how many ended."""
+        stmt = sa.delete(LoginSession).where(LoginSession.user_id == self.id)
+        if keep is not None:
+            stmt = stmt.where(LoginSession.id != keep.id)
+        return db.session.execute(stmt).rowcount  # type: ignore[attr-defined, no-any-return]
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -79,3 +101,21 @@ class UserRole(db.Model):
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="roles")
+
+
+class LoginSession(db.Model):
+    """One logged-in browser. Logging out, "log out everywhere", a new password, a confirmed
+    address and deactivation delete rows; a row older than REMEMBER_COOKIE_DURATION opens
+    nothing and is deleted at night."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: token_digest() of the token in the browser's session and remember-me cookies
+    token_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The day (Oslo) it was last used: written at most once a day, and to the day only
+    last_seen_on: Mapped[date]
+    #: As the browser gave it, cut short; shown summarised as browser and system
+    user_agent: Mapped[str] = mapped_column(sa.String(USER_AGENT_MAX), default="")

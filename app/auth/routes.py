@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -22,9 +22,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import account_bp, bp, reauth, services
+from app.auth import account_bp, bp, queries, reauth, services, sessions
 from app.auth.forms import (
     AccountForm,
+    ChangePasswordForm,
     DeleteAccountForm,
     LoginForm,
     LogoutForm,
@@ -34,9 +35,8 @@ from app.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from app.auth.models import User
 from app.core.audit import audit
-from app.core.forms import safe_next
+from app.core.forms import ConfirmForm, safe_next
 from app.core.permissions import confirmed_required
 from app.extensions import db, limiter, login_manager
 
@@ -45,13 +45,14 @@ login_manager.login_message = _l("Logg inn for å se denne siden.")
 login_manager.login_message_category = "info"
 
 
-#: Every logged-in request runs this; built once, not per request
-_USER_BY_LOGIN_TOKEN = sa.select(User).where(User.login_token == sa.bindparam("token"))
+login_manager.user_loader(sessions.user_for_token)
 
 
-@login_manager.user_loader
-def load_user(login_token: str) -> User | None:
-    return db.session.scalar(_USER_BY_LOGIN_TOKEN, {"token": login_token})
+def _logged_out(message: str, category: str = "success", to: str = "auth.login") -> Any:
+    """The session has ended on the server (committed): clear the browser's cookies too."""
+    logout_user()
+    flash(message, category)
+    return redirect(url_for(to))
 
 
 def _reset_limit() -> str:
@@ -94,15 +95,14 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
         flash(_("Logg inn for å bekrefte e-postadressen."), "info")
         return redirect(url_for("auth.login", next=url_for("auth.confirm", token=token)))
     try:
-        user = services.confirm_email(token, current_user._get_current_object())
+        services.confirm_email(token, current_user._get_current_object())
     except services.ExpiredToken:
         flash(_("Lenken er utløpt. Logg inn og be om en ny bekreftelseslenke."), "warning")
         return redirect(url_for("auth.login"))
     except services.InvalidToken:
         flash(_("Lenken er ugyldig. Sjekk at du har kopiert hele lenken."), "danger")
         return redirect(url_for("core.index"))
-    login_user(user)  # this session goes on with the new login token; the others end
-    db.session.commit()
+    db.session.commit()  # this session goes on; the account's others have ended
     flash(_("Takk! E-postadressen din er bekreftet."), "success")
     return redirect(url_for("account.profile"))
 
@@ -123,6 +123,9 @@ def login():  # type: ignore[no-untyped-def]
         else:
             if user.language is None and session.get("lang"):
                 user.language = session["lang"]
+            if current_user.is_authenticated:  # this browser's earlier session ends
+                sessions.log_out(current_user._get_current_object())
+            sessions.start_session(user, request.user_agent.string)
             login_user(user, remember=bool(form.remember.data))
             reauth.mark_password_entered(user)
             audit(user, "auth.login", user)
@@ -152,11 +155,12 @@ def reauth_prompt():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
-    """Log out (POST, so a link on another site cannot do it)."""
+    """Log out (POST, so a link on another site cannot do it): the session ends on the
+    server too, so a copy of its cookies opens nothing."""
     form = LogoutForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            audit(current_user, "auth.logout", current_user._get_current_object())
+            sessions.log_out(current_user._get_current_object())
             db.session.commit()
         logout_user()
         flash(_("Du er logget ut."), "info")
@@ -190,9 +194,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()
-        logout_user()
-        flash(_("Passordet er endret. Logg inn med det nye passordet."), "success")
-        return redirect(url_for("auth.login"))
+        return _logged_out(_("Passordet er endret. Logg inn med det nye passordet."))
     return render_template("auth/reset_password.html", form=form)
 
 
@@ -215,7 +217,64 @@ def profile():  # type: ignore[no-untyped-def]
         db.session.commit()
         flash(_("Endringene er lagret."), "success")
         return redirect(url_for("account.profile"))
-    return render_template("auth/account.html", form=form, resend_form=ResendConfirmationForm())
+    return render_template(
+        "auth/account.html",
+        form=form,
+        resend_form=ResendConfirmationForm(),
+        logins=db.session.scalars(queries.active_sessions(current_user)).all(),
+        current_login=current_user.login_session,
+        device_label=queries.device_label,
+        end_form=ConfirmForm(),
+    )
+
+
+@account_bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):  # type: ignore[no-untyped-def]
+    """Log out one of the account's browsers ("log out this one")."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        was_this_one = sessions.end_session(current_user._get_current_object(), session_id)
+    except sessions.NoSuchSession:
+        flash(
+            _("Den innloggingen finnes ikke på kontoen din. Kanskje er den alt logget ut."),
+            "warning",
+        )
+        return redirect(url_for("account.profile", _anchor="sessions"))
+    db.session.commit()
+    if was_this_one:
+        return _logged_out(_("Du er logget ut."), "info", "core.index")
+    flash(_("Den andre innloggingen er logget ut."), "success")
+    return redirect(url_for("account.profile", _anchor="sessions"))
+
+
+@account_bp.route("/sessions/end-all", methods=["GET", "POST"])
+@login_required
+def end_all_sessions():  # type: ignore[no-untyped-def]
+    """Ask first, then log out every browser of the account, this one too."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        sessions.end_all_sessions(current_user._get_current_object())
+        db.session.commit()
+        return _logged_out(_("Du er logget ut overalt. Logg inn igjen der du vil bruke Medvirke."))
+    return render_template("auth/end_all_sessions.html", form=form)
+
+
+@account_bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limit_posts(_reset_limit)
+def change_password():  # type: ignore[no-untyped-def]
+    """Change the password; every other browser is logged out, this one stays in."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if services.change_password(user, form.current_password.data, form.password.data):
+            db.session.commit()
+            flash(_("Passordet er endret. Du er logget ut på alle andre enheter."), "success")
+            return redirect(url_for("account.profile"))
+        form.current_password.errors.append(_("Passordet stemmer ikke."))
+    return render_template("auth/change_password.html", form=form)
 
 
 @account_bp.post("/confirm")

@@ -12,7 +12,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
-from app.auth.models import User, UserRole, new_login_token
+from app.auth.models import LoginSession, User, UserRole
+from app.auth.queries import active_sessions, device_label
 from app.core.audit import audit
 from app.core.db import utcnow
 from app.core.links import BadLink, ExpiredLink, absolute_url, read_signed_token, signed_token
@@ -170,7 +171,8 @@ def confirm_email(token: str, actor: User) -> User:
         raise InvalidToken
     if actor.confirmed_at is None:
         actor.confirmed_at = utcnow()
-        actor.login_token = new_login_token()
+        ended = actor.end_sessions(keep=actor.login_session)
+        audit(actor, "auth.email_confirmed", actor, {"sessions_ended": ended})
     return actor
 
 
@@ -237,27 +239,50 @@ def request_password_reset(email: str, language: str) -> None:
             register_url=absolute_url("auth.register"),
         )
         return
-    payload = {"uid": user.id, "t": user.login_token}
+    payload = {"uid": user.id, "t": _reset_stamp(user)}
     _mail_signed_link(user, "reset_password", user.language or language,
                       "auth.reset_password", "reset-password", payload)  # fmt: skip
+
+
+def _reset_stamp(user: User) -> str:
+    """A reset link names the password it replaces (by a digest), so it works once."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def user_for_reset_token(token: str) -> User:
     """The user a reset token was issued to; a used token (password changed) is invalid."""
     data = _load(token, "reset-password")
     user = db.session.get(User, data.get("uid"))
-    if user is None or user.login_token != data.get("t") or not user.active:
+    if (
+        user is None
+        or not user.active
+        or not hmac.compare_digest(_reset_stamp(user), str(data.get("t")))
+    ):
         raise InvalidToken
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Set a new password and end every other session of the account."""
+def _replace_password(user: User, password: str, keep: LoginSession | None) -> None:
+    """A new password ends every session of the account but ``keep``."""
     user.password_hash = hash_password(password)
-    user.login_token = new_login_token()
-    audit(user, "auth.password_changed", user)
+    ended = user.end_sessions(keep=keep)
+    audit(user, "auth.password_changed", user, {"sessions_ended": ended})
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password from a reset link: every session of the account ends."""
+    _replace_password(user, password, keep=None)
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()  # the reset link proved the address
+
+
+def change_password(user: User, current: str, password: str) -> bool:
+    """Change the logged-in user's password if ``current`` is right; the other sessions end
+    and this one goes on. False (and nothing changed) for a wrong current password."""
+    if authenticate(user.email, current) is None:
+        return False
+    _replace_password(user, password, keep=user.login_session)
+    return True
 
 
 def update_profile(
@@ -318,6 +343,14 @@ def _export_account(user: User) -> dict[str, Any]:
         "confirmed": user.confirmed_at.isoformat() if user.confirmed_at else None,
         "last_login": user.last_login_at.isoformat() if user.last_login_at else None,
         "active": user.active,
+        "sessions": [
+            {
+                "started": login.created_at.isoformat(),
+                "last_seen": login.last_seen_on.isoformat(),
+                "device": device_label(login.user_agent),
+            }
+            for login in db.session.scalars(active_sessions(user))
+        ],
     }
 
 

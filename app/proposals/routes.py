@@ -193,7 +193,9 @@ def _sign_limit() -> str:
 
 def _signer() -> str:
     """Signatures are counted per account (a town hall's residents share one address)."""
-    return current_user.get_id() or get_remote_address()
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
 
 
 @bp.post("/<int:proposal_id>/sign")

@@ -312,6 +312,8 @@ GET_MATRIX = {
     "/language/nn?next=/": (302, 302),
     "/account": (302, 200),
     "/auth/reauth?next=/account": (302, 200),
+    "/account/password": (302, 200),
+    "/account/sessions/end-all": (302, 200),
 }
 
 
@@ -326,6 +328,9 @@ POST_MATRIX = {
     "/auth/logout": (302, 302),
     "/account/confirm": (302, 302),
     "/auth/reauth": (302, 200),  # without a password: the page again, with the message
+    "/account/password": (302, 200),  # logged in: the form again, with what is missing
+    "/account/sessions/1/end": (302, 302),  # someone's or this one's: the account page says
+    "/account/sessions/end-all": (302, 302),
 }
 
 

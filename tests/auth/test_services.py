@@ -11,7 +11,8 @@ from flask_babel import force_locale, gettext
 from itsdangerous import URLSafeTimedSerializer
 
 from app.auth import services
-from app.auth.models import User
+from app.auth.models import LoginSession, User
+from app.auth.sessions import start_session
 from app.core.permissions import Role
 from app.extensions import db
 from tests.conftest import PASSWORD, outbox
@@ -20,6 +21,12 @@ from tests.conftest import PASSWORD, outbox
 def _token_in(mail_body: str) -> str:
     url = next(line for line in mail_body.splitlines() if "/auth/" in line)
     return url.strip().rsplit("/", 1)[1]
+
+
+def _sessions(user: User) -> list[int]:
+    return list(
+        db.session.scalars(sa.select(LoginSession.id).where(LoginSession.user_id == user.id))
+    )
 
 
 def test_password_is_hashed_with_argon2id(make_user):
@@ -74,11 +81,12 @@ def test_confirmation_token_confirms_once_and_rejects_tampering(app):
     with pytest.raises(services.InvalidToken):  # another account's link confirms nothing
         services.confirm_email(token, other)
     assert not other.is_confirmed
-    before = user.login_token
+    start_session(user, "Firefox")
+    here = start_session(user, "Chrome")  # the session the confirming request runs in
     confirmed = services.confirm_email(token, user)
     assert confirmed.id == user.id
     assert confirmed.is_confirmed
-    assert user.login_token != before  # every other session of the account ends
+    assert _sessions(user) == [here.id]  # every other session of the account ends
 
 
 def test_confirmation_token_expires_after_48_hours(app, monkeypatch):
@@ -115,10 +123,11 @@ def test_reset_token_works_once(make_user):
     db.session.commit()
     token = _token_in(outbox("reset@roros.example")[0].body_text)
     assert services.user_for_reset_token(token) == user
-    old_login_token = user.login_token
+    start_session(user, "Firefox")
+    start_session(user, "Chrome")
     services.set_password(user, "et helt nytt passord")
     db.session.commit()
-    assert user.login_token != old_login_token  # other sessions end
+    assert _sessions(user) == []  # a reset ends every session, the one it ran in too
     assert services.authenticate("reset@roros.example", "et helt nytt passord") == user
     with pytest.raises(services.InvalidToken):
         services.user_for_reset_token(token)

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.auth.sessions import start_session
 from app.core.audit import audit
 from app.core.permissions import Role
 from app.extensions import db
@@ -43,11 +44,16 @@ def test_error_pages_are_accessible(page_in, make_user, language):
 @pytest.mark.parametrize("language", LANGS)
 def test_account_page_is_accessible(page_in, make_user, language):
     page = page_in(language)
-    log_in(page, make_user(Role.resident, postal_code="7374"))
+    user = make_user(Role.resident, postal_code="7374")
+    start_session(user, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1")
+    db.session.commit()  # another browser, so the list offers to log one out
+    log_in(page, user)
     assert page.goto("/account").status == 200
+    expect(page.locator("form[action$='/end'] button")).to_have_count(1)
     assert_accessible(page)
-    page.goto("/account/delete")
-    assert_accessible(page)
+    for path in ("/account/delete", "/account/password", "/account/sessions/end-all"):
+        assert page.goto(path).status == 200
+        assert_accessible(page)
 
 
 @pytest.mark.parametrize("language", LANGS)

@@ -138,11 +138,13 @@ def test_a_winner_comes_from_this_month_or_is_carried_over_from_the_last(
 
 
 def services_user(client):
-    from app.auth.models import User
+    from app.auth.models import LoginSession, User, token_digest
 
     with client.session_transaction() as session:
         token = session["_user_id"]
-    return db.session.scalar(sa.select(User).where(User.login_token == token))
+    return db.session.scalar(
+        sa.select(User).join(LoginSession).where(LoginSession.token_digest == token_digest(token))
+    )
 
 
 def test_no_winner_for_a_future_month(committee_client, approved):

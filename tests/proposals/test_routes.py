@@ -83,9 +83,15 @@ def test_sign_tells_exactly_what_is_missing(app, open_proposal, make_user):
     assert proposal.signature_count == 0
 
 
+def _session_token(client):
+    """What Flask-Login keeps in the client's session: its login session's token."""
+    with client.session_transaction() as session:
+        return session["_user_id"]
+
+
 @pytest.fixture
 def users_loaded(app, monkeypatch):
-    """The login tokens Flask-Login's user loader is asked for during the test."""
+    """The session tokens Flask-Login's user loader is asked for during the test."""
     from app.extensions import login_manager
 
     asked: list[str] = []
@@ -110,7 +116,7 @@ def test_signing_loads_the_signer_through_flask_login(app, open_proposal, reside
     response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
     assert response.status_code == 302
     assert response.location.endswith(f"/proposals/{proposal.id}#sign-heading")
-    assert users_loaded == [signer.login_token]
+    assert users_loaded == [_session_token(client)]
     page = client.get(response.location).get_data(as_text=True)
     assert "Takk! Underskrifta di er registrert." in page
     signature = db.session.scalar(sa.select(Signature).where(Signature.user_id == signer.id))
@@ -138,7 +144,7 @@ def test_signing_from_a_session_flask_login_must_judge(app, open_proposal, resid
     users_loaded.clear()
     response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
     assert response.location.endswith(f"/proposals/{proposal.id}#sign-heading")
-    assert users_loaded == [signer.login_token]
+    assert users_loaded == [_session_token(client)]
     with client.session_transaction() as session:
         assert session["_fresh"] is False
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 1
