@@ -654,8 +654,10 @@ def measure_through_nginx(
 SIGN_SCRIPT = """
 -- Each request signs an open proposal as one of the residents logged in; the pairs
 -- (resident, proposal) do not repeat, so every request is a real new signature (but for
--- pairs the generator signed already, which are refused). A signature's answer sends the
--- signer back to the proposal's signing section (#sign-heading); those are counted.
+-- pairs the generator signed already, which are refused). Each proposal is {id, version}:
+-- the form carries the version of the text, as the page shows it. A signature's answer
+-- sends the signer back to the proposal's signing section (#sign-heading); those are
+-- counted.
 local sessions = {%(sessions)s}
 local proposals = {%(proposals)s}
 local counter = 0
@@ -674,10 +676,10 @@ function request()
   counter = counter + 1
   local s = sessions[(i %% #sessions) + 1]
   local p = proposals[(math.floor(i / #sessions) %% #proposals) + 1]
-  return wrk.format("POST", "/proposals/" .. p .. "/sign",
+  return wrk.format("POST", "/proposals/" .. p[1] .. "/sign",
     {["Cookie"] = s[1], ["User-Agent"] = "%(agent)s",
      ["Content-Type"] = "application/x-www-form-urlencoded"},
-    "csrf_token=" .. s[2])
+    "csrf_token=" .. s[2] .. "&version=" .. p[2])
 end
 function response(status, headers, body)
   local location = headers["Location"] or ""
@@ -744,14 +746,11 @@ def measure_signing(server: Server, database_url: str, args: Any) -> dict:
     signatures were added and how many answers said so (they must be equal)."""
     log(f"logging {SIGNERS} residents in through the login form")
     sessions = _signing_sessions(server, database_url)
-    proposals = [
-        r[0]
-        for r in _count(
-            database_url,
-            "SELECT id FROM proposals WHERE state = 'open' AND campaign_ends_on >= CURRENT_DATE "
-            "ORDER BY id LIMIT 5000",
-        )
-    ]
+    proposals = _count(
+        database_url,
+        "SELECT id, version FROM proposals WHERE state = 'open' "
+        "AND campaign_ends_on >= CURRENT_DATE ORDER BY id LIMIT 5000",
+    )
     [(before,)] = _count(database_url, "SELECT count(*) FROM signatures")
     confirmed_before = server.confirmed_signatures()
     if not sessions or not proposals:
@@ -760,7 +759,7 @@ def measure_signing(server: Server, database_url: str, args: Any) -> dict:
     script = DB_DIR / f"sign-{os.getpid()}.lua"
     script.write_text(SIGN_SCRIPT % {
         "sessions": lua(f'{{"{c}", "{t}"}}' for c, t in sessions),
-        "proposals": lua(str(p) for p in proposals),
+        "proposals": lua(f"{{{p}, {v}}}" for p, v in proposals),
         "stride": len(sessions) * len(proposals) // 2,
         "agent": USER_AGENT,
     })  # fmt: skip

@@ -80,6 +80,14 @@ class ProposalSchema(ma.Schema):
 
 class ProposalDetailSchema(ProposalSchema):
     body = ma.fields.String(required=True, metadata={"description": "Markdown"})
+    version = ma.fields.Integer(
+        required=True,
+        metadata={
+            "description": "The version of the text (title, summary, body, focus area, "
+            "topic), raised by every change the initiator makes. A signature, given on the "
+            "web page only, is refused when the text changed after the page was shown."
+        },
+    )
     case_reference = ma.fields.String(allow_none=True)
     answer = ma.fields.String(
         allow_none=True, metadata={"description": "The council's public answer, Markdown"}
@@ -150,6 +158,7 @@ def get_proposal(proposal_id: int) -> dict[str, Any]:
     return {
         **_summary(proposal, services.threshold()),
         "body": proposal.body,
+        "version": proposal.version,
         "case_reference": proposal.case_reference,
         "answer": proposal.answer,
         "same_as_id": proposal.same_as_id,

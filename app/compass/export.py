@@ -20,7 +20,6 @@ page never lists a file that is not whole.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import enum
@@ -40,6 +39,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.compass.registry import collect_tables
+from app.core.csvfiles import Writer
 from app.core.db import utcnow
 from app.core.settings import get_settings
 from app.extensions import db
@@ -188,12 +188,14 @@ def _plain(value: Any) -> Any:
 
 
 def _write_csv(database: Path, table: str, path: Path) -> int:
-    """The table as CSV, read straight from the exported file (streamed)."""
+    """The table as CSV, read straight from the exported file (streamed), through the app's
+    one CSV writer: text a spreadsheet would run as a formula starts with an apostrophe
+    here (the database keeps it as it is)."""
     conn = sqlite3.connect(database)
     try:
         cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')  # noqa: S608 - checked name
         with path.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
+            writer = Writer(out)
             writer.writerow([c[0] for c in cursor.description])
             while batch := cursor.fetchmany(BATCH):
                 writer.writerows(batch)

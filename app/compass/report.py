@@ -3,8 +3,6 @@ evaluation if one was held that year. The page and the CSV read the same ``build
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -71,14 +69,3 @@ def csv_rows(data: dict[str, Any]) -> list[list[object]]:
 def _blank(value: object) -> object:
     """An unknown value is an empty cell, never 0."""
     return "" if value is None else value
-
-
-def to_csv(rows: list[list[object]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(_safe(row) for row in rows)
-    return buffer.getvalue()
-
-
-def _safe(row: list[object]) -> list[object]:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]

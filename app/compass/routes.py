@@ -9,6 +9,7 @@ from app.compass import bp, charts, queries, report, services
 from app.compass.labels import indicator_value, month_label, number, resolved_labels, score
 from app.compass.live import live_indicators, rolling_year, trend_months
 from app.core.cache import cached_fragment, cached_page
+from app.core.csvfiles import csv_response
 from app.core.focus_areas import FOCUS_AREAS
 from app.panel.routes import CHART_CSP
 from app.proposals.rules import today
@@ -103,11 +104,7 @@ def annual_report(year: int):  # type: ignore[no-untyped-def]
 def annual_report_csv(year: int):  # type: ignore[no-untyped-def]
     """The annual report's numbers as CSV."""
     rows = report.csv_rows(report.build(_year_or_404(year), today()))
-    return Response(
-        report.to_csv(rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="kompass-{year}.csv"'},
-    )
+    return csv_response(f"kompass-{year}.csv", rows)
 
 
 # --- charts --------------------------------------------------------------------------------

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.csvfiles import csv_response
 from app.core.forms import ConfirmForm
 from app.core.permissions import Role, confirmed_required, role_required
 from app.core.settings import get_settings
@@ -349,7 +347,7 @@ def results_csv(survey_id: int):  # type: ignore[no-untyped-def]
     """Aggregates for everyone who may see the results (small groups left out)."""
     survey, _staff = _results_or_abort(survey_id)
     rows = results.question_results(survey, include_text=False)
-    return _csv(f"resultater-{survey.id}.csv", results.aggregate_rows(rows))
+    return csv_response(f"resultater-{survey.id}.csv", results.aggregate_rows(rows))
 
 
 @bp.get("/surveys/<int:survey_id>/answers.csv")
@@ -357,17 +355,7 @@ def results_csv(survey_id: int):  # type: ignore[no-untyped-def]
 def answers_csv(survey_id: int):  # type: ignore[no-untyped-def]
     """Anonymised raw answers for administrators: a random key per response, no profile."""
     survey, _staff = _results_or_abort(survey_id)
-    return _csv(f"svar-{survey.id}.csv", results.raw_rows(survey))
-
-
-def _csv(filename: str, rows: list[list[object]]):  # type: ignore[no-untyped-def]
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(f"svar-{survey.id}.csv", results.raw_rows(survey))
 
 
 @bp.route("/manage/lottery", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -70,8 +70,18 @@ class OpenForm(BaseForm):
     submit = SubmitField(_l("Åpne for underskrifter"))
 
 
+def _version(value: str | int | None) -> int | None:
+    """The proposal's version as the page showed it; anything else is none (refused as
+    text the signer has not seen)."""
+    if isinstance(value, int):
+        return value
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 class SignForm(BaseForm):
     notify = BooleanField(_l("Send meg e-post når forslaget sendes inn og når det er vedtatt"))
+    #: The version of the text the page showed: a signature is of that text
+    version = HiddenField(filters=[_version])
     submit = SubmitField(_l("Skriv under"))
 
 

@@ -51,6 +51,9 @@ class Proposal(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     focus_area: Mapped[int]
     topic: Mapped[str | None] = mapped_column(sa.String(60), index=True)
+    #: Raised by every change of the text a signer reads (services.SIGNED_TEXT); the sign
+    #: form carries the version its page showed, and a signature of another is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     state: Mapped[ProposalState] = mapped_column(default=ProposalState.draft, index=True)
     #: NULL once the initiator has deleted their account
     author_id: Mapped[int | None] = mapped_column(

@@ -152,7 +152,7 @@ def detail(proposal_id: int):  # type: ignore[no-untyped-def]
         and current_user.has_role(Role.committee, Role.admin),
         today=rules.today(),
         latest_end=rules.latest_campaign_end(rules.today()),
-        sign_form=SignForm(),
+        sign_form=SignForm(version=proposal.version),
         open_form=OpenForm(),
         confirm_form=ConfirmForm(),
         same_as=db.session.get(Proposal, proposal.same_as_id) if proposal.same_as_id else None,
@@ -202,12 +202,13 @@ def _signer() -> str:
 @limiter.limit(_sign_limit, key_func=_signer)
 @login_required
 def sign(proposal_id: int):  # type: ignore[no-untyped-def]
-    """Sign with one click; no proposal is loaded on the way (see services.sign)."""
+    """Sign with one click the text the page showed (its version); no proposal is loaded on
+    the way (see services.sign). A changed text is refused back to the proposal's page."""
     form = SignForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.sign(current_user, proposal_id, notify=bool(form.notify.data))
+        services.sign(current_user, proposal_id, form.version.data, notify=bool(form.notify.data))
         db.session.commit()
     except services.NotReadyToSign as missing:  # told exactly what, where it can be fixed
         flash(str(missing), "warning")

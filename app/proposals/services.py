@@ -113,16 +113,35 @@ def create_proposal(actor: User, **fields: Any) -> Proposal:
 
 
 def update_proposal(actor: User, proposal: Proposal, **fields: Any) -> None:
-    """Change the text while no one but the initiator has signed."""
+    """Change the text while no one but the initiator has signed. A change raises the
+    version, so a signer whose page showed the old text is refused (see ``sign``)."""
     if proposal.author_id != actor.id:
         raise ProposalError(_l("Bare den som fremmet forslaget kan endre det."))
+    changes = {k: v for k, v in _clean(fields).items() if getattr(proposal, k) != v}
+    if changes:
+        _raise_version(proposal)
     if proposal.state not in (ProposalState.draft, ProposalState.open):
         raise ProposalError(_l("Forslaget kan ikke endres lenger."))
     if proposal.state == ProposalState.open and others_have_signed(proposal):
         raise ProposalError(_l("Forslaget kan ikke endres etter at andre har skrevet under."))
-    for key, value in _clean(fields).items():
+    for key, value in changes.items():
         setattr(proposal, key, value)
     db.session.flush()
+
+
+def _raise_version(proposal: Proposal) -> None:
+    """Raise the version first, then read the proposal again: the UPDATE holds the row's
+    lock until the commit (on PostgreSQL a row lock, as FOR UPDATE takes; on SQLite the
+    write lock, which a SELECT … FOR UPDATE there would not take). A signature's counter
+    UPDATE needs the same row, so edit and signature cannot interleave: a signer behind
+    the edit is refused for the old version, and an edit behind a signature sees it."""
+    db.session.execute(
+        sa.update(Proposal)
+        .where(Proposal.id == proposal.id)
+        .values(version=Proposal.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(proposal)
 
 
 def open_proposal(actor: User, proposal: Proposal, campaign_ends_on: date) -> None:
@@ -150,14 +169,24 @@ class AlreadySigned(ProposalError):
     """This person has signed the proposal already (the unique constraint says so)."""
 
 
+class TextChanged(ProposalError):
+    """The text was changed after the signer's page showed it: they must read it again."""
+
+
+ALREADY_SIGNED = _l("Du har allerede skrevet under på dette forslaget.")
+
+
 @functools.cache
 def _count_statement() -> sa.Update:
-    """Raise the counter of a proposal whose campaign is running; the counts come back."""
+    """Raise the counter of a proposal whose campaign is running and whose text is the
+    version signed; the counts come back."""
     proposals = Proposal.__table__
     return (
         sa.update(proposals)
         .where(
             proposals.c.id == sa.bindparam("proposal"),
+            # the text the signer's page showed (NULL, when the form had none, is no text)
+            proposals.c.version == sa.bindparam("signed_version"),
             proposals.c.state == ProposalState.open.value,
             sa.or_(
                 proposals.c.campaign_ends_on.is_(None),
@@ -173,26 +202,24 @@ def _count_statement() -> sa.Update:
     )
 
 
-def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
-    """One signature per resident; the counter is raised in the same transaction. Returns
-    the signature's id.
+def sign(actor: User, proposal_id: int, version: int | None, notify: bool = False) -> int:
+    """One signature per resident, on the text of ``version`` (what the signer's page
+    showed); the counter is raised in the same transaction. Returns the signature's id.
 
     It takes the proposal's id rather than a loaded proposal: the counter's UPDATE (whose
-    WHERE is the rule that the campaign runs) and the INSERT are all a signature needs, and
-    the proposal is loaded only to explain a refusal. A second signature is refused by the
-    unique constraint (AlreadySigned); a refusal raises, and the caller's rollback takes
-    the counter back with it."""
+    WHERE is the rule that the campaign runs and the text is the one signed) and the
+    INSERT are all a signature needs, and the proposal is loaded only to explain a
+    refusal. A second signature is refused by the unique constraint (AlreadySigned); a
+    refusal raises, and the caller's rollback takes the counter back with it."""
     missing = missing_for_signing(actor)
     if missing:
         raise NotReadyToSign(" ".join(missing))
     counts = db.session.execute(
-        _count_statement(), {"proposal": proposal_id, "today": rules.today()}
+        _count_statement(),
+        {"proposal": proposal_id, "signed_version": version, "today": rules.today()},
     ).first()
     if counts is None:
-        proposal = db.session.get(Proposal, proposal_id)
-        if proposal is None or (not proposal.public and proposal.author_id != actor.id):
-            raise ProposalNotFound()
-        raise ProposalError(_l("Forslaget samler ikke inn underskrifter nå."))
+        raise _not_counted(actor, proposal_id)
     fields = dict(
         proposal_id=proposal_id,
         user_id=actor.id,
@@ -208,7 +235,7 @@ def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
     try:
         signature_id = db.session.scalar(sa.insert(table).returning(table.c.id), fields)
     except sa.exc.IntegrityError as error:
-        raise AlreadySigned(_l("Du har allerede skrevet under på dette forslaget.")) from error
+        raise AlreadySigned(ALREADY_SIGNED) from error
     signatures, paper, reached = counts
     loaded = db.session.identity_map.get(identity_key(Proposal, proposal_id))
     if loaded is not None:  # a proposal the caller holds shows the new count
@@ -216,6 +243,24 @@ def sign(actor: User, proposal_id: int, notify: bool = False) -> int:
     if reached is None and signatures + paper >= threshold():
         _threshold_reached(loaded or db.session.get(Proposal, proposal_id))
     return signature_id  # type: ignore[no-any-return]
+
+
+def _not_counted(actor: User, proposal_id: int) -> ProposalError:
+    """Why the counter's UPDATE matched no row: no proposal the signer may see, no
+    campaign running, signed already, or the text changed since the signer's page."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or (not proposal.public and proposal.author_id != actor.id):
+        return ProposalNotFound()
+    if not campaign_running(proposal):
+        return ProposalError(_l("Forslaget samler ikke inn underskrifter nå."))
+    if db.session.scalar(queries.own_signature(proposal_id, actor.id)) is not None:
+        return AlreadySigned(ALREADY_SIGNED)
+    return TextChanged(
+        _l(
+            "Forslaget er endret etter at du åpnet siden, så underskriften er ikke registrert. "
+            "Les teksten slik den er nå, og skriv under igjen hvis du fortsatt støtter den."
+        )
+    )
 
 
 def withdraw_signature(actor: User, proposal: Proposal) -> None:
@@ -464,9 +509,13 @@ def _mail_committee(proposal: Proposal, template: str) -> None:
         _mail(user, proposal, template)
 
 
+#: What a signer reads on the page and signs; what the initiator may change (a change
+#: raises the version)
+SIGNED_TEXT = ("title", "summary", "body", "focus_area", "topic")
+
+
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
-    allowed = {"title", "summary", "body", "focus_area", "topic"}
-    cleaned = {k: v for k, v in fields.items() if k in allowed}
+    cleaned = {k: v for k, v in fields.items() if k in SIGNED_TEXT}
     if "topic" in cleaned:
         cleaned["topic"] = (cleaned["topic"] or "").strip() or None
     return cleaned

@@ -19,7 +19,7 @@ def test_proposals_show_counts_never_signers(app, client, open_proposal, residen
     draft = services.create_proposal(resident(), title="Hemmelig utkast", summary="x", body="y",
                                      focus_area=1)  # fmt: skip
     signer = resident(name="Sigrid Underskriversen", postal_code="7373")
-    services.sign(signer, proposal.id)
+    services.sign(signer, proposal.id, proposal.version)
     db.session.commit()
     listing = client.get("/api/v1/proposals")
     detail = client.get(f"/api/v1/proposals/{proposal.id}")

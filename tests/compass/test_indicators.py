@@ -27,9 +27,9 @@ def test_dashboard_shows_each_domains_values(client, open_proposal, resident, su
     # proposals: two opened, three signatures from two residents
     first, second = open_proposal(), open_proposal(title="Lys i løypa")
     signers = [resident(birth_year=2012), resident(birth_year=1970)]
-    proposal_services.sign(signers[0], first.id, notify=False)
-    proposal_services.sign(signers[1], first.id, notify=False)
-    proposal_services.sign(signers[1], second.id, notify=False)
+    proposal_services.sign(signers[0], first.id, first.version, notify=False)
+    proposal_services.sign(signers[1], first.id, first.version, notify=False)
+    proposal_services.sign(signers[1], second.id, second.version, notify=False)
     # panel: four members, three answered a survey that has closed, mean of 2, 4, 6
     for value in (2, 4, 6):
         panel_services.submit_answers(member(), survey, _answers(survey, scale=value))

@@ -51,7 +51,9 @@ def public_data(open_proposal, resident, make_user, survey, member, evaluations,
         topic=None,
     )
     proposal = open_proposal(title="Sykkelvei til skolen")
-    proposal_services.sign(resident(name=SIGNER, postal_code="7372"), proposal.id, notify=False)
+    proposal_services.sign(
+        resident(name=SIGNER, postal_code="7372"), proposal.id, proposal.version, notify=False
+    )
     for area, values in (
         ("Feragen", [4, 4, 4]),
         ("Glåmos", [2, 3, 4, 5, 6, 6]),

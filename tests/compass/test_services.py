@@ -164,7 +164,7 @@ def test_snapshot_is_idempotent_per_month(open_proposal, resident):
     from app.proposals import services as proposal_services
 
     proposal = open_proposal()
-    proposal_services.sign(resident(), proposal.id, notify=False)
+    proposal_services.sign(resident(), proposal.id, proposal.version, notify=False)
     db.session.commit()
     month = month_start(today())
     first = services.take_snapshot(month)
@@ -178,7 +178,7 @@ def test_snapshot_is_idempotent_per_month(open_proposal, resident):
     rows = db.session.scalar(sa.select(sa.func.count()).select_from(Snapshot))
     assert rows == first
     # A later change to the data does not rewrite the stored month ...
-    proposal_services.sign(resident(), proposal.id, notify=False)
+    proposal_services.sign(resident(), proposal.id, proposal.version, notify=False)
     db.session.commit()
     services.take_snapshot(month)
     assert _snapshots(month)["proposals.signatures"] == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import csrf_token, login
+from tests.proposals.fixtures import sign_form
 
 
 @pytest.fixture
@@ -44,15 +45,15 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_is_ignored(app):
 def test_https_at_the_proxy_is_https_to_the_app(app, open_proposal, resident):
     proposal = open_proposal()
     client = login(app.test_client(), resident())
-    token = csrf_token(client, f"/proposals/{proposal.id}")
+    form = sign_form(client, proposal.id)
     https = {"X-Forwarded-Proto": "https"}
     path = f"/proposals/{proposal.id}/sign"
-    refused = client.post(path, data={"csrf_token": token}, headers=https)
+    refused = client.post(path, data=form, headers=https)
     assert refused.status_code == 400  # no Referer: Flask-WTF's check over HTTPS ran
     foreign = {**https, "Referer": "https://evil.example/"}
-    assert client.post(path, data={"csrf_token": token}, headers=foreign).status_code == 400
+    assert client.post(path, data=form, headers=foreign).status_code == 400
     ours = {**https, "Referer": f"https://localhost/proposals/{proposal.id}"}
-    signed = client.post(path, data={"csrf_token": token}, headers=ours)
+    signed = client.post(path, data=form, headers=ours)
     assert signed.status_code == 302
     assert signed.location.endswith(f"/proposals/{proposal.id}#sign-heading")  # signed
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from flask.testing import FlaskClient
 
 from app.auth.models import User
 from app.core.permissions import Role
@@ -20,6 +23,24 @@ TEXT = {
     "focus_area": 8,
     "topic": "Trafikk",
 }
+
+
+_INPUT = re.compile(r"<input\b[^>]*>")
+_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def sign_form(client: FlaskClient, proposal_id: int) -> dict[str, str]:
+    """The sign form's hidden fields (the CSRF token and the version of the text) as the
+    proposal's page shows them to ``client``: what a browser sends with "Skriv under"."""
+    page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    _before, found, after = page.partition(f'action="/proposals/{proposal_id}/sign"')
+    assert found, f"no sign form on /proposals/{proposal_id}"
+    fields = {}
+    for tag in _INPUT.findall(after.split("</form>", 1)[0]):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        if attributes.get("type") == "hidden":
+            fields[attributes["name"]] = html.unescape(attributes.get("value", ""))
+    return fields
 
 
 @pytest.fixture

@@ -21,10 +21,11 @@ def test_indicators_for_a_period(open_proposal, resident, make_user):
     invalidate_settings()
     this_year = rules.today().year
     proposal = open_proposal()
-    services.sign(resident(birth_year=this_year - 10), proposal.id)  # under 18
-    services.sign(resident(birth_year=this_year - 40), proposal.id)
-    services.sign(resident(birth_year=None), proposal.id)  # unknown age: not in the share
-    struck = db.session.get(Signature, services.sign(resident(), proposal.id))
+    services.sign(resident(birth_year=this_year - 10), proposal.id, proposal.version)  # under 18
+    services.sign(resident(birth_year=this_year - 40), proposal.id, proposal.version)
+    # unknown age: not in the share
+    services.sign(resident(birth_year=None), proposal.id, proposal.version)
+    struck = db.session.get(Signature, services.sign(resident(), proposal.id, proposal.version))
     struck.struck_at = datetime.now(UTC)
     decided = open_proposal()
     decided.state = ProposalState.decided

@@ -18,7 +18,7 @@ from app.proposals.models import Proposal, ProposalState, Signature
 from tests.concurrency import at_once
 from tests.conftest import ROLES, count_queries, csrf_token, login, outbox, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
-from tests.proposals.fixtures import TEXT
+from tests.proposals.fixtures import TEXT, sign_form
 
 FORM = {**TEXT, "focus_area": "8"}
 
@@ -48,7 +48,8 @@ def test_journey_write_preview_open_sign_submit_decide(app, resident, make_user)
         b = login(app.test_client(), signer)
         page = b.get(f"/proposals/{proposal_id}").get_data(as_text=True)
         assert "Skriv under" in page
-        assert submit(b, f"/proposals/{proposal_id}/sign", {"notify": "y"}).status_code == 302
+        form = {**sign_form(b, proposal_id), "notify": "y"}
+        assert b.post(f"/proposals/{proposal_id}/sign", data=form).status_code == 302
     page = app.test_client().get(f"/proposals/{proposal_id}").get_data(as_text=True)
     assert "2 av 2 underskrifter" in page
     assert "Bjørn Bakke" not in page  # the public sees the count, not the names
@@ -111,9 +112,9 @@ def test_signing_loads_the_signer_through_flask_login(app, open_proposal, reside
     proposal = open_proposal()
     signer = resident(language="nn", birth_year=1990)
     client = login(app.test_client(), signer)
-    token = csrf_token(client, f"/proposals/{proposal.id}")
+    form = sign_form(client, proposal.id)
     users_loaded.clear()
-    response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+    response = client.post(f"/proposals/{proposal.id}/sign", data=form)
     assert response.status_code == 302
     assert response.location.endswith(f"/proposals/{proposal.id}#sign-heading")
     assert users_loaded == [_session_token(client)]
@@ -135,14 +136,14 @@ def test_signing_from_a_session_flask_login_must_judge(app, open_proposal, resid
     proposal = open_proposal()
     signer = resident()
     client = login(app.test_client(), signer)
-    token = csrf_token(client, f"/proposals/{proposal.id}")
+    form = sign_form(client, proposal.id)
     if session_is == "from another browser":
         client.environ_base["HTTP_USER_AGENT"] = "En annen nettleser"
     else:
         with client.session_transaction() as session:
             del session["_id"]
     users_loaded.clear()
-    response = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+    response = client.post(f"/proposals/{proposal.id}/sign", data=form)
     assert response.location.endswith(f"/proposals/{proposal.id}#sign-heading")
     assert users_loaded == [_session_token(client)]
     with client.session_transaction() as session:
@@ -169,8 +170,9 @@ def test_signing_as_no_one_or_as_a_deactivated_account(app, open_proposal, resid
 def test_second_signature_gets_a_friendly_message(app, open_proposal, resident):
     proposal = open_proposal()
     client = login(app.test_client(), resident())
-    submit(client, f"/proposals/{proposal.id}/sign")
-    page = submit(client, f"/proposals/{proposal.id}/sign", follow_redirects=True)
+    form = sign_form(client, proposal.id)  # the page open in two tabs
+    client.post(f"/proposals/{proposal.id}/sign", data=form)
+    page = client.post(f"/proposals/{proposal.id}/sign", data=form, follow_redirects=True)
     assert "allerede skrevet under" in page.get_data(as_text=True)
     db.session.refresh(proposal)
     assert proposal.signature_count == 1
@@ -385,10 +387,10 @@ def test_fifty_residents_signing_at_once(app, open_proposal, resident):
     clients = []
     for signer in signers:
         client = login(app.test_client(), signer)
-        clients.append((client, csrf_token(client)))
+        clients.append((client, sign_form(client, proposal_id)))
 
-    def sign(client, token):
-        response = client.post(f"/proposals/{proposal_id}/sign", data={"csrf_token": token})
+    def sign(client, form):
+        response = client.post(f"/proposals/{proposal_id}/sign", data=form)
         assert "database is locked" not in response.get_data(as_text=True)
         return response.status_code
 
@@ -432,7 +434,7 @@ def test_a_submitted_proposals_signatures_cannot_be_struck(
     (from a page loaded before) is refused with a message and changes nothing."""
     author = resident()
     proposal = open_proposal(author)
-    signature_id = services.sign(resident(name="Bjørn Bakke"), proposal.id)
+    signature_id = services.sign(resident(name="Bjørn Bakke"), proposal.id, proposal.version)
     db.session.commit()
     committee = login(app.test_client(), make_user(Role.committee, language=language))
     path = f"/proposals/{proposal.id}/signatures"

@@ -28,7 +28,7 @@ def _population(n: int) -> None:
 
 def _sign_many(proposal, resident, n, **fields):
     for _ in range(n):
-        services.sign(resident(**fields), proposal.id)
+        services.sign(resident(**fields), proposal.id, proposal.version)
     db.session.commit()
 
 
@@ -68,9 +68,10 @@ def test_only_the_author_opens_and_edits(open_proposal, resident):
 def test_editing_stops_when_someone_else_signs(open_proposal, resident):
     author = resident()
     proposal = open_proposal(author)
-    services.sign(author, proposal.id)  # the author's own signature does not lock it
+    # the author's own signature does not lock it
+    services.sign(author, proposal.id, proposal.version)
     services.update_proposal(author, proposal, title="Ny tittel")
-    services.sign(resident(), proposal.id)
+    services.sign(resident(), proposal.id, proposal.version)
     with pytest.raises(services.ProposalError, match="andre har skrevet under"):
         services.update_proposal(author, proposal, title="For sent")
 
@@ -78,11 +79,11 @@ def test_editing_stops_when_someone_else_signs(open_proposal, resident):
 def test_signing_counts_and_refuses_a_second_signature(open_proposal, resident):
     proposal = open_proposal()
     signer = resident()
-    services.sign(signer, proposal.id, notify=True)
+    services.sign(signer, proposal.id, proposal.version, notify=True)
     db.session.commit()
     assert proposal.signature_count == 1
     with pytest.raises(services.ProposalError, match="allerede"):
-        services.sign(signer, proposal.id)
+        services.sign(signer, proposal.id, proposal.version)
     db.session.rollback()
     db.session.add(
         Signature(proposal_id=proposal.id, user_id=signer.id, full_name="x", postal_code="7374")
@@ -104,13 +105,13 @@ def test_signing_counts_and_refuses_a_second_signature(open_proposal, resident):
 def test_who_may_sign(open_proposal, resident, fields, message):
     proposal = open_proposal()
     with pytest.raises(services.ProposalError, match=message):
-        services.sign(resident(**fields), proposal.id)
+        services.sign(resident(**fields), proposal.id, proposal.version)
     assert proposal.signature_count == 0
 
 
 def test_any_age_may_sign(open_proposal, resident):
     proposal = open_proposal()
-    services.sign(resident(birth_year=rules.today().year - 9), proposal.id)
+    services.sign(resident(birth_year=rules.today().year - 9), proposal.id, proposal.version)
     assert proposal.signature_count == 1
 
 
@@ -118,21 +119,21 @@ def test_signing_closes_with_the_campaign_and_outside_open(open_proposal, reside
     proposal = open_proposal()
     proposal.campaign_ends_on = rules.today() - timedelta(days=1)
     with pytest.raises(services.ProposalError, match="samler ikke inn"):
-        services.sign(resident(), proposal.id)
+        services.sign(resident(), proposal.id, proposal.version)
     for state in (S.draft, S.submitted, S.in_review, S.decided, S.withdrawn, S.rejected, S.expired):
         proposal.state = state
         proposal.campaign_ends_on = rules.today() + timedelta(days=5)
         with pytest.raises(services.ProposalError):
-            services.sign(resident(), proposal.id)
+            services.sign(resident(), proposal.id, proposal.version)
 
 
 def test_withdrawing_a_signature_while_open(open_proposal, resident):
     proposal = open_proposal()
     signer = resident()
-    services.sign(signer, proposal.id)
+    services.sign(signer, proposal.id, proposal.version)
     services.withdraw_signature(signer, proposal)
     assert proposal.signature_count == 0
-    services.sign(signer, proposal.id)  # may sign again
+    services.sign(signer, proposal.id, proposal.version)  # may sign again
     proposal.state = S.submitted
     with pytest.raises(services.ProposalError):
         services.withdraw_signature(signer, proposal)
@@ -142,13 +143,13 @@ def test_threshold_reached_is_dated_and_the_initiator_told(open_proposal, reside
     _population(100)  # threshold 2
     author = resident()
     proposal = open_proposal(author)
-    services.sign(resident(), proposal.id)
+    services.sign(resident(), proposal.id, proposal.version)
     assert proposal.threshold_reached_at is None
-    services.sign(resident(), proposal.id)
+    services.sign(resident(), proposal.id, proposal.version)
     db.session.commit()
     assert proposal.threshold_reached_at is not None
     assert [m.template for m in outbox(author.email)] == ["proposal_threshold"]
-    services.sign(resident(), proposal.id)
+    services.sign(resident(), proposal.id, proposal.version)
     db.session.commit()
     assert len(outbox(author.email)) == 1  # told once
 
@@ -157,7 +158,7 @@ def test_struck_signatures_do_not_count_paper_batches_do(open_proposal, resident
     committee = make_user(Role.committee)
     proposal = open_proposal()
     signer = resident()
-    signature = db.session.get(Signature, services.sign(signer, proposal.id))
+    signature = db.session.get(Signature, services.sign(signer, proposal.id, proposal.version))
     services.add_paper_batch(committee, proposal, 40, rules.today(), "Fra biblioteket")
     assert proposal.total_signatures == 41
     with pytest.raises(services.ProposalError):
@@ -171,7 +172,7 @@ def test_struck_signatures_do_not_count_paper_batches_do(open_proposal, resident
 
 def test_only_initiator_and_committee_strike(open_proposal, resident):
     proposal = open_proposal()
-    signature = db.session.get(Signature, services.sign(resident(), proposal.id))
+    signature = db.session.get(Signature, services.sign(resident(), proposal.id, proposal.version))
     with pytest.raises(services.ProposalError):
         services.strike_signature(resident(), signature, "Ikke innbygger")
 
@@ -227,7 +228,7 @@ def _submitted(open_proposal, resident, n_signers=2):
     author = resident()
     proposal = open_proposal(author)
     for _ in range(n_signers):
-        services.sign(resident(), proposal.id, notify=True)
+        services.sign(resident(), proposal.id, proposal.version, notify=True)
     services.submit(author, proposal)
     db.session.commit()
     return author, proposal
@@ -372,9 +373,9 @@ def test_deleting_an_account_removes_campaign_signatures_and_unlinks_submitted_o
     signer = resident(name="Siri Signer")
     campaign = open_proposal()
     author, submitted = _submitted(open_proposal, resident, n_signers=0)
-    services.sign(signer, campaign.id)
+    services.sign(signer, campaign.id, campaign.version)
     submitted.state = S.open
-    services.sign(signer, submitted.id)
+    services.sign(signer, submitted.id, submitted.version)
     submitted.state = S.submitted
     db.session.commit()
     delete_account(signer)
@@ -429,7 +430,7 @@ def test_signatures_cannot_be_struck_after_submission(open_proposal, resident, m
     committee = make_user(Role.committee)
     author = resident()
     proposal = open_proposal(author)
-    signature = db.session.get(Signature, services.sign(resident(), proposal.id))
+    signature = db.session.get(Signature, services.sign(resident(), proposal.id, proposal.version))
     services.submit(author, proposal)
     with pytest.raises(services.ProposalError, match="før forslaget sendes inn"):
         services.strike_signature(committee, signature, "For sent")
@@ -482,7 +483,7 @@ def test_a_signature_does_not_rewrite_the_search_index(app, open_proposal, resid
     signer = resident()
     driver = db.session.connection().connection.driver_connection
     before = driver.total_changes
-    services.sign(signer, proposal.id)
+    services.sign(signer, proposal.id, proposal.version)
     assert driver.total_changes - before == 2  # the counter's row and the signature's
     db.session.commit()
     assert _found("hyttelva") == {proposal.id}

@@ -16,11 +16,13 @@ from app.extensions import db
 from app.proposals import rules
 from app.proposals.models import Signature
 from tests.conftest import csrf_token, login, outbox
+from tests.proposals.fixtures import sign_form
 
 
 def _sign(client, proposal_id: int, **data):  # type: ignore[no-untyped-def]
-    token = csrf_token(client, f"/proposals/{proposal_id}")
-    return client.post(f"/proposals/{proposal_id}/sign", data={"csrf_token": token, **data})
+    """Open the proposal's page and sign with its form, as a browser does."""
+    form = sign_form(client, proposal_id)
+    return client.post(f"/proposals/{proposal_id}/sign", data={**form, **data})
 
 
 def _signatures(proposal_id: int) -> list[Signature]:
@@ -97,19 +99,25 @@ def test_refusals_are_explained_and_change_nothing(app, open_proposal, resident,
     closed.campaign_ends_on = rules.today() - timedelta(days=1)
     db.session.commit()
     client = login(app.test_client(), resident())
-    assert _sign(client, proposal.id).status_code == 302
-    again = _sign(client, proposal.id)
+    form = sign_form(client, proposal.id)  # two tabs with the page open
+    assert client.post(f"/proposals/{proposal.id}/sign", data=form).status_code == 302
+    again = client.post(f"/proposals/{proposal.id}/sign", data=form)
     assert again.status_code == 302
     assert again.location.endswith(f"/proposals/{proposal.id}")  # not to "you have signed"
     page = client.get(again.location).get_data(as_text=True)
     assert "Du har allerede skrevet under på dette forslaget." in page
-    page = client.get(_sign(client, closed.id).location).get_data(as_text=True)
+    stale = {"csrf_token": csrf_token(client), "version": closed.version}  # shown before it closed
+    page = client.get(client.post(f"/proposals/{closed.id}/sign", data=stale).location)
+    page = page.get_data(as_text=True)
     assert "samler ikke inn underskrifter" in page
     token = csrf_token(client, f"/proposals/{proposal.id}")
     assert client.post("/proposals/999999/sign", data={"csrf_token": token}).status_code == 404
 
     unready = login(app.test_client(), make_user(Role.resident, postal_code=None))
-    assert _sign(unready, proposal.id).location.endswith("/account")
+    refused = unready.post(
+        f"/proposals/{proposal.id}/sign", data={"csrf_token": csrf_token(unready)}
+    )
+    assert refused.location.endswith("/account")
     gone = resident()
     client = login(app.test_client(), gone)
     token = csrf_token(client, f"/proposals/{proposal.id}")
@@ -129,11 +137,11 @@ def test_a_second_signature_racing_the_first_is_refused_by_the_constraint(
 
     proposal = open_proposal()
     signer = resident()
-    services.sign(signer, proposal.id)
+    services.sign(signer, proposal.id, proposal.version)
     db.session.commit()
     # As if the other tab's counter UPDATE had gone through before it saw the first row
     with pytest.raises(services.AlreadySigned):
-        services.sign(signer, proposal.id)
+        services.sign(signer, proposal.id, proposal.version)
     db.session.rollback()
     assert len(_signatures(proposal.id)) == 1
     assert proposal.signature_count == 1
@@ -162,7 +170,7 @@ def test_a_failed_settings_read_fails_the_signature_as_a_whole(app, open_proposa
     author = resident()
     proposal = open_proposal(author)
     client = login(app.test_client(), resident())
-    token = csrf_token(client, f"/proposals/{proposal.id}")
+    form = sign_form(client, proposal.id)
     with app.app_context():
         engine = db.engine
     reads = []
@@ -175,7 +183,7 @@ def test_a_failed_settings_read_fails_the_signature_as_a_whole(app, open_proposa
 
     event.listen(engine, "before_cursor_execute", fail_second_read)
     try:
-        answer = client.post(f"/proposals/{proposal.id}/sign", data={"csrf_token": token})
+        answer = client.post(f"/proposals/{proposal.id}/sign", data=form)
     finally:
         event.remove(engine, "before_cursor_execute", fail_second_read)
     assert len(reads) >= 2
