@@ -324,6 +324,42 @@ def test_permission_matrix_get(client_for, role, path):
     assert client_for(role).get(path).status_code == expected
 
 
+#: Own data needs a confirmed address (an unconfirmed account may hold someone else's):
+#: path -> status for anonymous (to the login), unconfirmed (to /account), the rest
+CONFIRMED_MATRIX = {
+    "/account/export": (302, 302, 200),
+    "/account/delete": (302, 302, 200),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", list(CONFIRMED_MATRIX))
+def test_permission_matrix_own_data(client_for, role, path):
+    anonymous, unconfirmed, confirmed = CONFIRMED_MATRIX[path]
+    response = client_for(role).get(path)
+    expected = {"anonymous": anonymous, "unconfirmed": unconfirmed}.get(role, confirmed)
+    assert response.status_code == expected
+    if role == "anonymous":
+        assert "/auth/login" in response.location
+    elif role == "unconfirmed":
+        assert response.location.endswith("/account")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_confirmation_link(client_for, role):
+    """The link in the confirmation mail asks who is reading it (the login first, coming
+    back to the link); a bad token confirms nothing and sends the reader home, told why."""
+    client = client_for(role)
+    response = client.get("/auth/confirm/not-a-real-token")
+    assert response.status_code == 302
+    if role == "anonymous":
+        assert response.location == "/auth/login?next=/auth/confirm/not-a-real-token"
+    else:
+        assert response.location == "/"
+        with client.session_transaction() as session:
+            assert session.get("_flashes")
+
+
 POST_MATRIX = {
     "/auth/logout": (302, 302),
     "/account/confirm": (302, 302),

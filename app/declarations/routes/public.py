@@ -95,14 +95,16 @@ def detail(slug: str):  # type: ignore[no-untyped-def]
 def feedback_page(slug: str):  # type: ignore[no-untyped-def]
     """Was the promise kept for you? The form."""
     form = FeedbackForm(formdata=None, prefix="f")
-    return _form_page(service_or_404(slug), "declarations/feedback_form.html", "feedback_form", form)
+    service = service_or_404(slug)
+    return _form_page(service, "declarations/feedback_form.html", "feedback_form", form)
 
 
 @bp.get("/<slug>/report")
 def report_page(slug: str):  # type: ignore[no-untyped-def]
     """Report a broken promise: the form."""
     form = ReportForm(formdata=None, prefix="r")
-    return _form_page(service_or_404(slug), "declarations/report_form.html", "report_form", form)
+    service = service_or_404(slug)
+    return _form_page(service, "declarations/report_form.html", "report_form", form)
 
 
 def _receive(service: Service, form, template: str, act, thanks):  # type: ignore[no-untyped-def]
