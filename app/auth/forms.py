@@ -158,7 +158,9 @@ class ReauthForm(BaseForm):
     submit = SubmitField(_l("Bekreft"))
 
 
-class ChangePasswordForm(BaseForm):
+class ChangePasswordForm(ResetPasswordForm):
+    """The password changed by its owner: the old one first, then a new one as at a reset."""
+
     current_password = PasswordField(
         _l("Passordet du har nå"),
         validators=[DataRequired(_l("Skriv inn passordet ditt.")), Length(max=PASSWORD_MAX)],

@@ -266,9 +266,9 @@ def end_all_sessions():  # type: ignore[no-untyped-def]
 @limit_posts(_reset_limit)
 def change_password():  # type: ignore[no-untyped-def]
     """Change the password; every other browser is logged out, this one stays in."""
-    form = ChangePasswordForm()
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(user)
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         if services.change_password(user, form.current_password.data, form.password.data):
             db.session.commit()
             flash(_("Passordet er endret. Du er logget ut på alle andre enheter."), "success")

@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.auth.passwords import password_weakness
 from app.core.demo import DEMO_USERS
 from app.extensions import db
-from tests.conftest import outbox, submit
+from tests.conftest import PASSWORD, login, outbox, submit
 
 #: Each is at least 10 characters, so the length rule alone let them through before
 WEAK = [
@@ -114,6 +114,20 @@ def test_reset_refuses_a_weak_password(client, make_user, password):
     assert ADVICE in response.get_data(as_text=True)
     db.session.refresh(user)
     assert user.password_hash == before
+    assert services.authenticate(user.email, password) is None
+
+
+@pytest.mark.parametrize("password", [*WEAK[:2], "pia.passord2024"])
+def test_a_password_change_refuses_a_weak_password(app, make_user, password):
+    """/account/password applies the same check as registration and reset (the name of the
+    account's owner included), and keeps the old password."""
+    user = make_user(email="pia@roros.example", name="Pia Passord")
+    client = login(app.test_client(), user)
+    form = {"current_password": PASSWORD, "password": password, "password_confirm": password}
+    response = submit(client, "/account/password", form)
+    assert response.status_code == 200
+    assert ADVICE in response.get_data(as_text=True)
+    assert services.authenticate(user.email, PASSWORD) is not None
     assert services.authenticate(user.email, password) is None
 
 
