@@ -9,6 +9,7 @@ when one is missing, in CI (CI=true) it fails instead."""
 from __future__ import annotations
 
 import gzip
+import html as html_module
 import http.client
 import os
 import re
@@ -157,7 +158,11 @@ class Client:
             None,
         )  # fmt: skip
         assert inner is not None, f"no form for {action} on {page}"
-        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', inner))
+        hidden = {}
+        for tag in re.findall(r"<input\b[^>]*>", inner):
+            attrs = dict(re.findall(r'([a-z-]+)="([^"]*)"', tag))
+            if attrs.get("type") == "hidden" and "name" in attrs:
+                hidden[attrs["name"]] = html_module.unescape(attrs.get("value", ""))
         return self.request("POST", action, form={**hidden, **fields})
 
     def log_in(self, email: str, password: str) -> None:
@@ -302,6 +307,7 @@ def test_a_signature_through_one_process_is_seen_at_once_through_the_other(deplo
     signer.log_in(*COMMITTEE)
     signed = signer.post_form(page, f"/proposals/{proposal}/sign", {})
     assert signed.status in (302, 303), signed.text[:500]
+    assert signed.header("Location").endswith("#sign-heading"), signed.header("Location")
 
     for number in (0, 1):  # each process, each with the shared Redis cache
         assert _signatures_shown(_direct(deployment, number).get(page)) == before[0] + 1
