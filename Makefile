@@ -13,7 +13,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
         translations-compile worker bench clean
 
 run: setup migrate seed ## Set up, migrate, seed the Røros demo and serve on 127.0.0.1:$(PORT)
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup lint ## Set up and run ruff and the whole test suite
 	$(BIN)/pytest

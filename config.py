@@ -96,7 +96,8 @@ class Config:
     MAIL_DELIVER_INLINE = _bool("MAIL_DELIVER_INLINE", True)
     MAIL_FROM = os.environ.get("MAIL_FROM", "Medvirke <ikke-svar@medvirke.localhost>")
     #: Absolute base for links in mail, e.g. https://medvirke.roros.kommune.no
-    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    #: (unset: the development server's own address, on PORT, which `make run PORT=N` sets)
+    SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{_int('PORT', 5000)}"
 
     #: argon2id cost; the defaults are argon2-cffi's recommended (RFC 9106 low-memory) profile
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)

@@ -143,10 +143,23 @@ def _build_message(mail: OutboxMail) -> EmailMessage:
     return msg
 
 
+def console_text(message: EmailMessage) -> str:
+    """A mail as a person reads it in the terminal running ``make run``: who it is to, the
+    subject, and the plain-text part decoded (letters as letters, each link whole), not the
+    quoted-printable MIME that would cut a confirmation link at its soft line breaks."""
+    body = message.get_body(preferencelist=("plain",))
+    text = body.get_content() if body is not None else ""
+    rule = "-" * 72
+    return (
+        f"{rule}\nTo: {message['To']}\nSubject: {message['Subject']}\n{rule}\n"
+        f"{text.rstrip()}\n{rule}"
+    )
+
+
 def _send(message: EmailMessage) -> None:
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "console":
-        print(message.as_string(), flush=True)  # noqa: T201 - the development backend
+        print(console_text(message), flush=True)  # noqa: T201 - the development backend
     elif backend == "smtp":
         cfg = current_app.config
         with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import email
+import os
 import socket
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +21,8 @@ from app.core.jobs import send_outbox
 from app.core.models import MailStatus, OutboxMail
 from app.extensions import db
 from tests.conftest import PASSWORD, outbox, submit
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
@@ -223,3 +229,48 @@ def test_without_inline_delivery_the_request_hands_mail_to_the_job_queue(app, sm
     assert _register(client, "queued@roros.example", "en").status_code == 302
     assert called == [1]
     assert len(smtp.messages) == 1
+
+
+@pytest.mark.parametrize("config_overrides", [{"MAIL_BACKEND": "console"}])
+def test_the_console_mail_can_be_read_and_its_link_followed(app, client, capfd):
+    """What `make run` prints for a new account: the address, the subject and the text as
+    text (letters as letters, not =C3=A5), the link whole on a line of its own; following
+    it from there confirms the address."""
+    name, email = "Åse Ødegård", "aase@roros.example"
+    form = {"name": name, "email": email, "password": PASSWORD, "password_confirm": PASSWORD}
+    assert submit(client, "/auth/register", form).status_code == 302
+
+    printed = capfd.readouterr().out
+    assert f"To: {email}" in printed
+    assert "Bekreft e-postadressen" in printed
+    assert "=C3=" not in printed
+    assert "Content-Transfer-Encoding" not in printed
+    [link] = [line for line in printed.splitlines() if "/auth/confirm/" in line]
+    assert link.startswith(app.config["SITE_URL"] + "/auth/confirm/")
+    path = link.removeprefix(app.config["SITE_URL"])
+    login = submit(client, f"/auth/login?next={path}", {"email": email, "password": PASSWORD})
+    assert login.location == path
+    confirmed = client.get(path, follow_redirects=True).get_data(as_text=True)
+    assert "E-postadressen din er bekreftet" in confirmed
+
+
+def test_site_url_follows_the_development_port():
+    """`make run PORT=5077` serves on 5077, and links in mail and feeds say 5077 too
+    (read in a fresh interpreter, as config.py reads the environment once)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT")}
+
+    def site_url(**extra: str) -> str:
+        code = "import config; print(config.Config.SITE_URL)"
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**env, **extra},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    assert site_url(PORT="5077") == "http://127.0.0.1:5077"
+    assert site_url() == "http://127.0.0.1:5000"
+    assert site_url(PORT="5077", SITE_URL="https://medvirke.example") == "https://medvirke.example"
