@@ -72,6 +72,11 @@ class Config:
     REPORT_ANSWER_WORKING_DAYS = _int("REPORT_ANSWER_WORKING_DAYS", 10)
     NOMINATION_RATE_LIMIT = os.environ.get("NOMINATION_RATE_LIMIT", "5 per minute;20 per hour")
 
+    #: Brukerpanel: no published survey figure, nor any that can be worked out from them,
+    #: describes this many answers or fewer, and a stored response keeps a profile attribute
+    #: only where at least this many of the audience share it. Never below 5.
+    ANONYMITY_K = max(5, _int("ANONYMITY_K", 5))
+
     #: How many proxies in front of the app set X-Forwarded-For and -Proto (0: none)
     TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
     #: Host names the app answers to (comma-separated; unset: any, outside production)

@@ -1,5 +1,5 @@
 """/api/v1/surveys: the brukerpanel's published results, with exactly the web's
-suppression of small groups (the same functions compute both). No free text, no answers."""
+disclosure rule (the same functions compute both). No free text, no answers."""
 
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ blp = ApiBlueprint(
     "api_surveys",
     __name__,
     url_prefix="/api/v1/surveys",
-    description="Brukerpanel surveys whose results are public: aggregates only, groups of "
-    "five answers or fewer never shown, and the follow-up actions («Dette gjør vi»).",
+    description="Brukerpanel surveys whose results are public: aggregates only, and the "
+    "follow-up actions («Dette gjør vi»). No figure, nor any that can be worked out from "
+    "them, describes ANONYMITY_K (at least 5) answers or fewer.",
 )
 
 
@@ -72,18 +73,25 @@ class QuestionResultSchema(ma.Schema):
     )
     dimension = ma.fields.String(allow_none=True)
     focus_area = ma.fields.Integer(allow_none=True)
-    n = ma.fields.Integer(required=True)
-    dont_know = ma.fields.Integer(required=True)
+    n = ma.fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "null when too few answered to show anything of the question"},
+    )
+    dont_know = ma.fields.Integer(required=True, allow_none=True)
     summary = ma.fields.Nested(SummarySchema, allow_none=True)
     distribution = ma.fields.List(ma.fields.Nested(CountSchema), required=True)
     breakdowns = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.List(ma.fields.Nested(GroupSchema)),
         required=True,
-        metadata={"description": "age_band, area, user_groups: only groups of more than 5"},
+        metadata={
+            "description": "age_band, area, user_groups: only groups of more than ANONYMITY_K "
+            "answers, and none that would let a smaller set be worked out"
+        },
     )
     hidden_groups = ma.fields.Integer(
-        required=True, metadata={"description": "Groups left out so no one can be singled out"}
+        required=True, metadata={"description": "Groups held back so no one can be singled out"}
     )
     trend = ma.fields.List(ma.fields.Nested(TrendSchema), required=True)
 

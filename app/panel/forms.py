@@ -30,6 +30,10 @@ from app.core.forms import (
 )
 from app.panel.models import Audience, FollowUpStatus, Question, QuestionKind
 
+#: Numbers answers may take at most, and a new number question's range until changed
+NUMBER_LIMIT = 10**9
+DEFAULT_NUMBER_RANGE = (0, 100)
+
 USER_GROUPS = [
     ("barnehage", _l("Barnehage")),
     ("skole", _l("Skole")),
@@ -123,8 +127,15 @@ class QuestionForm(BaseForm):
     high_label = StringField(
         _l("Tekst ved 6"), filters=[strip_text], validators=[Optional(), Length(max=80)]
     )
-    min_value = WholeNumberField(_l("Laveste tall"), validators=[Optional()])
-    max_value = WholeNumberField(_l("Høyeste tall"), validators=[Optional()])
+    min_value = WholeNumberField(
+        _l("Laveste tall"),
+        default=DEFAULT_NUMBER_RANGE[0],
+        description=_l("For tallspørsmål: svarene må ligge mellom laveste og høyeste tall."),
+        validators=[Optional()],
+    )
+    max_value = WholeNumberField(
+        _l("Høyeste tall"), default=DEFAULT_NUMBER_RANGE[1], validators=[Optional()]
+    )
     dimension = ChoiceField(
         _l("Dimensjon"),
         default="",
@@ -150,13 +161,20 @@ class QuestionForm(BaseForm):
         if len(self.option_list()) > 30:
             raise ValidationError(str(_l("Høyst 30 svaralternativer.")))
 
-    def validate_max_value(self, field: WholeNumberField) -> None:
-        if (
-            self.min_value.data is not None
-            and field.data is not None
-            and field.data < self.min_value.data
-        ):
-            raise ValidationError(str(_l("Høyeste tall må være større enn laveste.")))
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        """A number question needs its range (the fields' own validators let them be empty,
+        as every other kind leaves them)."""
+        ok = super().validate(extra_validators)
+        if self.kind.data != QuestionKind.number.value:
+            return ok
+        low, high = self.min_value, self.max_value
+        for field in (low, high):
+            message = _range_error(field.data)
+            if message and not field.errors:
+                field.errors.append(message)
+        if not low.errors and not high.errors and high.data <= low.data:
+            high.errors.append(str(_l("Høyeste tall må være større enn laveste.")))
+        return ok and not low.errors and not high.errors
 
     def option_list(self) -> list[str]:
         return [o.strip() for o in (self.options.data or "").splitlines() if o.strip()]
@@ -172,11 +190,22 @@ class QuestionForm(BaseForm):
             else [],
             "low_label": self.low_label.data or None,
             "high_label": self.high_label.data or None,
-            "min_value": self.min_value.data,
-            "max_value": self.max_value.data,
+            "min_value": self.min_value.data if kind == QuestionKind.number else None,
+            "max_value": self.max_value.data if kind == QuestionKind.number else None,
             "dimension": self.dimension.data or None,
             "focus_area": int(self.focus_area.data) if self.focus_area.data else None,
         }
+
+
+def _range_error(value: int | None) -> str | None:
+    """What is wrong with a number question's bound: missing, or beyond what answers may be."""
+    if value is None:
+        return str(_l("Et tallspørsmål trenger laveste og høyeste tall."))
+    if not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+        return str(
+            _l("Velg et tall mellom %(low)s og %(high)s.", low=-NUMBER_LIMIT, high=NUMBER_LIMIT)
+        )
+    return None
 
 
 class RoundForm(BaseForm):
@@ -235,9 +264,14 @@ def _value(q: Question, raw: Any) -> Any:
         return _int_in(raw, 0, len(q.options) - 1)
     if q.kind == QuestionKind.multi:
         return sorted({_int_in(r, 0, len(q.options) - 1) for r in raw})
-    low = q.min_value if q.min_value is not None else -(10**9)
-    high = q.max_value if q.max_value is not None else 10**9
-    return _int_in(raw, low, high)
+    return _int_in(raw, *number_range(q))
+
+
+def number_range(q: Question) -> tuple[int, int]:
+    """A number question's range (the limits, for one stored before ranges were required)."""
+    low = q.min_value if q.min_value is not None else -NUMBER_LIMIT
+    high = q.max_value if q.max_value is not None else NUMBER_LIMIT
+    return low, high
 
 
 def _int_in(raw: str, low: int, high: int) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core.indicators import Indicator
 from app.core.settings import get_settings
+from app.panel.disclosure import threshold
 from app.panel.models import (
     FollowUp,
     FollowUpStatus,
@@ -41,7 +42,9 @@ def indicators(session: Session, start: date, end: date) -> list[Indicator]:
             rates.append(min(100.0, 100 * answered / members))
     # Satisfaction comes from the surveys closed in the period whose results are public (a
     # survey shown to the committee only must not show through the public compass), counted
-    # from their tallies: a few thousand rows rather than every answer of the year
+    # from their tallies: a few thousand rows rather than every answer of the year. Only
+    # questions whose own figures are published count (app.panel.disclosure), or the pooled
+    # mean less theirs would give away a question that had too few answers to be shown.
     public = [s.id for s in closed if s.results_public and s.closes_on < today()]
     counted = sa.func.sum(Tally.count)
     scale = (
@@ -53,12 +56,17 @@ def indicators(session: Session, start: date, end: date) -> list[Indicator]:
             Tally.breakdown == "",
             Tally.dont_know.is_(False),
         )
-        .group_by(Question.dimension)
+        .group_by(Question.id, Question.dimension)
     )
+    k = threshold()
+    pooled: dict[str | None, list[int]] = {}
+    for dimension, n, total in session.execute(scale):
+        if n > k:
+            acc = pooled.setdefault(dimension, [0, 0])
+            acc[0], acc[1] = acc[0] + int(n), acc[1] + int(total)
     by_dimension = [
-        (dimension, int(n), int(total) / int(n))
-        for dimension, n, total in session.execute(scale).all()
-        if n
+        (dimension, n, total / n)
+        for dimension, (n, total) in sorted(pooled.items(), key=lambda item: item[0] or "")
     ]
     n_all = sum(n for _d, n, _m in by_dimension)
     overall = sum(n * m for _d, n, m in by_dimension) / n_all if n_all else None

@@ -143,6 +143,8 @@ class Question(db.Model):
     options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     low_label: Mapped[str | None] = mapped_column(sa.String(80))
     high_label: Mapped[str | None] = mapped_column(sa.String(80))
+    #: A number question's range, which add_question requires (set for older questions by
+    #: the migration that made it required): answers are held to it and shown in bins over it
     min_value: Mapped[int | None]
     max_value: Mapped[int | None]
     dimension: Mapped[str | None] = mapped_column(sa.String(80))
@@ -168,7 +170,11 @@ class Participation(db.Model):
 
 
 class Response(db.Model):
-    """One anonymous set of answers, with coarse groups for breakdowns (never a person)."""
+    """One anonymous set of answers, with coarse groups for breakdowns (never a person).
+
+    The groups are generalised when stored (app.panel.disclosure.generalise): an attribute is
+    kept only where at least ANONYMITY_K of the survey's audience share the kept combination,
+    so no stored combination matches fewer people than that in ``panel_members``."""
 
     __tablename__ = "survey_responses"
     __table_args__ = {"sqlite_with_rowid": False}
@@ -247,4 +253,23 @@ class Tally(db.Model):
     #: As Answer.value_int; 0 for free text and for "vet ikke"
     value_int: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     dont_know: Mapped[bool] = mapped_column(primary_key=True)
+    count: Mapped[int]
+
+
+class ProfileTally(db.Model):
+    """How many answers with a value to a scale or number question came from one stored
+    profile (age band, area and user groups together; "" is unknown), kept with the answers
+    like Tally. These are the classes of answers app.panel.disclosure checks the groups shown
+    against, so that none can be worked out from another; they say no more than the
+    responses' own stored profiles do."""
+
+    __tablename__ = "survey_profile_tallies"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    age_band: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    area: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    user_groups_mask: Mapped[int] = mapped_column(primary_key=True)
     count: Mapped[int]

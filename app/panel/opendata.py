@@ -1,5 +1,5 @@
 """The brukerpanel as open data: only surveys whose results the public may see, with the
-aggregates exactly as the results page shows them (small groups left out by the same code).
+aggregates exactly as the results page shows them (held back by the same disclosure rule).
 
 Read by the compass's open-data export (app.compass.registry.OPEN_DATA_SOURCES).
 """
@@ -81,8 +81,8 @@ def open_data_tables(session: Session) -> list[dict[str, Any]]:
         {
             "name": "survey_results",
             "description": "Aggregated survey results per question (n, mean, 95 % confidence "
-            "interval, distribution, breakdowns); groups of five answers or fewer are left "
-            "out, as on the website.",
+            "interval, distribution, breakdowns); no figure, nor any that can be worked out "
+            "from them, describes five answers or fewer (ANONYMITY_K), as on the website.",
             "pk": "id",
             "fts": ["question"],
             "rows": _results(surveys),

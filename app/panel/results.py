@@ -1,4 +1,10 @@
-"""Survey results, aggregated in SQL (never by loading the answers into Python)."""
+"""Survey results, aggregated in SQL (never by loading the answers into Python).
+
+Every channel that publishes results (the results page and its charts and CSV, the API, the
+open data, the compass's indicators) reads them here, and what is read here obeys the rules
+of app.panel.disclosure: nothing of a survey before it closes, and then no figure, shown or
+derivable, about K or fewer answers.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +12,54 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_login import AnonymousUserMixin
 
 from app.core.permissions import Role
 from app.extensions import db
+from app.panel.disclosure import Group, Profile, number_bins, shown_groups, threshold
 from app.panel.models import (
     Answer,
     Participation,
+    ProfileTally,
     Question,
     QuestionKind,
     Survey,
     Tally,
 )
-from app.panel.stats import Summary, shown, summarise
+from app.panel.stats import Summary, summarise
 
 BREAKDOWNS = ("age_band", "area", "user_groups")
+#: The questions with means and breakdowns
+NUMERIC = (QuestionKind.scale6, QuestionKind.number)
 
 
 @dataclass
 class QuestionResult:
     question: Question
-    n: int = 0
-    dont_know: int = 0
+    #: None when K or fewer answered: then nothing of the question is shown
+    n: int | None = 0
+    dont_know: int | None = 0
     summary: Summary | None = None
     #: (label, count) in the question's order
     distribution: list[tuple[str, int]] = field(default_factory=list)
-    #: breakdown name -> [(group, Summary)] with small groups left out
+    #: breakdown name -> [(group, Summary)], only the groups app.panel.disclosure lets out
     breakdowns: dict[str, list[tuple[str, Summary]]] = field(default_factory=dict)
+    #: Groups with answers that are not shown (too small, or held back with them)
     hidden_groups: int = 0
     texts: list[str] = field(default_factory=list)
     #: (survey title, mean) for earlier rounds of the same question
     trend: list[tuple[str, float | None]] = field(default_factory=list)
 
+    @property
+    def held_back(self) -> bool:
+        return self.n is None
+
 
 _WEIGHT = Tally.count
 _VALUE = Tally.value_int
+#: Sums and sums of squares in floating point: ten answers near 10⁹ would overflow the
+#: databases' 64-bit integers (SQLite raises, PostgreSQL too)
+_REAL = sa.cast(Tally.value_int, sa.Float)
 #: The tallies of every answer (not of one breakdown's groups)
 _OVERALL = Tally.breakdown == ""
 
@@ -53,8 +73,8 @@ def _numeric_sums(ids: list[int]) -> dict[int, tuple[int, int, float, float]]:
             Tally.question_id,
             sa.func.sum(sa.case((real, _WEIGHT), else_=0)),
             sa.func.sum(sa.case((real, 0), else_=_WEIGHT)),
-            sa.func.sum(sa.case((real, _VALUE * _WEIGHT), else_=0)),
-            sa.func.sum(sa.case((real, _VALUE * _VALUE * _WEIGHT), else_=0)),
+            sa.func.sum(sa.case((real, _REAL * _WEIGHT), else_=0.0)),
+            sa.func.sum(sa.case((real, _REAL * _REAL * _WEIGHT), else_=0.0)),
         )
         .where(Tally.question_id.in_(ids), _OVERALL)
         .group_by(Tally.question_id)
@@ -66,12 +86,22 @@ def _numeric_sums(ids: list[int]) -> dict[int, tuple[int, int, float, float]]:
 
 
 def distribution(question: Question) -> list[tuple[str, int]]:
-    """One question's distribution (the chart endpoint)."""
-    return _distributions([question])[question.id]
+    """One question's distribution as its results show it (the chart endpoint): nothing
+    before the survey closes or when K or fewer answered."""
+    from app.panel.services import status
+
+    k = threshold()
+    n = _numeric_sums([question.id]).get(question.id, (0,))[0]
+    if status(question.survey) != "closed" or n <= k:
+        return []
+    return _distributions([question], k)[question.id]
 
 
-def _distributions(questions: list[Question]) -> dict[int, list[tuple[str, int]]]:
-    """Every question's distribution in two queries (one for multi, one for the rest)."""
+def _distributions(questions: list[Question], k: int) -> dict[int, list[tuple[str, int]]]:
+    """Every question's distribution in two queries (one for multi, one for the rest); a
+    number question's in bins of more than k answers (app.panel.disclosure.number_bins)."""
+    from app.panel.forms import number_range
+
     plain = [q for q in questions if q.kind != QuestionKind.multi]
     multi = [q for q in questions if q.kind == QuestionKind.multi]
     counts: dict[int, dict[int, int]] = {q.id: {} for q in plain}
@@ -93,7 +123,7 @@ def _distributions(questions: list[Question]) -> dict[int, list[tuple[str, int]]
         elif q.kind == QuestionKind.single:
             out[q.id] = [(label, found.get(i, 0)) for i, label in enumerate(q.options)]
         else:
-            out[q.id] = [(str(v), c) for v, c in sorted(found.items())]
+            out[q.id] = number_bins(found, *number_range(q), k)
     if multi:
         width = max(len(q.options) for q in multi)
         bits = [
@@ -115,27 +145,19 @@ def _distributions(questions: list[Question]) -> dict[int, list[tuple[str, int]]
     return out
 
 
-def _breakdowns(
-    question_ids: list[int],
-) -> dict[int, dict[str, list[tuple[str, int, float, float]]]]:
-    """question id -> breakdown -> [(group, n, sum, sum of squares)], in one query."""
-    from app.panel.forms import USER_GROUPS
-
-    out: dict[int, dict[str, list[tuple[str, int, float, float]]]] = {
-        qid: {name: [] for name in BREAKDOWNS} for qid in question_ids
-    }
+def _breakdowns(question_ids: list[int]) -> dict[int, dict[Group, tuple[int, float, float]]]:
+    """question id -> (breakdown, group key) -> (n, sum, sum of squares), in one query."""
+    out: dict[int, dict[Group, tuple[int, float, float]]] = {qid: {} for qid in question_ids}
     if not question_ids:
         return out
-    labels = {key: str(label) for key, label in USER_GROUPS}
-    order = {key: i for i, (key, _label) in enumerate(USER_GROUPS)}
     rows = db.session.execute(
         sa.select(
             Tally.question_id,
             Tally.breakdown,
             Tally.group_key,
             sa.func.sum(_WEIGHT),
-            sa.func.sum(_VALUE * _WEIGHT),
-            sa.func.sum(_VALUE * _VALUE * _WEIGHT),
+            sa.func.sum(_REAL * _WEIGHT),
+            sa.func.sum(_REAL * _REAL * _WEIGHT),
         )
         .where(
             Tally.question_id.in_(question_ids),
@@ -143,51 +165,101 @@ def _breakdowns(
             Tally.dont_know.is_(False),
         )
         .group_by(Tally.question_id, Tally.breakdown, Tally.group_key)
-        .order_by(Tally.question_id, Tally.breakdown, Tally.group_key)
     )
     for qid, breakdown, group, n, total, squares in rows:
-        out[qid][breakdown].append((group, int(n), float(total), float(squares)))
-    for by_name in out.values():  # user groups in the configured order, by their labels
-        kept = sorted(
-            (g for g in by_name["user_groups"] if g[0] in order), key=lambda g: order[g[0]]
-        )
-        by_name["user_groups"] = [(labels[g], n, t, sq) for g, n, t, sq in kept]
+        out[qid][(breakdown, group)] = (int(n), float(total), float(squares))
     return out
 
 
-def _suppress(rows: list[tuple[str, int, float, float]]) -> list[tuple[str, Summary]]:
-    """The groups that may be shown. Groups of five or fewer are hidden; if that hides only
-    one, the smallest shown group is hidden too, or the hidden group's answers could be
-    worked out by subtracting the shown groups from the overall figures."""
-    shown_rows = sorted((r for r in rows if shown(r[1])), key=lambda r: (r[1], r[0]))
-    if len(rows) - len(shown_rows) == 1 and shown_rows:
-        shown_rows = shown_rows[1:]
-    return [(g, summarise(n, t, sq)) for g, n, t, sq in sorted(shown_rows)]
+def _atoms(question_ids: list[int]) -> dict[int, dict[Profile, int]]:
+    """question id -> stored profile -> answers with a value, in one query."""
+    out: dict[int, dict[Profile, int]] = {qid: {} for qid in question_ids}
+    if question_ids:
+        rows = db.session.execute(
+            sa.select(
+                ProfileTally.question_id,
+                ProfileTally.age_band,
+                ProfileTally.area,
+                ProfileTally.user_groups_mask,
+                ProfileTally.count,
+            ).where(ProfileTally.question_id.in_(question_ids))
+        )
+        for qid, band, area, mask, count in rows:
+            out[qid][(band or None, area or None, mask)] = count
+    return out
 
 
-def question_results(survey: Survey, include_text: bool) -> list[QuestionResult]:
-    """Every question's numbers in a handful of queries, whatever the number of questions."""
+def _shown_breakdowns(
+    n: int,
+    groups: dict[Group, tuple[int, float, float]],
+    atoms: dict[Profile, int],
+    k: int,
+    memo: dict[tuple[object, ...], set[Group]],
+) -> tuple[dict[str, list[tuple[str, Summary]]], int]:
+    """The groups of one question that may be shown, by breakdown, labelled in order (user
+    groups as configured, the others by name), and how many are not shown. Without the
+    profile counts of all n answers (answers written in bulk and not recounted) none is.
+    ``memo`` keeps the check's answer for questions answered by the same profiles."""
+    from app.panel.forms import USER_GROUPS
+
+    bits = {key: i for i, (key, _label) in enumerate(USER_GROUPS)}
+    labels = {key: str(label) for key, label in USER_GROUPS}
+    groups = {g: v for g, v in groups.items() if g[0] != "user_groups" or g[1] in bits}
+    shown: set[Group] = set()
+    if sum(atoms.values()) == n:
+        sizes = {g: v[0] for g, v in groups.items()}
+        key = (frozenset(sizes.items()), frozenset(atoms.items()))
+        if key not in memo:
+            memo[key] = shown_groups(sizes, atoms, bits, k)
+        shown = memo[key]
+    out: dict[str, list[tuple[str, Summary]]] = {name: [] for name in BREAKDOWNS}
+
+    def place(group: Group) -> tuple[str, int, str]:
+        return group[0], bits[group[1]] if group[0] == "user_groups" else 0, group[1]
+
+    for breakdown, key in sorted(shown, key=place):
+        label = labels[key] if breakdown == "user_groups" else key
+        out[breakdown].append((label, summarise(*groups[(breakdown, key)])))
+    return out, len(groups) - len(shown)
+
+
+def question_results(
+    survey: Survey, include_text: bool = False, reader: Any = None
+) -> list[QuestionResult]:
+    """Every question's published figures in a handful of queries, whatever the number of
+    questions; nothing while the survey is open. ``reader`` (a visitor if None) decides
+    which earlier rounds the trends may show."""
+    from app.panel.services import status
+
+    if status(survey) != "closed":
+        return []
+    k = threshold()
     questions = list(survey.questions)
     sums = _numeric_sums([q.id for q in questions])
-    numeric = [q for q in questions if q.kind in (QuestionKind.scale6, QuestionKind.number)]
+    numeric = [q for q in questions if q.kind in NUMERIC]
     groups = _breakdowns([q.id for q in numeric])
-    distributions = _distributions([q for q in questions if q.kind != QuestionKind.text])
-    trends = _trends(survey, numeric)
+    atoms = _atoms([q.id for q in numeric])
+    distributions = _distributions([q for q in questions if q.kind != QuestionKind.text], k)
+    trends = _trends(survey, numeric, reader or AnonymousUserMixin(), k)
     texts = _texts(questions) if include_text else {}
+    memo: dict[tuple[object, ...], set[Group]] = {}
     results = []
     for question in questions:
         n, dont_know, total, squares = sums.get(question.id, (0, 0, 0.0, 0.0))
         result = QuestionResult(question, n=n, dont_know=dont_know)
-        if question in numeric:
-            result.summary = summarise(n, total, squares)
-            for name, rows in groups[question.id].items():
-                kept = _suppress(rows)
-                result.breakdowns[name] = kept
-                result.hidden_groups += len(rows) - len(kept)
-            result.trend = trends.get(question.lineage, [])
-        result.distribution = distributions.get(question.id, [])
         if question.kind == QuestionKind.text:
             result.texts = texts.get(question.id, [])
+        if n <= k:
+            result.n = result.dont_know = None
+        elif question in numeric:
+            result.summary = summarise(n, total, squares)
+            result.breakdowns, result.hidden_groups = _shown_breakdowns(
+                n, groups[question.id], atoms[question.id], k, memo
+            )
+        if question in numeric:
+            result.trend = trends.get(question.lineage, [])
+        if not result.held_back:
+            result.distribution = distributions.get(question.id, [])
         results.append(result)
     return results
 
@@ -206,9 +278,14 @@ def _texts(questions: list[Question]) -> dict[int, list[str]]:
     return out
 
 
-def _trends(survey: Survey, numeric: list[Question]) -> dict[str, list[tuple[str, float | None]]]:
-    """Means of the same questions (by lineage) in earlier rounds, oldest first: one query
-    per earlier round."""
+def _trends(
+    survey: Survey, numeric: list[Question], reader: Any, k: int
+) -> dict[str, list[tuple[str, float | None]]]:
+    """Means of the same questions (by lineage) in earlier rounds, oldest first: only rounds
+    that are closed and whose results ``reader`` may see, a mean only of more than k
+    answers; one query per earlier round."""
+    from app.panel.services import status
+
     lineages = [q.lineage for q in numeric]
     trends: dict[str, list[tuple[str, float | None]]] = {lineage: [] for lineage in lineages}
     previous, seen = survey.previous_round_id, set()
@@ -217,12 +294,13 @@ def _trends(survey: Survey, numeric: list[Question]) -> dict[str, list[tuple[str
         earlier = db.session.get(Survey, previous)
         if earlier is None:
             break
-        means = dict(
-            db.session.execute(
-                sa.select(
-                    Question.lineage,
-                    sa.func.sum(_VALUE * _WEIGHT) * 1.0 / sa.func.nullif(sa.func.sum(_WEIGHT), 0),
-                )
+        previous = earlier.previous_round_id
+        if status(earlier) != "closed" or not may_see_results(reader, earlier, "closed"):
+            continue
+        sums = {
+            lineage: (int(n), float(total))
+            for lineage, n, total in db.session.execute(
+                sa.select(Question.lineage, sa.func.sum(_WEIGHT), sa.func.sum(_REAL * _WEIGHT))
                 .join(Question, Question.id == Tally.question_id)
                 .where(
                     Question.survey_id == earlier.id,
@@ -231,12 +309,11 @@ def _trends(survey: Survey, numeric: list[Question]) -> dict[str, list[tuple[str
                     Tally.dont_know.is_(False),
                 )
                 .group_by(Question.lineage)
-            ).all()
-        )
+            )
+        }
         for lineage in lineages:
-            mean = means.get(lineage)
-            trends[lineage].insert(0, (earlier.title, float(mean) if mean is not None else None))
-        previous = earlier.previous_round_id
+            n, total = sums.get(lineage, (0, 0.0))
+            trends[lineage].insert(0, (earlier.title, total / n if n > k else None))
     return trends
 
 
@@ -308,11 +385,11 @@ def aggregate_rows(rows: list[QuestionResult]) -> list[list[object]]:
         head = [
             r.question.text,
             r.question.kind.value,
-            r.n,
+            "" if r.n is None else r.n,
             _round(s.mean if s else None),
             _round(s.low if s else None),
             _round(s.high if s else None),
-            r.dont_know,
+            "" if r.dont_know is None else r.dont_know,
         ]
         out.append([*head, "", "", ""])
         out += [[*head, "distribution", label, count] for label, count in r.distribution]

@@ -13,6 +13,7 @@ from app.core.permissions import Role, confirmed_required, role_required
 from app.core.settings import get_settings
 from app.extensions import db
 from app.panel import bp, charts, results, services
+from app.panel.disclosure import threshold
 from app.panel.forms import (
     KIND_LABELS,
     STATUS_LABELS,
@@ -133,10 +134,11 @@ def answer(survey_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/surveys/<int:survey_id>/results")
 def results_page(survey_id: int):  # type: ignore[no-untyped-def]
-    """Results with suppression of small groups; free text for committee and admins only."""
+    """While open, how many have answered; then the results, with nothing about a small
+    group shown or derivable; free text for committee and admins only."""
     survey, staff = _results_or_abort(survey_id)
     state = services.status(survey)
-    rows = results.question_results(survey, include_text=staff)
+    rows = results.question_results(survey, include_text=staff, reader=current_user)
     followups = db.session.scalars(
         sa.select(FollowUp).where(FollowUp.survey_id == survey.id).order_by(FollowUp.id)
     ).all()
@@ -149,6 +151,7 @@ def results_page(survey_id: int):  # type: ignore[no-untyped-def]
         dimensions=results.dimension_means(rows),
         followups=followups,
         staff=staff,
+        k=threshold(),
         followup_form=FollowUpForm(),
         confirm_form=ConfirmForm(),
     )
@@ -338,23 +341,28 @@ def chart(survey_id: int, question_id: int):  # type: ignore[no-untyped-def]
     if question.survey_id != survey.id:
         abort(404)
     distribution = results.distribution(question)
+    if not distribution:  # the survey is open, or too few answered: nothing to show
+        abort(404)
     svg = charts.distribution_svg(question.text, distribution)
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": CHART_CSP})
 
 
 @bp.get("/surveys/<int:survey_id>/results.csv")
 def results_csv(survey_id: int):  # type: ignore[no-untyped-def]
-    """Aggregates for everyone who may see the results (small groups left out)."""
+    """Aggregates for everyone who may see the results, as the page shows them."""
     survey, _staff = _results_or_abort(survey_id)
-    rows = results.question_results(survey, include_text=False)
+    rows = results.question_results(survey, include_text=False, reader=current_user)
     return csv_response(f"resultater-{survey.id}.csv", results.aggregate_rows(rows))
 
 
 @bp.get("/surveys/<int:survey_id>/answers.csv")
 @role_required(Role.admin)
 def answers_csv(survey_id: int):  # type: ignore[no-untyped-def]
-    """Anonymised raw answers for administrators: a random key per response, no profile."""
+    """Anonymised raw answers for administrators, once the survey has closed: a random key
+    per response, no profile."""
     survey, _staff = _results_or_abort(survey_id)
+    if services.status(survey) != "closed":
+        abort(403)
     return csv_response(f"svar-{survey.id}.csv", results.raw_rows(survey))
 
 

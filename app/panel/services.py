@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from app.core.links import absolute_url
 from app.core.mail import queue_mail
 from app.core.permissions import Role, can_participate
 from app.extensions import db
+from app.panel import disclosure
 from app.panel.models import (
     Answer,
     Audience,
@@ -24,6 +26,7 @@ from app.panel.models import (
     FollowUpStatus,
     PanelMember,
     Participation,
+    ProfileTally,
     Question,
     QuestionKind,
     Response,
@@ -91,7 +94,21 @@ def update_survey(actor: User, survey: Survey, **fields: Any) -> None:
 
 
 def add_question(actor: User, survey: Survey, **fields: Any) -> Question:
+    """Add a question; a number question needs its range (answers are held to it and
+    shown in bins over it)."""
+    from app.panel.forms import NUMBER_LIMIT
+
     _check_editable(survey)
+    if fields.get("kind") == QuestionKind.number:
+        low, high = fields.get("min_value"), fields.get("max_value")
+        if low is None or high is None or not -NUMBER_LIMIT <= low < high <= NUMBER_LIMIT:
+            raise PanelError(
+                _l(
+                    "Et tallspørsmål trenger laveste og høyeste tall, mellom %(low)s og %(high)s.",
+                    low=-NUMBER_LIMIT,
+                    high=NUMBER_LIMIT,
+                )
+            )
     position = max((q.position for q in survey.questions), default=0) + 1
     question = Question(survey_id=survey.id, position=position, **fields)
     db.session.add(question)
@@ -219,13 +236,17 @@ def submit_answers(actor: User, survey: Survey, values: dict[int, Any]) -> None:
     # The participation row is what makes a second answer impossible (its primary key)
     db.session.add(Participation(survey_id=survey.id, user_id=actor.id))
     member = db.session.get(PanelMember, actor.id)
-    birth_year = (member.birth_year if member else None) or actor.birth_year
+    own = _profile(
+        (member.birth_year if member else None) or actor.birth_year,
+        member.area if member else None,
+        member.user_groups if member else [],
+        day.year,
+    )
+    band, area, mask = disclosure.generalise(
+        own, audience_profiles(survey, day.year), disclosure.threshold()
+    )
     response = Response(
-        survey_id=survey.id,
-        submitted_on=day,
-        age_band=age_band(birth_year, day.year),
-        area=member.area if member else None,
-        user_groups_mask=group_mask(member.user_groups if member else []),
+        survey_id=survey.id, submitted_on=day, age_band=band, area=area, user_groups_mask=mask
     )
     db.session.add(response)
     db.session.flush()
@@ -237,7 +258,34 @@ def submit_answers(actor: User, survey: Survey, values: dict[int, Any]) -> None:
         answer.user_groups_mask = response.user_groups_mask
     db.session.add_all(answers)
     db.session.flush()
-    _count(response, answers)
+    numeric = {q.id for q in survey.questions if q.kind in NUMERIC_KINDS}
+    _count(response, answers, numeric)
+
+
+#: The kinds of question whose answers are counted per stored profile (ProfileTally)
+NUMERIC_KINDS = (QuestionKind.scale6, QuestionKind.number)
+
+
+def _profile(
+    birth_year: int | None, area: str | None, groups: list[str], year: int
+) -> disclosure.Profile:
+    return age_band(birth_year, year), area or None, group_mask(groups or [])
+
+
+def audience_profiles(survey: Survey, year: int) -> Counter[disclosure.Profile]:
+    """How many of the survey's audience have each profile (as a response would store it
+    ungeneralised), in one query."""
+    rows = db.session.execute(
+        audience(survey)
+        .outerjoin(PanelMember, PanelMember.user_id == User.id)
+        .with_only_columns(
+            User.birth_year, PanelMember.birth_year, PanelMember.area, PanelMember.user_groups
+        )
+    )
+    return Counter(
+        _profile(member_year or user_year, area, groups, year)
+        for user_year, member_year, area, groups in rows
+    )
 
 
 def _groups(response: Response | Answer) -> list[tuple[str, str]]:
@@ -254,16 +302,22 @@ def _groups(response: Response | Answer) -> list[tuple[str, str]]:
     return pairs
 
 
-def _count(response: Response, answers: list[Answer]) -> None:
-    """Add the answers to the tallies the results are read from, in the same transaction."""
-    if not answers:
+def _upsert_counts(model: type[Tally] | type[ProfileTally], rows: list[dict[str, Any]]) -> None:
+    """Add ``rows`` (with a count of 1 each) to a tally table."""
+    if not rows:
         return
-    table = Tally.__table__
+    table = model.__table__
     insert = upsert_insert(table)
     stmt = insert.on_conflict_do_update(
         index_elements=list(table.primary_key.columns),
         set_={"count": table.c.count + insert.excluded.count},
     )
+    db.session.execute(stmt, rows)
+
+
+def _count(response: Response, answers: list[Answer], numeric: set[int]) -> None:
+    """Add the answers to the tallies the results are read from, in the same transaction:
+    per value and group, and (for ``numeric`` questions) per stored profile."""
     rows = [
         {
             "question_id": a.question_id,
@@ -276,7 +330,19 @@ def _count(response: Response, answers: list[Answer]) -> None:
         for a in answers
         for breakdown, group in _groups(response)
     ]
-    db.session.execute(stmt, rows)
+    _upsert_counts(Tally, rows)
+    profile = {
+        "age_band": response.age_band or "",
+        "area": response.area or "",
+        "user_groups_mask": response.user_groups_mask or 0,
+        "count": 1,
+    }
+    valued = [a for a in answers if a.question_id in numeric and _valued(a)]
+    _upsert_counts(ProfileTally, [{"question_id": a.question_id, **profile} for a in valued])
+
+
+def _valued(answer: Answer) -> bool:
+    return answer.value_int is not None and not answer.dont_know
 
 
 def recount(survey_id: int) -> None:
@@ -286,6 +352,7 @@ def recount(survey_id: int) -> None:
 
     questions = sa.select(Question.id).where(Question.survey_id == survey_id)
     db.session.execute(sa.delete(Tally).where(Tally.question_id.in_(questions)))
+    db.session.execute(sa.delete(ProfileTally).where(ProfileTally.question_id.in_(questions)))
     value = sa.func.coalesce(Answer.value_int, 0)
     columns = ["question_id", "breakdown", "group_key", "value_int", "dont_know", "count"]
 
@@ -315,6 +382,26 @@ def recount(survey_id: int) -> None:
     count("area", Answer.area, Answer.area.is_not(None))
     for i, (key, _label) in enumerate(USER_GROUPS):
         count("user_groups", key, Answer.user_groups_mask.op("&")(1 << i) != 0)
+    profile = (
+        sa.func.coalesce(Answer.age_band, ""),
+        sa.func.coalesce(Answer.area, ""),
+        Answer.user_groups_mask,
+    )
+    numeric = questions.where(Question.kind.in_(NUMERIC_KINDS))
+    counted = (
+        sa.select(Answer.question_id, *profile, sa.func.count())
+        .where(
+            Answer.question_id.in_(numeric),
+            Answer.value_int.is_not(None),
+            Answer.dont_know.is_(False),
+        )
+        .group_by(Answer.question_id, *profile)
+    )
+    db.session.execute(
+        sa.insert(ProfileTally).from_select(
+            ["question_id", "age_band", "area", "user_groups_mask", "count"], counted
+        )
+    )
 
 
 def _answer(question: Question, value: Any) -> Answer | None:

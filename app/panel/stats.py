@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-#: Groups of this many answers or fewer are never shown on their own
-SUPPRESS_AT_OR_BELOW = 5
 #: 97.5th percentile of the standard normal: a 95 % interval
 Z95 = 1.959963984540054
 
@@ -33,11 +31,6 @@ def summarise(n: int, total: float, total_of_squares: float) -> Summary:
     variance = max((total_of_squares - n * mean * mean) / (n - 1), 0.0)
     half = Z95 * math.sqrt(variance / n)
     return Summary(n, mean, mean - half, mean + half)
-
-
-def shown(n: int) -> bool:
-    """Whether a group of n answers may be shown on its own."""
-    return n > SUPPRESS_AT_OR_BELOW
 
 
 def age_band(birth_year: int | None, year: int) -> str | None:

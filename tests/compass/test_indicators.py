@@ -30,10 +30,11 @@ def test_dashboard_shows_each_domains_values(client, open_proposal, resident, su
     proposal_services.sign(signers[0], first.id, first.version, notify=False)
     proposal_services.sign(signers[1], first.id, first.version, notify=False)
     proposal_services.sign(signers[1], second.id, second.version, notify=False)
-    # panel: four members, three answered a survey that has closed, mean of 2, 4, 6
-    for value in (2, 4, 6):
+    # panel: eight members, six answered a survey that has closed, mean of 2, 4, 6 twice (the
+    # mean of K = 5 answers or fewer would not be published)
+    for value in (2, 4, 6) * 2:
         panel_services.submit_answers(member(), survey, _answers(survey, scale=value))
-    member()
+    member(), member()
     survey.opens_on, survey.closes_on = today() - timedelta(days=10), today() - timedelta(days=1)
     db.session.commit()
     html = client.get("/compass/").get_data(as_text=True)
@@ -42,7 +43,7 @@ def test_dashboard_shows_each_domains_values(client, open_proposal, resident, su
     # two signers of 5 681 inhabitants: 0.35 per 1 000, rounded to one decimal
     assert _card(html, "Innbyggere som skrev under, per 1 000") == "0,4 per 1 000"
     assert _card(html, "Andel underskrifter fra under 18 år") == "33,3 %"
-    assert _card(html, "Medlemmer i brukerpanelet") == "4"
+    assert _card(html, "Medlemmer i brukerpanelet") == "8"
     assert _card(html, "Svarprosent i brukerpanelet") == "75 %"
     assert _card(html, "Gjennomsnittlig tilfredshet (1–6)") == "4 av 6"
     # nothing to measure is said so, never 0

@@ -18,6 +18,7 @@ from app.panel.models import (
     FollowUp,
     PanelMember,
     Participation,
+    ProfileTally,
     QuestionKind,
     Response,
     Survey,
@@ -68,6 +69,8 @@ def test_join_refuses_an_area_not_in_the_settings(app, resident):
 
 def test_answering_is_anonymous(app, survey, member):
     user = member(birth_year=1970, area="Glåmos")
+    for _ in range(4):  # five of the audience share the profile, so the response may keep it
+        member(birth_year=1970, area="Glåmos")
     client = login(app.test_client(), user)
     page = client.get(f"/panel/surveys/{survey.id}").get_data(as_text=True)
     assert "Hvor fornøyd er du?" in page
@@ -181,16 +184,16 @@ def test_reorder_questions(survey, make_user):
 
 
 def _many_answers(survey, member, values, area="Brekken"):
-    for v in values:
-        services.submit_answers(
-            member(area=area, birth_year=1990), survey, _answers(survey, scale=v)
-        )
+    """Members with one profile join, then answer (so the audience shares their profile)."""
+    users = [member(area=area, birth_year=1990) for _v in values]
+    for user, v in zip(users, values, strict=True):
+        services.submit_answers(user, survey, _answers(survey, scale=v))
     db.session.commit()
 
 
 def test_results_suppress_groups_of_five_and_show_six(app, survey, member, make_user):
     _many_answers(survey, member, [5, 5, 5, 5, 5], area="Brekken")
-    _many_answers(survey, member, [4, 4], area="Feragen")  # a second small group
+    _many_answers(survey, member, [4, 4], area="Feragen")  # too few to store: area unknown
     _many_answers(survey, member, [2, 3, 4, 5, 6, 6], area="Glåmos")
     survey.closes_on = today() - timedelta(days=1)
     survey.opens_on = today() - timedelta(days=10)
@@ -198,7 +201,8 @@ def test_results_suppress_groups_of_five_and_show_six(app, survey, member, make_
     html = app.test_client().get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
     assert "Glåmos" in html  # six answers: shown
     assert "Brekken" not in html  # five answers: hidden
-    assert "2 grupper med fem svar eller færre er ikke vist" in html
+    assert "1 gruppe er holdt tilbake for å verne anonymiteten" in html
+    assert "Noen tall er holdt tilbake for å verne anonymiteten" in html
     assert "Fint!" not in html  # free text not public
     staff = login(app.test_client(), make_user(Role.committee))
     assert "Fint!" in staff.get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
@@ -211,7 +215,7 @@ def test_results_numbers(app, survey, member):
     services.submit_answers(
         member(), survey, {**_answers(survey), survey.questions[0].id: "dont_know"}
     )
-    db.session.commit()
+    _closed(survey)
     scale = question_results(survey, include_text=False)[0]
     assert scale.n == 6
     assert scale.dont_know == 1
@@ -233,12 +237,13 @@ def test_trend_against_the_earlier_round(survey, member, make_user):
     from app.panel.results import question_results
 
     admin = make_user(Role.admin)
-    _many_answers(survey, member, [2, 4])
+    _many_answers(survey, member, [2, 4] * 3)
     second = services.copy_as_next_round(admin, survey, today(), today() + timedelta(days=5))
     second.title = "Runde 2"
     services.publish(admin, second)
-    db.session.commit()
-    _many_answers(second, member, [6])
+    _closed(survey)
+    _many_answers(second, member, [6] * 6)
+    _closed(second)
     trend = question_results(second, include_text=False)[0].trend
     assert trend == [("Innbyggerundersøkelse 2026", 3.0)]
 
@@ -349,18 +354,15 @@ def test_leaving_keeps_past_answers_and_export_has_no_answers(app, survey, membe
 def test_breakdown_by_user_group_counts_each_group(survey, member):
     from app.panel.results import question_results
 
-    for value in (1, 2, 3, 4, 5, 6):
-        services.submit_answers(
-            member(groups=["skole", "kultur"] if value > 1 else ["skole"]),
-            survey,
-            _answers(survey, scale=value),
-        )
-    for _ in range(2):  # a second small group, so hiding Kultur hides nothing else
-        services.submit_answers(member(groups=["barnehage"]), survey, _answers(survey, scale=6))
-    db.session.commit()
+    both = [member(groups=["skole", "kultur"]) for _ in range(6)]
+    school = [member(groups=["skole"]) for _ in range(6)]
+    for user, value in [(u, 6) for u in both] + [(u, 1) for u in school]:
+        services.submit_answers(user, survey, _answers(survey, scale=value))
+    _closed(survey)
     groups = dict(question_results(survey, False)[0].breakdowns["user_groups"])
-    assert set(groups) == {"Skole"}  # six answers; Kultur has five and is hidden
-    assert groups["Skole"].mean == 3.5
+    assert set(groups) == {"Skole", "Kultur"}  # the six in both count in each
+    assert (groups["Skole"].n, groups["Skole"].mean) == (12, 3.5)
+    assert (groups["Kultur"].n, groups["Kultur"].mean) == (6, 6.0)
 
 
 def _closed(survey):
@@ -515,7 +517,16 @@ def _tallies():
             Tally.count,
         )
     )
-    return sorted(tuple(r) for r in rows)
+    profiles = db.session.execute(
+        sa.select(
+            ProfileTally.question_id,
+            ProfileTally.age_band,
+            ProfileTally.area,
+            ProfileTally.user_groups_mask,
+            ProfileTally.count,
+        )
+    )
+    return sorted(tuple(r) for r in rows) + sorted(("profile", *r) for r in profiles)
 
 
 @settings(
@@ -532,7 +543,7 @@ def _tallies():
             st.sampled_from([None, "", "Fint!"]),
         ),
         min_size=1,
-        max_size=8,
+        max_size=12,
     )
 )
 def test_tallies_kept_with_the_answers_equal_a_fresh_count(app, survey, member, people):
@@ -541,6 +552,8 @@ def test_tallies_kept_with_the_answers_equal_a_fresh_count(app, survey, member, 
     db.session.execute(sa.delete(Participation))
     db.session.execute(sa.delete(Response))  # answers and their tallies go with them
     db.session.execute(sa.delete(Tally))
+    db.session.execute(sa.delete(ProfileTally))
+    survey.opens_on, survey.closes_on = today(), today() + timedelta(days=14)
     db.session.commit()
     for scale, area, birth_year, multi, groups, text in people:
         values = _answers(survey, scale=scale, multi=multi, text=text)
@@ -550,12 +563,17 @@ def test_tallies_kept_with_the_answers_equal_a_fresh_count(app, survey, member, 
     kept = _tallies()
     services.recount(survey.id)
     assert _tallies() == kept
+    _closed(survey)
     scale_result = question_results(survey, include_text=False)[0]
     given_values = [p[0] for p in people if isinstance(p[0], int)]
-    assert scale_result.n == len(given_values)
-    assert scale_result.dont_know == sum(p[0] == "dont_know" for p in people)
-    if given_values:
+    if len(given_values) > 5:
+        assert scale_result.n == len(given_values)
+        assert scale_result.dont_know == sum(p[0] == "dont_know" for p in people)
         assert scale_result.summary.mean == pytest.approx(sum(given_values) / len(given_values))
+    else:  # five answers or fewer: nothing of the question is published
+        assert scale_result.held_back
+        assert scale_result.summary is None
+        assert scale_result.distribution == []
     db.session.rollback()
 
 
@@ -598,13 +616,16 @@ def test_the_migration_counts_existing_answers_into_the_tallies(app, survey, mem
     exactly as submit_answers would have counted them."""
     import flask_migrate
 
+    answering = []
     for scale, area, groups in (
         (4, "Brekken", ["skole"]),
         ("dont_know", None, []),
         (6, "Glåmos", ["skole", "kultur"]),
-    ):
-        values = _answers(survey, scale=scale)
-        services.submit_answers(member(area=area, birth_year=1980, groups=groups), survey, values)
+    ):  # five members of each profile, so the responses keep theirs
+        users = [member(area=area, birth_year=1980, groups=groups) for _ in range(5)]
+        answering.append((users[0], scale))
+    for user, scale in answering:
+        services.submit_answers(user, survey, _answers(survey, scale=scale))
     db.session.commit()
     kept = _tallies()
     assert "user_groups" in {row[1] for row in kept}

@@ -34,11 +34,6 @@ def test_summarise_matches_statistics(values):
     assert s.high - s.mean == pytest.approx(half, abs=1e-9)
 
 
-@pytest.mark.parametrize(("n", "visible"), [(0, False), (5, False), (6, True), (100, True)])
-def test_suppression_at_five(n, visible):
-    assert stats.shown(n) is visible
-
-
 @pytest.mark.parametrize(
     ("birth_year", "band"),
     [(2010, "0-17"), (2008, "18-29"), (1997, "18-29"), (1996, "30-44"), (1960, "45-66"),
