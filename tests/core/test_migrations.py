@@ -41,3 +41,29 @@ def test_downgrade_to_base_and_back(app):
     assert tables <= {"alembic_version"}
     flask_migrate.upgrade()
     assert "users" in sa.inspect(db.engine).get_table_names()
+
+
+def test_recreating_a_table_on_sqlite_keeps_the_rows_that_point_at_it(app, member, make_user):
+    """The login-sessions migration drops users.login_token, which SQLite does by copying
+    the users table and dropping the old one; with foreign keys on, that DROP deleted every
+    panel member and cleared the actor of every audit entry. Upgrading through it now keeps
+    them (on PostgreSQL the column is dropped in place)."""
+    from app.core.audit import audit
+    from app.core.models import AuditEntry
+    from app.panel.models import PanelMember
+
+    admin = make_user()
+    volunteer = member(area="Brekken", birth_year=1980)
+    audit(admin, "user.created", volunteer)
+    db.session.commit()
+    admin_id, volunteer_id = admin.id, volunteer.id
+    db.session.remove()
+
+    flask_migrate.downgrade(revision="3c6d1f0a9e27")  # before the login sessions
+    flask_migrate.upgrade()
+
+    assert db.session.scalar(sa.select(PanelMember.user_id)) == volunteer_id
+    assert db.session.scalar(sa.select(AuditEntry.actor_id)) == admin_id
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
