@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from app.compass import bp, charts, queries, report, services
 from app.compass.labels import indicator_value, month_label, number, resolved_labels, score
-from app.compass.live import live_indicators, rolling_year, trend_months
+from app.compass.live import dashboard_indicators, trend_months
 from app.core.cache import cached_fragment, cached_page
 from app.core.csvfiles import csv_response
 from app.core.focus_areas import FOCUS_AREAS
@@ -42,7 +42,7 @@ def _area_or_404(area: int) -> int:
 def index():  # type: ignore[no-untyped-def]
     """The dashboard: evaluations against the target, areas with their indicators, strategies."""
     now = today()
-    live = live_indicators(*rolling_year(now))
+    live = dashboard_indicators(now)
     found = queries.evaluations()
     latest = queries.latest_scored(found)
 
@@ -71,7 +71,7 @@ def index():  # type: ignore[no-untyped-def]
 def area(area: int):  # type: ignore[no-untyped-def]
     """Everything about one focus area."""
     _area_or_404(area)
-    live = live_indicators(*rolling_year(today()))
+    live = dashboard_indicators(today())
     found = queries.evaluations()
     measures = queries.measures_for_area(area)
     return render_template(
@@ -181,7 +181,7 @@ def indicator_chart():  # type: ignore[no-untyped-def]
     key = request.args.get("key", "")
     full = request.args.get("full") == "1"
     points = queries.indicator_series(key, None if full else trend_months(today()))
-    label = queries.indicator_label(key, live_indicators(*rolling_year(today())))
+    label = queries.indicator_label(key, dashboard_indicators(today()))
     if label is None:
         abort(404)
     label = str(label)
