@@ -45,11 +45,49 @@ UNIT_LABELS = {
 }
 
 
+class Formats:
+    """How a page writes the compass's numbers, months and values, with the reader's
+    language looked up once: a dashboard writes some hundreds of them (every card's table
+    of months), and each (value, language) is formatted by Babel once per process."""
+
+    def __init__(self) -> None:
+        self.locale = str(get_locale())
+
+    def number(self, value: float | int) -> str:
+        """A number as the reader's language writes it, with at most two decimals."""
+        return _number(float(value), self.locale)
+
+    def month(self, month: date) -> str:
+        """ "des. 2026": the same months appear on every card."""
+        return _month(month, self.locale)
+
+    def indicator_value(self, value: float | int | None, unit: str) -> str:
+        """An indicator's value with its unit; None is "no data", never 0."""
+        if value is None:
+            return _("ingen data")
+        text = self.number(value)
+        if unit == "percent":
+            return _("%(value)s %%", value=text)
+        if unit == "days":
+            return _("%(value)s dager", value=text)
+        if unit == "per_1000":
+            return _("%(value)s per 1 000", value=text)
+        if unit == "score6":
+            return _("%(value)s av 6", value=text)
+        return text
+
+    def score(self, value: int | None) -> str:
+        """An evaluation score; an unpublished one is "not stated", never 0."""
+        return _("ikke oppgitt") if value is None else self.number(value)
+
+
 def number(value: float | int) -> str:
-    """A number as the reader's language writes it, with at most two decimals. A dashboard
-    writes some hundreds of them (every card's table of months); each (value, language) is
-    formatted by Babel once."""
-    return _number(float(value), str(get_locale()))
+    """A number as the reader's language writes it (charts' labels, beside their tables)."""
+    return Formats().number(value)
+
+
+def month_label(month: date) -> str:
+    return Formats().month(month)
 
 
 @lru_cache(maxsize=4096)
@@ -57,27 +95,6 @@ def _number(value: float, locale: str) -> str:
     if value.is_integer():
         return babel_format_decimal(int(value), format="#,##0", locale=locale)
     return babel_format_decimal(value, format="#,##0.##", locale=locale)
-
-
-def indicator_value(value: float | int | None, unit: str) -> str:
-    """An indicator's value with its unit; None is "no data", never 0."""
-    if value is None:
-        return _("ingen data")
-    text = number(value)
-    if unit == "percent":
-        return _("%(value)s %%", value=text)
-    if unit == "days":
-        return _("%(value)s dager", value=text)
-    if unit == "per_1000":
-        return _("%(value)s per 1 000", value=text)
-    if unit == "score6":
-        return _("%(value)s av 6", value=text)
-    return text
-
-
-def score(value: int | None) -> str:
-    """An evaluation score; an unpublished one is "not stated", never 0."""
-    return _("ikke oppgitt") if value is None else number(value)
 
 
 _LABELS = {
@@ -107,8 +124,3 @@ def resolved_labels() -> dict[str, dict[object, str]]:
 @lru_cache(maxsize=512)
 def _month(month: date, locale: str) -> str:
     return format_date(month, "MMM yyyy", locale=locale)
-
-
-def month_label(month: date) -> str:
-    """ "des. 2026": the same months appear on every card, so each is formatted once."""
-    return _month(month, str(get_locale()))

@@ -13,7 +13,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.compass.live import LiveSet
-from app.compass.models import Evaluation, Measure, MeasureUpdate, Snapshot, Strategy, Target
+from app.compass.models import (
+    Evaluation,
+    Measure,
+    MeasureStatus,
+    MeasureUpdate,
+    Snapshot,
+    Strategy,
+    Target,
+)
+from app.compass.services import rollup_of
 from app.core.indicators import Direction
 from app.core.settings import get_settings
 from app.core.templating import NAVIGATION
@@ -45,6 +54,37 @@ def strategies() -> list[Strategy]:
             .order_by(Strategy.position, Strategy.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class StrategyProgress:
+    title: str
+    measures: int
+    done: int
+    #: services.rollup of its measures
+    progress: float | None
+
+
+def strategy_progress() -> list[StrategyProgress]:
+    """Sub-strategies in order with how many measures they have, how many are done and
+    their rolled-up progress, counted in one query (the dashboard shows no measure)."""
+    counted = Measure.status != MeasureStatus.cancelled
+    rows = db.session.execute(
+        sa.select(
+            Strategy.title,
+            sa.func.count(Measure.id),
+            sa.func.count(Measure.id).filter(Measure.status == MeasureStatus.done),
+            sa.func.sum(Measure.progress).filter(counted),
+            sa.func.count(Measure.id).filter(counted),
+        )
+        .outerjoin(Measure, Measure.strategy_id == Strategy.id)
+        .group_by(Strategy.id, Strategy.title, Strategy.position)
+        .order_by(Strategy.position, Strategy.id)
+    )
+    return [
+        StrategyProgress(title, n, done, rollup_of(int(total or 0), counted_n))
+        for title, n, done, total, counted_n in rows
+    ]
 
 
 def measures_for_area(area: int) -> list[Measure]:

@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from app.compass import bp, charts, queries, report, services
-from app.compass.labels import indicator_value, month_label, number, resolved_labels, score
+from app.compass.labels import Formats, month_label, number, resolved_labels
 from app.compass.live import dashboard_indicators, trend_months
 from app.core.cache import cached_fragment, cached_page
 from app.core.csvfiles import csv_response
@@ -19,12 +19,13 @@ FIRST_YEAR = 1990
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
+    formats = Formats()
     return {
         **resolved_labels(),
-        "month_label": month_label,
-        "indicator_value": indicator_value,
-        "score": score,
-        "number": number,
+        "month_label": formats.month,
+        "indicator_value": formats.indicator_value,
+        "score": formats.score,
+        "number": formats.number,
         "rollup": services.rollup,
         "may_manage": services.can_manage_compass,
         "cache_seconds": current_app.config["COMPASS_CACHE_SECONDS"],
@@ -61,7 +62,7 @@ def index():  # type: ignore[no-untyped-def]
         latest=latest,
         target=services.current_target(),
         areas=cached_fragment(f"compass.areas:{version}", areas),
-        strategies=queries.strategies(),
+        strategies=queries.strategy_progress(),
         year=now.year,
     )
 
@@ -165,7 +166,7 @@ def area_chart(area: int):  # type: ignore[no-untyped-def]
 @bp.get("/charts/strategies.svg")
 def strategies_chart():  # type: ignore[no-untyped-def]
     """Each sub-strategy's progress, rolled up from its measures."""
-    bars = [(s.title, services.rollup(s.measures)) for s in queries.strategies()]
+    bars = [(s.title, s.progress) for s in queries.strategy_progress()]
     return _svg(
         charts.bar_svg(
             _("Fremdrift per delstrategi (prosent)"),
