@@ -47,11 +47,20 @@ UNIT_LABELS = {
 
 class Formats:
     """How a page writes the compass's numbers, months and values, with the reader's
-    language looked up once: a dashboard writes some hundreds of them (every card's table
-    of months), and each (value, language) is formatted by Babel once per process."""
+    language and its texts looked up once: a dashboard writes some hundreds of them (every
+    card's table of months), and each (value, language) is formatted by Babel once per
+    process."""
 
     def __init__(self) -> None:
         self.locale = str(get_locale())
+        self.no_data, self.not_stated = _("ingen data"), _("ikke oppgitt")
+        #: Not yet filled in: "%%" is still to become "%"
+        self.units = {
+            "percent": _("%(value)s %%"),
+            "days": _("%(value)s dager"),
+            "per_1000": _("%(value)s per 1 000"),
+            "score6": _("%(value)s av 6"),
+        }
 
     def number(self, value: float | int) -> str:
         """A number as the reader's language writes it, with at most two decimals."""
@@ -64,21 +73,16 @@ class Formats:
     def indicator_value(self, value: float | int | None, unit: str) -> str:
         """An indicator's value with its unit; None is "no data", never 0."""
         if value is None:
-            return _("ingen data")
+            return self.no_data
         text = self.number(value)
-        if unit == "percent":
-            return _("%(value)s %%", value=text)
-        if unit == "days":
-            return _("%(value)s dager", value=text)
-        if unit == "per_1000":
-            return _("%(value)s per 1 000", value=text)
-        if unit == "score6":
-            return _("%(value)s av 6", value=text)
-        return text
+        return self.units[unit] % {"value": text} if unit in self.units else text
+
+    def percent(self, value: float | int) -> str:
+        return self.indicator_value(value, "percent")
 
     def score(self, value: int | None) -> str:
         """An evaluation score; an unpublished one is "not stated", never 0."""
-        return _("ikke oppgitt") if value is None else self.number(value)
+        return self.not_stated if value is None else self.number(value)
 
 
 def number(value: float | int) -> str:

@@ -25,6 +25,7 @@ def _labels() -> dict[str, object]:
         "month_label": formats.month,
         "indicator_value": formats.indicator_value,
         "score": formats.score,
+        "percent": formats.percent,
         "number": formats.number,
         "rollup": services.rollup,
         "may_manage": services.can_manage_compass,
