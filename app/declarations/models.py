@@ -183,12 +183,11 @@ class Report(db.Model):
 
     __tablename__ = "declaration_reports"
     __table_args__ = (
-        # Covering indexes: the public figures read them and never the table (one service's
-        # breakdown; its answer times; the reports still waiting past their deadline)
+        # Covering indexes: the public figures read them and never the table (a service's
+        # reports waiting past their deadline and its breakdown; its answer times)
         sa.Index("ix_declaration_reports_figures", "service_id", "status", "due_on",
                  "answer_working_days"),
         sa.Index("ix_declaration_reports_answer_days", "service_id", "answer_working_days"),
-        sa.Index("ix_declaration_reports_waiting", "status", "due_on", "service_id"),
         sa.CheckConstraint("answer_working_days IS NULL OR answer_working_days >= 0",
                            name="answer_days_positive"),
     )  # fmt: skip

@@ -3,7 +3,7 @@
 The public figures are counters kept on the service in the transaction that changes them
 (``services.give_feedback``, ``report_broken_promise``, ``answer_report``), so a page reads
 them with the service; only what time changes is counted when the page is asked for: the
-reports still waiting past their deadline, from an index of the waiting reports.
+reports still waiting past their deadline, per service from the index of its reports.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
@@ -33,9 +34,8 @@ WAITING = (ReportStatus.new, ReportStatus.acknowledged)
 ANSWER_DAY_BANDS = ((0, 2), (3, 5), (6, 10), (11, 15), (16, None))
 
 
-@dataclass(frozen=True)
-class Figures:
-    """A service's public figures."""
+class Figures(NamedTuple):
+    """A service's public figures (a tuple: a list makes 200 of them)."""
 
     kept: int = 0
     not_kept: int = 0
@@ -58,8 +58,7 @@ class Figures:
         return round(100 * self.answered_in_time / self.due, 1) if self.due else None
 
 
-@dataclass(frozen=True)
-class ServiceRow:
+class ServiceRow(NamedTuple):
     id: int
     slug: str
     name: str
@@ -220,19 +219,33 @@ def report_counts(
     return {row[0]: (row[1], row[2], int(row[3] or 0)) for row in session.execute(stmt)}
 
 
-def late_waiting(
-    session: Session, service_ids: Iterable[int] | None = None, on: date | None = None
-) -> dict[int, int]:
-    """service id -> its reports still waiting for an answer past their deadline (for every
-    service at once from the index of waiting reports, never reading the answered ones)."""
-    stmt = (
-        sa.select(Report.service_id, sa.func.count())
-        .where(Report.status.in_(WAITING), Report.due_on < (on or today()))
-        .group_by(Report.service_id)
+def late_reports(on: date | None = None) -> sa.ScalarSelect[int]:
+    """A column of a query of services: its reports still waiting for an answer past their
+    deadline (read from the figures index, per service)."""
+    return (
+        sa.select(sa.func.count())
+        .where(
+            Report.service_id == Service.id,
+            Report.status.in_(WAITING),
+            Report.due_on < (on or today()),
+        )
+        .correlate(Service)
+        .scalar_subquery()
     )
-    if service_ids is not None:
-        stmt = stmt.where(Report.service_id.in_(list(service_ids)))
-    return {service_id: n for service_id, n in session.execute(stmt)}
+
+
+def figure_columns(on: date | None = None) -> tuple[sa.ColumnElement[Any], ...]:
+    """The columns of a query of services that _figures takes: the counters kept on the
+    service, and its reports waiting past their deadline."""
+    return (
+        Service.feedback_kept,
+        Service.feedback_not_kept,
+        Service.reports_count,
+        Service.reports_answered,
+        Service.reports_answered_in_time,
+        Service.answer_days_median,
+        late_reports(on),
+    )
 
 
 def _figures(kept: int, not_kept: int, reports: int, answered: int, in_time: int,
@@ -247,28 +260,14 @@ def figures_of(service: Service, late: int) -> Figures:
                     service.answer_days_median, late)  # fmt: skip
 
 
-#: The service's kept figures, in the order _figures takes them
-FIGURE_COLUMNS = (
-    Service.feedback_kept,
-    Service.feedback_not_kept,
-    Service.reports_count,
-    Service.reports_answered,
-    Service.reports_answered_in_time,
-    Service.answer_days_median,
-)
-
-
 def figures_by_service(
     session: Session, service_ids: Iterable[int] | None = None, on: date | None = None
 ) -> dict[int, Figures]:
-    """Figures for the given services (all when None), in two queries: the counters kept
-    on the services, and their reports waiting past the deadline."""
-    ids = None if service_ids is None else list(service_ids)
-    late = late_waiting(session, ids, on)
-    stmt = sa.select(Service.id, *FIGURE_COLUMNS)
-    if ids is not None:
-        stmt = stmt.where(Service.id.in_(ids))
-    return {id_: _figures(*kept, late.get(id_, 0)) for id_, *kept in session.execute(stmt)}
+    """Figures for the given services (all when None), in one query."""
+    stmt = sa.select(Service.id, *figure_columns(on))
+    if service_ids is not None:
+        stmt = stmt.where(Service.id.in_(list(service_ids)))
+    return {id_: _figures(*figures) for id_, *figures in session.execute(stmt)}
 
 
 @dataclass(frozen=True)
@@ -307,26 +306,28 @@ def report_breakdown(session: Session, service_id: int, on: date | None = None) 
 
 def public_services(session: Session) -> list[ServiceRow]:
     """Active services with a published declaration, with their figures and languages, in
-    three queries."""
-    published = (
-        sa.select(DeclarationVersion.service_id, DeclarationVersion.language)
-        .where(DeclarationVersion.status == VersionStatus.published)
-    )  # fmt: skip
-    languages: dict[int, list[str]] = {}
-    for service_id, language in session.execute(published):
-        languages.setdefault(service_id, []).append(language)
-    late = late_waiting(session)
+    one query."""
+    languages = (
+        sa.select(sa.func.aggregate_strings(DeclarationVersion.language, ","))
+        .where(
+            DeclarationVersion.service_id == Service.id,
+            DeclarationVersion.status == VersionStatus.published,
+        )
+        .correlate(Service)
+        .scalar_subquery()
+    )
     rows = session.execute(
         sa.select(Service.id, Service.slug, Service.name, Unit.name, Service.focus_areas,
-                  *FIGURE_COLUMNS)
+                  languages, *figure_columns())
         .join(Unit, Unit.id == Service.unit_id)
-        .where(Service.active.is_(True), Service.id.in_(list(languages)))
+        .where(Service.active.is_(True))
         .order_by(Service.name)
     )  # fmt: skip
     return [
-        ServiceRow(id_, slug, name, unit, list(areas or []), sorted(languages[id_]),
-                   _figures(*kept, late.get(id_, 0)))
-        for id_, slug, name, unit, areas, *kept in rows
+        ServiceRow(id_, slug, name, unit, list(areas or []), sorted(published.split(",")),
+                   _figures(*figures))
+        for id_, slug, name, unit, areas, published, *figures in rows
+        if published
     ]  # fmt: skip
 
 

@@ -1,8 +1,8 @@
 """service declarations: each service's report figures (reports, answered, answered in time,
 median working days to an answer) kept on the service in the transaction that adds or answers
 a report, instead of a GROUP BY over every report and a median over all answer times on each
-view of /declarations/; an index of the waiting reports for the ones past their deadline, and
-the figures index for one service's breakdown by status and answer time
+view of /declarations/; the figures index covers what is still counted per view: a service's
+reports waiting past their deadline, and its breakdown by status and answer time
 
 Existing reports are counted into the new columns here. On SQLite the check constraint comes
 with the last column added (ADD COLUMN may carry one): a table copy of services would
@@ -57,7 +57,6 @@ def upgrade():
     with op.batch_alter_table('declaration_reports', schema=None) as batch_op:
         batch_op.drop_index('ix_declaration_reports_figures')
         batch_op.create_index('ix_declaration_reports_figures', ['service_id', 'status', 'due_on', 'answer_working_days'], unique=False)
-        batch_op.create_index('ix_declaration_reports_waiting', ['status', 'due_on', 'service_id'], unique=False)
 
     sqlite = op.get_bind().dialect.name == "sqlite"
     with op.batch_alter_table('services', schema=None) as batch_op:
@@ -88,6 +87,5 @@ def downgrade():
     op.drop_column('services', 'reports_count')
 
     with op.batch_alter_table('declaration_reports', schema=None) as batch_op:
-        batch_op.drop_index('ix_declaration_reports_waiting')
         batch_op.drop_index('ix_declaration_reports_figures')
         batch_op.create_index('ix_declaration_reports_figures', ['service_id', 'status', 'due_on', 'answered_in_time'], unique=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask_babel import get_locale
 
 from app.core.focus_areas import FOCUS_AREAS
@@ -10,6 +12,17 @@ from app.core.templating import format_number
 from app.declarations import bp
 from app.declarations.forms import CONTENT_LANGUAGE_NAMES
 from app.declarations.labels import REPORT_STATUS_LABELS, SECTION_LABELS, VERSION_STATUS_LABELS
+from app.declarations.queries import Figures
+
+
+class Cells(NamedTuple):
+    """One service's figures as the list writes them."""
+
+    kept: str
+    answers: str
+    reports: str
+    in_time: str
+    days: str
 
 
 class FigureText:
@@ -17,7 +30,8 @@ class FigureText:
     catalogue looked up once per page rather than for each of a list's hundreds of cells."""
 
     def __init__(self) -> None:
-        self.comma = str(get_locale()) != "en"
+        self.locale = str(get_locale())
+        self.comma = self.locale != "en"
         self.catalogue = catalogue()
 
     def _decimal(self, text: str) -> str:
@@ -34,7 +48,13 @@ class FigureText:
     def answers(self, count: int) -> str:
         """ "12 svar": the feedback a service has had."""
         text = self.catalogue.ungettext("%(count)s svar", "%(count)s svar", count)
-        return text % {"count": format_number(count)}  # type: ignore[no-any-return]
+        return text % {"count": format_number(count, self.locale)}  # type: ignore[no-any-return]
+
+    def cells(self, figures: Figures) -> Cells:
+        """A row of the list: one call per service rather than one per cell."""
+        return Cells(self.share(figures.kept_share), self.answers(figures.feedback),
+                     format_number(figures.reports, self.locale),
+                     self.share(figures.in_time_share), self.days(figures.median_days))  # fmt: skip
 
 
 @bp.context_processor
@@ -43,7 +63,7 @@ def _labels() -> dict[str, object]:
     return {
         "share": figures.share,
         "days": figures.days,
-        "answers": figures.answers,
+        "cells": figures.cells,
         "section_labels": SECTION_LABELS,
         "version_status_labels": VERSION_STATUS_LABELS,
         "report_status_labels": REPORT_STATUS_LABELS,
