@@ -6,6 +6,7 @@ the table beside it always say the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
@@ -36,6 +37,13 @@ DIRECTION_LABELS = {
     Direction.higher_is_better: _l("Høyere er bedre"),
     Direction.lower_is_better: _l("Lavere er bedre"),
 }
+#: A card's last month against the one before (Card.change), None: too few months
+CHANGE_LABELS = {
+    "better": _l("Siste måned: bedre enn måneden før"),
+    "worse": _l("Siste måned: dårligere enn måneden før"),
+    "same": _l("Siste måned: uendret"),
+    None: _l("For få måneder til å vise en utvikling"),
+}
 UNIT_LABELS = {
     "count": _l("antall"),
     "percent": _l("prosent"),
@@ -45,53 +53,73 @@ UNIT_LABELS = {
 }
 
 
-class Formats:
+def formatters() -> dict[str, Callable[..., str]]:
     """How a page writes the compass's numbers, months and values, with the reader's
     language and its texts looked up once: a dashboard writes some hundreds of them (every
     card's table of months), and each (value, language) is formatted by Babel once per
-    process."""
+    process. Plain functions, which a template calls more cheaply than bound methods."""
+    locale = str(get_locale())
+    no_data, not_stated = _("ingen data"), _("ikke oppgitt")
+    #: Not yet filled in: "%%" is still to become "%"
+    units = {
+        "percent": _("%(value)s %%"),
+        "days": _("%(value)s dager"),
+        "per_1000": _("%(value)s per 1 000"),
+        "score6": _("%(value)s av 6"),
+    }
+    latest = _("De %(shown)s siste av %(total)s oppdateringer:")
 
-    def __init__(self) -> None:
-        self.locale = str(get_locale())
-        self.no_data, self.not_stated = _("ingen data"), _("ikke oppgitt")
-        #: Not yet filled in: "%%" is still to become "%"
-        self.units = {
-            "percent": _("%(value)s %%"),
-            "days": _("%(value)s dager"),
-            "per_1000": _("%(value)s per 1 000"),
-            "score6": _("%(value)s av 6"),
-        }
-
-    def number(self, value: float | int) -> str:
+    def number(value: float | int) -> str:
         """A number as the reader's language writes it, with at most two decimals."""
-        return _number(float(value), self.locale)
+        return _number(float(value), locale)
 
-    def month(self, month: date) -> str:
+    def month_label(month: date) -> str:
         """ "des. 2026": the same months appear on every card."""
-        return _month(month, self.locale)
+        return _month(month, locale)
 
-    def indicator_value(self, value: float | int | None, unit: str) -> str:
+    def indicator_value(value: float | int | None, unit: str) -> str:
         """An indicator's value with its unit; None is "no data", never 0."""
         if value is None:
-            return self.no_data
-        text = self.number(value)
-        return self.units[unit] % {"value": text} if unit in self.units else text
+            return no_data
+        text = number(value)
+        return units[unit] % {"value": text} if unit in units else text
 
-    def percent(self, value: float | int) -> str:
-        return self.indicator_value(value, "percent")
+    def percent(value: float | int) -> str:
+        return indicator_value(value, "percent")
 
-    def score(self, value: int | None) -> str:
+    def score(value: int | None) -> str:
         """An evaluation score; an unpublished one is "not stated", never 0."""
-        return self.not_stated if value is None else self.number(value)
+        return not_stated if value is None else number(value)
+
+    def series_rows(series: list[tuple[date, float | None]]) -> list[tuple[str, str | None]]:
+        """A card's months and values as its table writes them (None: no data), in one
+        call for the table rather than two for each of its rows."""
+        return [
+            (_month(m, locale), None if v is None else _number(float(v), locale)) for m, v in series
+        ]
+
+    def latest_of(shown: int, total: int) -> str:
+        """ "De 3 siste av 6 oppdateringer:" above a measure's log."""
+        return latest % {"shown": shown, "total": total}  # type: ignore[no-any-return]
+
+    return {
+        "number": number,
+        "month_label": month_label,
+        "indicator_value": indicator_value,
+        "percent": percent,
+        "score": score,
+        "latest_of": latest_of,
+        "series_rows": series_rows,
+    }
 
 
 def number(value: float | int) -> str:
     """A number as the reader's language writes it (charts' labels, beside their tables)."""
-    return Formats().number(value)
+    return _number(float(value), str(get_locale()))
 
 
 def month_label(month: date) -> str:
-    return Formats().month(month)
+    return _month(month, str(get_locale()))
 
 
 @lru_cache(maxsize=4096)
@@ -107,6 +135,7 @@ _LABELS = {
     "status_labels": STATUS_LABELS,
     "direction_labels": DIRECTION_LABELS,
     "unit_labels": UNIT_LABELS,
+    "change_labels": CHANGE_LABELS,
 }
 _resolved: dict[str, dict[str, dict[object, str]]] = {}
 

@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from app.compass import bp, charts, queries, report, services
-from app.compass.labels import Formats, month_label, number, resolved_labels
+from app.compass.labels import formatters, month_label, number, resolved_labels
 from app.compass.live import dashboard_indicators, trend_months
 from app.core.cache import cached_fragment, cached_page
 from app.core.csvfiles import csv_response
@@ -19,14 +19,9 @@ FIRST_YEAR = 1990
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    formats = Formats()
     return {
         **resolved_labels(),
-        "month_label": formats.month,
-        "indicator_value": formats.indicator_value,
-        "score": formats.score,
-        "percent": formats.percent,
-        "number": formats.number,
+        **formatters(),
         "rollup": services.rollup,
         "may_manage": services.can_manage_compass,
         "cache_seconds": current_app.config["COMPASS_CACHE_SECONDS"],
