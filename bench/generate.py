@@ -17,12 +17,13 @@ import argparse
 import dataclasses
 import json
 import random
+import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
@@ -521,6 +522,29 @@ def _set_counts(
     )
 
 
+@dataclasses.dataclass
+class ReportFigures:
+    """A service's report counters, as the app keeps them with each report it is given."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "reports_count", "reports_answered", "reports_answered_in_time", "answer_days_median"
+    )  # fmt: skip
+    reports: int = 0
+    in_time: int = 0
+    days: list[int] = dataclasses.field(default_factory=list)
+
+    def add(self, answer_days: int | None, in_time: bool) -> None:
+        self.reports += 1
+        self.in_time += in_time
+        if answer_days is not None:
+            self.days.append(answer_days)
+
+    def row(self) -> dict[str, Any]:
+        median = float(statistics.median(self.days)) if self.days else None
+        return dict(zip(self.COLUMNS, (self.reports, len(self.days), self.in_time, median),
+                        strict=True))  # fmt: skip
+
+
 def generate_declarations(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[str, int]:
     """Services with declarations, feedback on their promises and reports; the counters
     match the feedback rows (as the app keeps them)."""
@@ -570,6 +594,7 @@ def generate_declarations(engine: sa.Engine, scale: Scale, rng: random.Random) -
             totals[0], totals[1] = totals[0] + kept, totals[1] + not_kept
         _set_counts(conn, tables["services"], "feedback_kept", "feedback_not_kept", per_service)
         states, weights = zip(*REPORT_STATES, strict=True)
+        figures: dict[int, ReportFigures] = {s["id"]: ReportFigures() for s in services}
 
         def report_rows() -> Iterator[dict[str, Any]]:
             for n in range(scale.reports):
@@ -579,6 +604,10 @@ def generate_declarations(engine: sa.Engine, scale: Scale, rng: random.Random) -
                 answered = (add_working_days(received, rng.randrange(0, 20))
                             if status in ("answered", "closed") else None)  # fmt: skip
                 promise_id = rng.choice(promise_ids)
+                figures[promise_service[promise_id]].add(
+                    working_days_between(received, answered) if answered else None,
+                    bool(answered and answered <= due),
+                )
                 yield {
                     "id": first["declaration_reports"] + n,
                     "service_id": promise_service[promise_id], "promise_id": promise_id,
@@ -597,6 +626,11 @@ def generate_declarations(engine: sa.Engine, scale: Scale, rng: random.Random) -
                 }  # fmt: skip
 
         n_reports = insert_batches(conn, tables["declaration_reports"], report_rows())
+        conn.execute(
+            tables["services"].update().where(tables["services"].c.id == sa.bindparam("row_id"))
+            .values({name: sa.bindparam(name) for name in ReportFigures.COLUMNS}),
+            [{"row_id": id_, **f.row()} for id_, f in figures.items()],
+        )  # fmt: skip
     return {"services": len(services), "declaration_versions": len(versions),
             "declaration_promises": len(promises), "declaration_feedback": n_feedback,
             "declaration_reports": n_reports}  # fmt: skip

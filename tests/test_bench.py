@@ -134,6 +134,14 @@ def test_tiny_generation_fills_every_domain_the_compass_reads(
             "FROM survey_answers a WHERE a.question_id = t.question_id AND "
             "coalesce(a.value_int, 0) = t.value_int)"
         ).fetchone() == (0,)
+        # The report figures on each service are its reports counted, as the app keeps them
+        assert conn.execute(
+            "SELECT count(*) FROM services s WHERE reports_count != (SELECT count(*) FROM "
+            "declaration_reports r WHERE r.service_id = s.id) OR reports_answered != (SELECT "
+            "count(answered_in_time) FROM declaration_reports r WHERE r.service_id = s.id) OR "
+            "reports_answered_in_time != (SELECT count(*) FROM declaration_reports r WHERE "
+            "r.service_id = s.id AND r.answered_in_time) OR reports_answered = 0"
+        ).fetchone() == (0,)
         satisfaction = conn.execute(
             "SELECT count(*) FROM compass_snapshots WHERE key = 'panel.satisfaction' "
             "AND value BETWEEN 1 AND 6"

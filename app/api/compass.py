@@ -21,7 +21,7 @@ from app.api.common import (
     public,
 )
 from app.compass import queries, services
-from app.compass.live import live_indicators, rolling_year
+from app.compass.live import dashboard_indicators
 from app.compass.models import Evaluation, Measure, MeasureStatus, Snapshot
 from app.core.focus_areas import FOCUS_AREA_DESCRIPTIONS, FOCUS_AREAS
 from app.proposals.rules import today
@@ -206,7 +206,7 @@ def list_strategies() -> dict[str, Any]:
 @documented(blp, IndicatorsSchema)
 def list_indicators() -> dict[str, Any]:
     """Every domain's indicators over the last 365 days, as on the dashboard."""
-    live = live_indicators(*rolling_year(today()))
+    live = dashboard_indicators(today())
     return {
         "start": iso(live.start),
         "end": iso(live.end),

@@ -6,6 +6,7 @@ the table beside it always say the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
@@ -36,6 +37,13 @@ DIRECTION_LABELS = {
     Direction.higher_is_better: _l("Høyere er bedre"),
     Direction.lower_is_better: _l("Lavere er bedre"),
 }
+#: A card's last month against the one before (Card.change), None: too few months
+CHANGE_LABELS = {
+    "better": _l("Siste måned: bedre enn måneden før"),
+    "worse": _l("Siste måned: dårligere enn måneden før"),
+    "same": _l("Siste måned: uendret"),
+    None: _l("For få måneder til å vise en utvikling"),
+}
 UNIT_LABELS = {
     "count": _l("antall"),
     "percent": _l("prosent"),
@@ -45,11 +53,73 @@ UNIT_LABELS = {
 }
 
 
+def formatters() -> dict[str, Callable[..., str]]:
+    """How a page writes the compass's numbers, months and values, with the reader's
+    language and its texts looked up once: a dashboard writes some hundreds of them (every
+    card's table of months), and each (value, language) is formatted by Babel once per
+    process. Plain functions, which a template calls more cheaply than bound methods."""
+    locale = str(get_locale())
+    no_data, not_stated = _("ingen data"), _("ikke oppgitt")
+    #: Not yet filled in: "%%" is still to become "%"
+    units = {
+        "percent": _("%(value)s %%"),
+        "days": _("%(value)s dager"),
+        "per_1000": _("%(value)s per 1 000"),
+        "score6": _("%(value)s av 6"),
+    }
+    latest = _("De %(shown)s siste av %(total)s oppdateringer:")
+
+    def number(value: float | int) -> str:
+        """A number as the reader's language writes it, with at most two decimals."""
+        return _number(float(value), locale)
+
+    def month_label(month: date) -> str:
+        """ "des. 2026": the same months appear on every card."""
+        return _month(month, locale)
+
+    def indicator_value(value: float | int | None, unit: str) -> str:
+        """An indicator's value with its unit; None is "no data", never 0."""
+        if value is None:
+            return no_data
+        text = number(value)
+        return units[unit] % {"value": text} if unit in units else text
+
+    def percent(value: float | int) -> str:
+        return indicator_value(value, "percent")
+
+    def score(value: int | None) -> str:
+        """An evaluation score; an unpublished one is "not stated", never 0."""
+        return not_stated if value is None else number(value)
+
+    def series_rows(series: list[tuple[date, float | None]]) -> list[tuple[str, str | None]]:
+        """A card's months and values as its table writes them (None: no data), in one
+        call for the table rather than two for each of its rows."""
+        return [
+            (_month(m, locale), None if v is None else _number(float(v), locale)) for m, v in series
+        ]
+
+    def latest_of(shown: int, total: int) -> str:
+        """ "De 3 siste av 6 oppdateringer:" above a measure's log."""
+        return latest % {"shown": shown, "total": total}  # type: ignore[no-any-return]
+
+    return {
+        "number": number,
+        "month_label": month_label,
+        "indicator_value": indicator_value,
+        "percent": percent,
+        "score": score,
+        "latest_of": latest_of,
+        "series_rows": series_rows,
+    }
+
+
 def number(value: float | int) -> str:
-    """A number as the reader's language writes it, with at most two decimals. A dashboard
-    writes some hundreds of them (every card's table of months); each (value, language) is
-    formatted by Babel once."""
+    """A number as the reader's language writes it (charts' labels, beside their tables)."""
     return _number(float(value), str(get_locale()))
+
+
+def month_label(month: date) -> str:
+    return _month(month, str(get_locale()))
 
 
 @lru_cache(maxsize=4096)
@@ -59,33 +129,13 @@ def _number(value: float, locale: str) -> str:
     return babel_format_decimal(value, format="#,##0.##", locale=locale)
 
 
-def indicator_value(value: float | int | None, unit: str) -> str:
-    """An indicator's value with its unit; None is "no data", never 0."""
-    if value is None:
-        return _("ingen data")
-    text = number(value)
-    if unit == "percent":
-        return _("%(value)s %%", value=text)
-    if unit == "days":
-        return _("%(value)s dager", value=text)
-    if unit == "per_1000":
-        return _("%(value)s per 1 000", value=text)
-    if unit == "score6":
-        return _("%(value)s av 6", value=text)
-    return text
-
-
-def score(value: int | None) -> str:
-    """An evaluation score; an unpublished one is "not stated", never 0."""
-    return _("ikke oppgitt") if value is None else number(value)
-
-
 _LABELS = {
     "focus_areas": FOCUS_AREAS,
     "area_descriptions": FOCUS_AREA_DESCRIPTIONS,
     "status_labels": STATUS_LABELS,
     "direction_labels": DIRECTION_LABELS,
     "unit_labels": UNIT_LABELS,
+    "change_labels": CHANGE_LABELS,
 }
 _resolved: dict[str, dict[str, dict[object, str]]] = {}
 
@@ -107,8 +157,3 @@ def resolved_labels() -> dict[str, dict[object, str]]:
 @lru_cache(maxsize=512)
 def _month(month: date, locale: str) -> str:
     return format_date(month, "MMM yyyy", locale=locale)
-
-
-def month_label(month: date) -> str:
-    """ "des. 2026": the same months appear on every card, so each is formatted once."""
-    return _month(month, str(get_locale()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -13,7 +13,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.compass.live import LiveSet
-from app.compass.models import Evaluation, Measure, MeasureUpdate, Snapshot, Strategy, Target
+from app.compass.models import (
+    Evaluation,
+    Measure,
+    MeasureStatus,
+    MeasureUpdate,
+    Snapshot,
+    Strategy,
+    Target,
+)
+from app.compass.services import rollup_of
 from app.core.indicators import Direction
 from app.core.settings import get_settings
 from app.core.templating import NAVIGATION
@@ -47,26 +56,84 @@ def strategies() -> list[Strategy]:
     )
 
 
-def measures_for_area(area: int) -> list[Measure]:
-    """Measures tied to ``area``. Focus areas are a short JSON list per measure, so the ids
-    are picked from (id, areas) pairs, then only those measures are loaded."""
-    pairs = db.session.execute(sa.select(Measure.id, Measure.focus_areas))
-    ids = [measure_id for measure_id, areas in pairs if area in (areas or [])]
-    if not ids:
-        return []
-    stmt = sa.select(Measure).options(selectinload(Measure.strategy)).where(Measure.id.in_(ids))
-    return list(
-        db.session.scalars(stmt.order_by(Measure.strategy_id, Measure.position, Measure.id))
+@dataclass(frozen=True)
+class StrategyProgress:
+    title: str
+    measures: int
+    done: int
+    #: services.rollup of its measures
+    progress: float | None
+
+
+def strategy_progress() -> list[StrategyProgress]:
+    """Sub-strategies in order with how many measures they have, how many are done and
+    their rolled-up progress, counted in one query (the dashboard shows no measure)."""
+    counted = Measure.status != MeasureStatus.cancelled
+    rows = db.session.execute(
+        sa.select(
+            Strategy.title,
+            sa.func.count(Measure.id),
+            sa.func.count(Measure.id).filter(Measure.status == MeasureStatus.done),
+            sa.func.sum(Measure.progress).filter(counted),
+            sa.func.count(Measure.id).filter(counted),
+        )
+        .outerjoin(Measure, Measure.strategy_id == Strategy.id)
+        .group_by(Strategy.id, Strategy.title, Strategy.position)
+        .order_by(Strategy.position, Strategy.id)
     )
+    return [
+        StrategyProgress(title, n, done, rollup_of(int(total or 0), counted_n))
+        for title, n, done, total, counted_n in rows
+    ]
+
+
+class AreaMeasure(NamedTuple):
+    id: int
+    title: str
+    strategy: str
+    status: MeasureStatus
+    progress: int
+    owner: str
+    due_on: date | None
+    description: str
+
+
+def measures_for_area(area: int) -> list[AreaMeasure]:
+    """Measures tied to ``area``, with their strategy's title, in one query. Focus areas
+    are a short JSON list per measure, so the measures are picked in Python."""
+    rows = db.session.execute(
+        sa.select(
+            Measure.focus_areas,
+            Measure.id,
+            Measure.title,
+            Strategy.title,
+            Measure.status,
+            Measure.progress,
+            Measure.owner,
+            Measure.due_on,
+            Measure.description,
+        )
+        .join(Strategy, Strategy.id == Measure.strategy_id)
+        .order_by(Measure.strategy_id, Measure.position, Measure.id)
+    )
+    return [AreaMeasure(*fields) for areas, *fields in rows if area in (areas or [])]
+
+
+class LogEntry(NamedTuple):
+    noted_on: date
+    text: str
+    status: MeasureStatus
+    progress: int
 
 
 @dataclass
 class Log:
-    recent: list[MeasureUpdate]
+    #: The latest entries, newest first
+    recent: list[LogEntry]
     total: int
 
 
-def recent_updates(measures: list[Measure], keep: int = 3) -> dict[int, Log]:
+def recent_updates(measures: list[AreaMeasure], keep: int = 3) -> dict[int, Log]:
     """measure id -> its ``keep`` latest log entries and how many it has, in one query."""
     rank = (
         sa.func.row_number()
@@ -83,14 +150,21 @@ def recent_updates(measures: list[Measure], keep: int = 3) -> dict[int, Log]:
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(MeasureUpdate, ranked.c.total)
+        sa.select(
+            MeasureUpdate.measure_id,
+            ranked.c.total,
+            MeasureUpdate.noted_on,
+            MeasureUpdate.text,
+            MeasureUpdate.status,
+            MeasureUpdate.progress,
+        )
         .join(ranked, ranked.c.id == MeasureUpdate.id)
         .where(ranked.c.rank <= keep)
         .order_by(MeasureUpdate.noted_on.desc(), MeasureUpdate.id.desc())
     )
     out: dict[int, Log] = {}
-    for update, count in rows:
-        out.setdefault(update.measure_id, Log([], count)).recent.append(update)
+    for measure_id, count, *entry in rows:
+        out.setdefault(measure_id, Log([], count)).recent.append(LogEntry(*entry))
     return out
 
 

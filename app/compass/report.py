@@ -17,7 +17,7 @@ from app.extensions import db
 
 def build(year: int, today: date) -> dict[str, Any]:
     start, end = calendar_year(year)
-    live = live_indicators(start, min(end, date.fromordinal(today.toordinal() + 1)))
+    live = live_indicators(start, min(end, date.fromordinal(today.toordinal() + 1)), f"year-{year}")
     strategies = queries.strategies()
     updates = dict(
         db.session.execute(

@@ -6,8 +6,8 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from app.compass import bp, charts, queries, report, services
-from app.compass.labels import indicator_value, month_label, number, resolved_labels, score
-from app.compass.live import live_indicators, rolling_year, trend_months
+from app.compass.labels import formatters, month_label, number, resolved_labels
+from app.compass.live import dashboard_indicators, trend_months
 from app.core.cache import cached_fragment, cached_page
 from app.core.csvfiles import csv_response
 from app.core.focus_areas import FOCUS_AREAS
@@ -21,10 +21,7 @@ FIRST_YEAR = 1990
 def _labels() -> dict[str, object]:
     return {
         **resolved_labels(),
-        "month_label": month_label,
-        "indicator_value": indicator_value,
-        "score": score,
-        "number": number,
+        **formatters(),
         "rollup": services.rollup,
         "may_manage": services.can_manage_compass,
         "cache_seconds": current_app.config["COMPASS_CACHE_SECONDS"],
@@ -42,7 +39,7 @@ def _area_or_404(area: int) -> int:
 def index():  # type: ignore[no-untyped-def]
     """The dashboard: evaluations against the target, areas with their indicators, strategies."""
     now = today()
-    live = live_indicators(*rolling_year(now))
+    live = dashboard_indicators(now)
     found = queries.evaluations()
     latest = queries.latest_scored(found)
 
@@ -61,7 +58,7 @@ def index():  # type: ignore[no-untyped-def]
         latest=latest,
         target=services.current_target(),
         areas=cached_fragment(f"compass.areas:{version}", areas),
-        strategies=queries.strategies(),
+        strategies=queries.strategy_progress(),
         year=now.year,
     )
 
@@ -71,7 +68,7 @@ def index():  # type: ignore[no-untyped-def]
 def area(area: int):  # type: ignore[no-untyped-def]
     """Everything about one focus area."""
     _area_or_404(area)
-    live = live_indicators(*rolling_year(today()))
+    live = dashboard_indicators(today())
     found = queries.evaluations()
     measures = queries.measures_for_area(area)
     return render_template(
@@ -165,7 +162,7 @@ def area_chart(area: int):  # type: ignore[no-untyped-def]
 @bp.get("/charts/strategies.svg")
 def strategies_chart():  # type: ignore[no-untyped-def]
     """Each sub-strategy's progress, rolled up from its measures."""
-    bars = [(s.title, services.rollup(s.measures)) for s in queries.strategies()]
+    bars = [(s.title, s.progress) for s in queries.strategy_progress()]
     return _svg(
         charts.bar_svg(
             _("Fremdrift per delstrategi (prosent)"),
@@ -181,7 +178,7 @@ def indicator_chart():  # type: ignore[no-untyped-def]
     key = request.args.get("key", "")
     full = request.args.get("full") == "1"
     points = queries.indicator_series(key, None if full else trend_months(today()))
-    label = queries.indicator_label(key, live_indicators(*rolling_year(today())))
+    label = queries.indicator_label(key, dashboard_indicators(today()))
     if label is None:
         abort(404)
     label = str(label)

@@ -229,7 +229,12 @@ def rollup(measures: Iterable[Measure]) -> float | None:
     """A strategy's progress: the mean progress of its measures, cancelled ones left out;
     None when nothing is left to count."""
     counted = [m.progress for m in measures if m.status != MeasureStatus.cancelled]
-    return round(sum(counted) / len(counted), 1) if counted else None
+    return rollup_of(sum(counted), len(counted))
+
+
+def rollup_of(total: int, counted: int) -> float | None:
+    """The mean of ``counted`` measures' progress that sums to ``total``; None for none."""
+    return round(total / counted, 1) if counted else None
 
 
 # --- snapshots -----------------------------------------------------------------------------

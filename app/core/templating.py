@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 
 from app.core.i18n import LANGUAGE_NAMES, catalogue
 from app.core.markdown import render_markdown
@@ -59,26 +63,47 @@ _asset_digests: dict[tuple[str, str], str] = {}
 _group_symbols: dict[str, str] = {}
 
 
-def format_number(value: object) -> str:
+def format_number(value: object, locale: str | None = None) -> str:
     """Whole numbers with the locale's digit grouping ("5 681" in nb, "5,681" in en), fast;
-    anything else through Babel."""
+    anything else through Babel. ``locale``: the reader's, when the caller has it already."""
     if not isinstance(value, int) or isinstance(value, bool):
-        return format_decimal(value)
+        return format_decimal(value)  # type: ignore[no-any-return]
     if -1000 < value < 1000:
         return str(value)
-    locale = str(get_locale())
+    locale = locale or str(get_locale())
     symbol = _group_symbols.get(locale)
     if symbol is None:
-        symbol = _group_symbols[locale] = get_locale().number_symbols["latn"]["group"]
+        symbol = _group_symbols[locale] = Locale.parse(locale).number_symbols["latn"]["group"]
     return f"{value:,}".replace(",", symbol)
+
+
+@pass_context
+def _number_filter(context: Any, value: object) -> str:
+    """The ``number`` filter, in the page's language as the context has it."""
+    return format_number(value, context.get("current_language"))
+
+
+@pass_context
+def format_day(context: Any, value: Any, fmt: str = "medium") -> str:
+    """The ``date`` filter. A plain date (a deadline, a log entry's day) is formatted by
+    Babel once per (day, format, language) and process, in the page's language as the
+    context has it: a page may list a few hundred."""
+    if type(value) is not date:
+        return format_date(value, fmt)  # type: ignore[no-any-return]
+    return _format_day(value, fmt, context.get("current_language") or str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _format_day(value: date, fmt: str, _locale: str) -> str:
+    return format_date(value, fmt)  # type: ignore[no-any-return]  # in the locale of the key
 
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["fixed_url"] = fixed_url
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
-    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["number"] = _number_filter
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

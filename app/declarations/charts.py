@@ -8,32 +8,37 @@ from sqlalchemy.orm import Session
 
 from app.declarations import queries
 from app.declarations.labels import REPORT_STATUS_LABELS
+from app.declarations.models import Service
 from app.panel.charts import distribution_svg
 
 Rows = list[tuple[str, int]]
 
 
 def figure_tables(
-    session: Session, service_id: int, figures: queries.Figures | None = None
+    figures: queries.Figures, breakdown: queries.Breakdown
 ) -> dict[str, tuple[str, Rows]]:
     """name -> (title, [(label, number)]) for kept, reports, in_time and days."""
-    if figures is None:
-        figures = queries.figures_by_service(session, [service_id]).get(
-            service_id, queries.Figures()
-        )
-    statuses = queries.report_status_counts(session, service_id)
     return {
         "kept": (_("Ble løftet holdt?"),
                  [(_("Ja"), figures.kept), (_("Nei"), figures.not_kept)]),
         "reports": (_("Avvik etter status"),
-                    [(str(REPORT_STATUS_LABELS[s]), n) for s, n in statuses]),
+                    [(str(REPORT_STATUS_LABELS[s]), n) for s, n in breakdown.statuses]),
         "in_time": (_("Avvik besvart innen fristen"),
                     [(_("I tide"), figures.answered_in_time),
                      (_("For sent eller ikke besvart"), figures.due - figures.answered_in_time)]),
-        "days": (_("Virkedager til svar"), queries.answer_day_distribution(session, service_id)),
+        "days": (_("Virkedager til svar"), breakdown.days),
     }  # fmt: skip
 
 
-def chart_svg(session: Session, service_id: int, name: str) -> bytes:
-    title, rows = figure_tables(session, service_id)[name]
+def service_figures(
+    session: Session, service: Service
+) -> tuple[queries.Figures, dict[str, tuple[str, Rows]]]:
+    """A loaded service's figures and their tables: its kept counters and one query."""
+    breakdown = queries.report_breakdown(session, service.id)
+    figures = queries.figures_of(service, breakdown.late)
+    return figures, figure_tables(figures, breakdown)
+
+
+def chart_svg(session: Session, service: Service, name: str) -> bytes:
+    title, rows = service_figures(session, service)[1][name]
     return distribution_svg(title, rows)

@@ -1,8 +1,9 @@
 """Serviceerklæringer: the read side, as plain functions an API can call too.
 
-The public figures are computed in SQL: the kept/not-kept counts are counters kept exact in
-the feedback's own transaction (``services.give_feedback``), the report figures are one
-GROUP BY over the reports and one window-function query for the medians.
+The public figures are counters kept on the service in the transaction that changes them
+(``services.give_feedback``, ``report_broken_promise``, ``answer_report``), so a page reads
+them with the service; only what time changes is counted when the page is asked for: the
+reports still waiting past their deadline, per service from the index of its reports.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
@@ -32,9 +34,8 @@ WAITING = (ReportStatus.new, ReportStatus.acknowledged)
 ANSWER_DAY_BANDS = ((0, 2), (3, 5), (6, 10), (11, 15), (16, None))
 
 
-@dataclass(frozen=True)
-class Figures:
-    """A service's public figures."""
+class Figures(NamedTuple):
+    """A service's public figures (a tuple: a list makes 200 of them)."""
 
     kept: int = 0
     not_kept: int = 0
@@ -57,8 +58,7 @@ class Figures:
         return round(100 * self.answered_in_time / self.due, 1) if self.due else None
 
 
-@dataclass(frozen=True)
-class ServiceRow:
+class ServiceRow(NamedTuple):
     id: int
     slug: str
     name: str
@@ -160,20 +160,6 @@ def submitted_versions() -> sa.Select[tuple[DeclarationVersion]]:
 # --- figures --------------------------------------------------------------------------------
 
 
-def _report_counts(session: Session, service_ids: Iterable[int] | None, on: date):
-    answered = Report.answered_in_time.is_not(None)  # set with the answer (index-only)
-    late_waiting = sa.and_(Report.status.in_(WAITING), Report.due_on < on)
-    stmt = sa.select(
-        Report.service_id,
-        sa.func.count(),
-        sa.func.sum(sa.case((sa.or_(answered, late_waiting), 1), else_=0)),
-        sa.func.sum(sa.case((Report.answered_in_time.is_(True), 1), else_=0)),
-    ).group_by(Report.service_id)
-    if service_ids is not None:
-        stmt = stmt.where(Report.service_id.in_(list(service_ids)))
-    return {row[0]: (row[1], int(row[2] or 0), int(row[3] or 0)) for row in session.execute(stmt)}
-
-
 def median_answer_days(
     session: Session,
     service_ids: Iterable[int] | None = None,
@@ -217,43 +203,131 @@ def median_answer_days(
     return {row[0]: float(row[1]) for row in session.execute(stmt) if row[1] is not None}
 
 
+def report_counts(
+    session: Session, service_ids: Iterable[int] | None = None
+) -> dict[int, tuple[int, int, int]]:
+    """service id -> (reports, answered, answered in time), counted from the reports: what
+    the counters kept on the service must say (``services.recount_report_figures``)."""
+    stmt = sa.select(
+        Report.service_id,
+        sa.func.count(),
+        sa.func.count(Report.answered_in_time),
+        sa.func.sum(sa.case((Report.answered_in_time.is_(True), 1), else_=0)),
+    ).group_by(Report.service_id)
+    if service_ids is not None:
+        stmt = stmt.where(Report.service_id.in_(list(service_ids)))
+    return {row[0]: (row[1], row[2], int(row[3] or 0)) for row in session.execute(stmt)}
+
+
+def late_reports(on: date | None = None) -> sa.ScalarSelect[int]:
+    """A column of a query of services: its reports still waiting for an answer past their
+    deadline (read from the figures index, per service)."""
+    return (
+        sa.select(sa.func.count())
+        .where(
+            Report.service_id == Service.id,
+            Report.status.in_(WAITING),
+            Report.due_on < (on or today()),
+        )
+        .correlate(Service)
+        .scalar_subquery()
+    )
+
+
+def figure_columns(on: date | None = None) -> tuple[sa.ColumnElement[Any], ...]:
+    """The columns of a query of services that _figures takes: the counters kept on the
+    service, and its reports waiting past their deadline."""
+    return (
+        Service.feedback_kept,
+        Service.feedback_not_kept,
+        Service.reports_count,
+        Service.reports_answered,
+        Service.reports_answered_in_time,
+        Service.answer_days_median,
+        late_reports(on),
+    )
+
+
+def _figures(kept: int, not_kept: int, reports: int, answered: int, in_time: int,
+             median: float | None, late: int) -> Figures:  # fmt: skip
+    return Figures(kept, not_kept, reports, answered + late, in_time, median)
+
+
+def figures_of(service: Service, late: int) -> Figures:
+    """A loaded service's figures, with its count of reports waiting past their deadline."""
+    return _figures(service.feedback_kept, service.feedback_not_kept, service.reports_count,
+                    service.reports_answered, service.reports_answered_in_time,
+                    service.answer_days_median, late)  # fmt: skip
+
+
 def figures_by_service(
     session: Session, service_ids: Iterable[int] | None = None, on: date | None = None
 ) -> dict[int, Figures]:
-    """Figures for the given services (all when None), in three queries."""
-    ids = None if service_ids is None else list(service_ids)
-    stmt = sa.select(Service.id, Service.feedback_kept, Service.feedback_not_kept)
-    if ids is not None:
-        stmt = stmt.where(Service.id.in_(ids))
-    reports = _report_counts(session, ids, on or today())
-    medians = median_answer_days(session, ids)
-    result = {}
-    for service_id, kept, not_kept in session.execute(stmt):
-        total, due, in_time = reports.get(service_id, (0, 0, 0))
-        result[service_id] = Figures(kept, not_kept, total, due, in_time, medians.get(service_id))
-    return result
+    """Figures for the given services (all when None), in one query."""
+    stmt = sa.select(Service.id, *figure_columns(on))
+    if service_ids is not None:
+        stmt = stmt.where(Service.id.in_(list(service_ids)))
+    return {id_: _figures(*figures) for id_, *figures in session.execute(stmt)}
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One service's reports by status, its answer times in bands of working days, and how
+    many are waiting past their deadline."""
+
+    statuses: list[tuple[ReportStatus, int]]
+    days: list[tuple[str, int]]
+    late: int
+
+
+def report_breakdown(session: Session, service_id: int, on: date | None = None) -> Breakdown:
+    """One service's breakdown in one query over its index entries: a count per (status,
+    working days to answer), with how many of them are past their deadline."""
+    past = sa.func.sum(sa.case((Report.due_on < (on or today()), 1), else_=0))
+    rows = session.execute(
+        sa.select(Report.status, Report.answer_working_days, sa.func.count(), past)
+        .where(Report.service_id == service_id)
+        .group_by(Report.status, Report.answer_working_days)
+    ).all()
+    statuses = dict.fromkeys(ReportStatus, 0)
+    bands = dict.fromkeys(ANSWER_DAY_BANDS, 0)
+    late = 0
+    for status, days, n, overdue in rows:
+        statuses[status] += n
+        late += int(overdue or 0) if status in WAITING else 0
+        if days is not None:
+            band = next(
+                b for b in ANSWER_DAY_BANDS if days >= b[0] and (b[1] is None or days <= b[1])
+            )
+            bands[band] += n
+    labels = [f"{low}–{high}" if high is not None else f"{low}+" for low, high in ANSWER_DAY_BANDS]
+    return Breakdown(list(statuses.items()), list(zip(labels, bands.values(), strict=True)), late)
 
 
 def public_services(session: Session) -> list[ServiceRow]:
-    """Active services with a published declaration, with their figures and languages."""
-    published = (
-        sa.select(DeclarationVersion.service_id, DeclarationVersion.language)
-        .where(DeclarationVersion.status == VersionStatus.published)
-    )  # fmt: skip
-    languages: dict[int, list[str]] = {}
-    for service_id, language in session.execute(published):
-        languages.setdefault(service_id, []).append(language)
+    """Active services with a published declaration, with their figures and languages, in
+    one query."""
+    languages = (
+        sa.select(sa.func.aggregate_strings(DeclarationVersion.language, ","))
+        .where(
+            DeclarationVersion.service_id == Service.id,
+            DeclarationVersion.status == VersionStatus.published,
+        )
+        .correlate(Service)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        sa.select(Service.id, Service.slug, Service.name, Unit.name, Service.focus_areas)
+        sa.select(Service.id, Service.slug, Service.name, Unit.name, Service.focus_areas,
+                  languages, *figure_columns())
         .join(Unit, Unit.id == Service.unit_id)
-        .where(Service.active.is_(True), Service.id.in_(list(languages)))
+        .where(Service.active.is_(True))
         .order_by(Service.name)
-    ).all()
-    figures = figures_by_service(session)
+    )  # fmt: skip
     return [
-        ServiceRow(id_, slug, name, unit, list(areas or []), sorted(languages[id_]),
-                   figures.get(id_, Figures()))
-        for id_, slug, name, unit, areas in rows
+        ServiceRow(id_, slug, name, unit, list(areas or []), sorted(published.split(",")),
+                   _figures(*figures))
+        for id_, slug, name, unit, areas, published, *figures in rows
+        if published
     ]  # fmt: skip
 
 
@@ -266,32 +340,6 @@ def current_versions(session: Session, service_id: int) -> dict[str, Declaration
         )
     )
     return {version.language: version for version in rows}
-
-
-def report_status_counts(session: Session, service_id: int) -> list[tuple[ReportStatus, int]]:
-    counts = dict(
-        session.execute(
-            sa.select(Report.status, sa.func.count())
-            .where(Report.service_id == service_id)
-            .group_by(Report.status)
-        ).all()
-    )
-    return [(status, counts.get(status, 0)) for status in ReportStatus]
-
-
-def answer_day_distribution(session: Session, service_id: int) -> list[tuple[str, int]]:
-    """How many reports were answered within each band of working days."""
-    days = Report.answer_working_days
-    cases = [
-        sa.func.sum(sa.case((days.between(low, high) if high is not None else days >= low, 1),
-                            else_=0))
-        for low, high in ANSWER_DAY_BANDS
-    ]  # fmt: skip
-    row = session.execute(
-        sa.select(*cases).where(Report.service_id == service_id, days.is_not(None))
-    ).one()
-    labels = [f"{low}–{high}" if high is not None else f"{low}+" for low, high in ANSWER_DAY_BANDS]
-    return [(label, int(count or 0)) for label, count in zip(labels, row, strict=True)]
 
 
 def current_promise_choices(session: Session, service_id: int) -> list[tuple[int, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -342,6 +343,7 @@ def report_broken_promise(
         due_on=answer_deadline(today()),
     )
     db.session.add(report)
+    _move_counters(service, reports_count=1)
     db.session.flush()
     link = absolute_url("declarations.detail", slug=service.slug)
     # Nobody has shown the address is theirs: the receipt repeats none of what was typed
@@ -387,12 +389,48 @@ def answer_report(actor: User, report: Report, text: str) -> None:
     report.answered_by_id = actor.id
     report.answer_working_days = working_days_between(oslo_date(report.created_at), oslo_date(now))
     report.answered_in_time = oslo_date(now) <= report.due_on
+    # The counters' UPDATE locks the service's row until the commit, so two answers at
+    # the same moment each take the median over the other's too (the later waits)
+    _move_counters(report.service, reports_answered=1,
+                   reports_answered_in_time=int(report.answered_in_time))  # fmt: skip
     db.session.flush()
+    _keep_median(report.service)
     audit(actor, "report.answered", report, {"in_time": report.answered_in_time})
     if report.reporter_email:
         queue_mail(report.reporter_email, "report_answer", report.reporter_language,
                    report=report, service=report.service, promise=report.promise,
                    link=absolute_url("declarations.detail", slug=report.service.slug))  # fmt: skip
+
+
+def _move_counters(service: Service, **steps: int) -> None:
+    """Add to the service's counters in the database (concurrent writers are all counted)."""
+    db.session.execute(
+        sa.update(Service).where(Service.id == service.id)
+        .values({name: getattr(Service, name) + step for name, step in steps.items()})
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    db.session.expire(service, list(steps))
+
+
+def _keep_median(service: Service) -> None:
+    medians = queries.median_answer_days(db.session, [service.id])
+    service.answer_days_median = medians.get(service.id)
+    db.session.flush()
+
+
+def recount_report_figures(service_ids: Iterable[int] | None = None) -> None:
+    """Count the services' report figures afresh from their reports (all when None): what
+    the counters kept with each report must already say."""
+    ids = None if service_ids is None else list(service_ids)
+    counts = queries.report_counts(db.session, ids)
+    medians = queries.median_answer_days(db.session, ids)
+    stmt = sa.select(Service)
+    for service in db.session.scalars(stmt if ids is None else stmt.where(Service.id.in_(ids))):
+        total, answered, in_time = counts.get(service.id, (0, 0, 0))
+        service.reports_count, service.reports_answered = total, answered
+        service.reports_answered_in_time = in_time
+        service.answer_days_median = medians.get(service.id)
+    db.session.flush()
 
 
 def close_report(actor: User | None, report: Report) -> None:

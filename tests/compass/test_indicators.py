@@ -73,25 +73,81 @@ def test_figures_are_kept_for_the_configured_time(client, open_proposal):
     cache.clear()
 
 
-def test_while_one_thread_recomputes_the_others_get_the_last_set(app):
+def _stale(app, period, name=None, minutes=2):
+    """Keep a set for ``period`` as if it had been computed ``minutes`` ago."""
     import dataclasses
-    from datetime import date, timedelta
+
+    from app.compass import live
+
+    first = live.live_indicators(*period, name)
+    stale = dataclasses.replace(first, computed_at=first.computed_at - timedelta(minutes=minutes))
+    cache.set(live.live_key(*period, name), stale)
+    return stale
+
+
+def test_a_stale_set_is_shown_while_a_thread_computes_the_next(app, open_proposal):
+    """No request waits for the computation: the one that finds the set stale is given it
+    at once, a thread computes the next, and the requests after it get the new one."""
+    from datetime import date
+
+    from app.compass import live
+
+    period = (today() - timedelta(days=30), today() + timedelta(days=1))
+    cache.clear()
+    with app.test_request_context():
+        stale = _stale(app, period)
+        open_proposal()
+        shown = live.live_indicators(*period)
+        assert shown.computed_at == stale.computed_at  # not computed by this request
+        assert live.refreshing is not None
+        live.refreshing.join(timeout=30)
+        fresh = live.live_indicators(*period)
+        assert fresh.computed_at > stale.computed_at
+        opened = {i.key: i.value for i in fresh.indicators}["proposals.opened"]
+        assert opened == 1 + {i.key: i.value for i in stale.indicators}["proposals.opened"]
+        # while one thread computes, a stale set is not computed a second time
+        _stale(app, (date(2026, 1, 1), date(2026, 2, 1)))
+        assert live._lock.acquire(blocking=False)  # as if a thread were computing
+        try:
+            before = live.refreshing
+            live.live_indicators(date(2026, 1, 1), date(2026, 2, 1))
+            assert live.refreshing is before
+        finally:
+            live._lock.release()
+    cache.clear()
+
+
+def test_another_worker_claimed_the_refresh(app):
+    """Workers sharing the cache (Redis) compute the next set once between them."""
+    from datetime import date
 
     from app.compass import live
 
     period = (date(2026, 1, 1), date(2026, 2, 1))
     cache.clear()
     with app.test_request_context():
-        first = live.live_indicators(*period)
-        stale = dataclasses.replace(first, computed_at=first.computed_at - timedelta(minutes=2))
-        cache.set(live.live_key(*period), stale)  # its minute has passed
-        assert live._lock.acquire(blocking=False)  # as if another thread were computing
-        try:
-            assert live.live_indicators(*period).computed_at == stale.computed_at  # no waiting
-        finally:
-            live._lock.release()
-        fresh = live.live_indicators(*period)
-        assert fresh.computed_at > stale.computed_at
+        stale = _stale(app, period)
+        live.refreshing = None
+        cache.set(live.live_key(*period) + ":refreshing", True)  # claimed by another worker
+        assert live.live_indicators(*period).computed_at == stale.computed_at
+        assert live.refreshing is None
+    cache.clear()
+
+
+def test_a_named_set_from_yesterday_is_shown_while_todays_is_computed(app):
+    """At midnight the rolling year moves on: yesterday's set (its own period on the page)
+    is shown until today's is there, rather than one request computing it."""
+    from app.compass import live
+
+    yesterday = live.rolling_year(today() - timedelta(days=1))
+    cache.clear()
+    with app.test_request_context():
+        _stale(app, yesterday, name="rolling-year", minutes=0)
+        shown = live.dashboard_indicators(today())
+        assert (shown.start, shown.end) == yesterday
+        live.refreshing.join(timeout=30)
+        now = live.dashboard_indicators(today())
+        assert (now.start, now.end) == live.rolling_year(today())
     cache.clear()
 
 

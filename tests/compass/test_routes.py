@@ -115,6 +115,45 @@ def test_area_page_shows_its_measures_and_log(client, strategy):
     assert client.get("/compass/areas/9").status_code == 404
 
 
+def test_cards_write_their_months_values_and_words(client, compass_admin, strategy):
+    """Each card: its chart's alt text, its change since the month before, and its table
+    of months with the values (and "ingen data" for a month without one); an area's
+    measure says how many log entries there are beyond the three shown."""
+    from datetime import timedelta
+
+    from app.compass.live import add_months, month_start
+    from app.compass.models import Snapshot
+
+    first = add_months(month_start(today()), -3)
+    for n, value in enumerate([10.0, None, 12.5]):
+        db.session.add(Snapshot(key="proposals.opened", month=add_months(first, n), focus_area=1,
+                                label="Innbyggerforslag åpnet", value=value, unit="count",
+                                direction="higher_is_better"))  # fmt: skip
+    brukerpanel = db.session.scalar(sa.select(Measure).where(Measure.title == "Brukerpanel"))
+    for days in range(1, 5):
+        services.record_update(compass_admin, brukerpanel, noted_on=today() - timedelta(days),
+                               text=f"Steg {days}", status=MeasureStatus.in_progress,
+                               progress=40 + days, today=today())  # fmt: skip
+    db.session.commit()
+    html = client.get("/compass/").get_data(as_text=True)
+    card = html.split("Innbyggerforslag åpnet</h4>")[1].split("</li>")[0]
+    assert 'alt="Linjediagram over de siste 24 månedene. Tallene står i tabellen."' in card
+    assert "Siste 12 måneder · Høyere er bedre" in card
+    assert "Siste måned: bedre enn måneden før" in card
+    assert "<caption>Innbyggerforslag åpnet per måned</caption>" in card
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="(\w+)">([^<]+)</td>', card)
+    assert [(cls, value) for _month, cls, value in rows] == [
+        ("v", "10"),
+        ("unknown", "ingen data"),
+        ("v", "12,5"),
+    ]
+    area = client.get("/compass/areas/7").get_data(as_text=True)
+    assert "De 3 siste av 5 oppdateringer:" in area
+    assert "Steg 1" in area  # the newest three
+    assert "Steg 4" not in area
+    assert "41 %" in area
+
+
 def test_area_page_links_what_feeds_it(client, open_proposal):
     proposal = open_proposal(focus_area=1, title="Åpne møter i kommunestyret")
     html = client.get("/compass/areas/1").get_data(as_text=True)

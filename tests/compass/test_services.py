@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.compass import services
+from app.compass import queries, services
 from app.compass.live import add_months, month_start
 from app.compass.models import AreaScore, Evaluation, Measure, MeasureStatus, Snapshot
 from app.extensions import db
@@ -108,6 +108,16 @@ def test_rollup_rounds_to_one_decimal(compass_admin, strategy):
     )
     assert services.rollup(strategy.measures) == round((100 + 33 + 0) / 3, 1) == 44.3
     assert extra.status == MeasureStatus.planned  # fmt: skip
+    db.session.commit()
+    empty = services.save_strategy(
+        compass_admin, None, title="Uten tiltak", description="", position=9
+    )
+    db.session.commit()
+    # the dashboard counts the same in one query, a strategy without measures included
+    found = {s.title: s for s in queries.strategy_progress()}
+    assert (found[strategy.title].measures, found[strategy.title].done) == (4, 1)
+    assert found[strategy.title].progress == services.rollup(strategy.measures) == 44.3
+    assert (found[empty.title].measures, found[empty.title].progress) == (0, None)
 
 
 def test_update_log_sets_status_and_done_means_100(compass_admin, strategy):

@@ -258,3 +258,21 @@ def test_language_link_never_redirects_off_site(client, target):
     response = client.get(f"/language/en?next={target}")
     assert response.status_code == 302
     assert response.location == "/"
+
+
+def test_dates_and_numbers_are_written_in_each_readers_language(app):
+    """The date and number filters keep what they formatted per language: a reader in
+    English after one in bokmål (and back) gets English, and a moment is still shown in
+    Oslo time (a datetime is never taken for the plain date it starts with)."""
+    from datetime import UTC, date, datetime
+
+    template = app.jinja_env.from_string(
+        '{{ day|date("long") }}|{{ moment|date("long") }}|{{ 12345|number }}'
+    )
+    day, moment = date(2026, 3, 5), datetime(2026, 1, 1, 23, 30, tzinfo=UTC)
+    seen = []
+    for language in ("nb", "en", "nb", "en"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            seen.append(template.render(day=day, moment=moment, current_language=language))
+    assert seen[0] == seen[2] == "5. mars 2026|2. januar 2026|12\xa0345"
+    assert seen[1] == seen[3] == "March 5, 2026|January 2, 2026|12,345"

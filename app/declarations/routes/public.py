@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.core.cache import cached_page
 from app.declarations import bp, queries, services
-from app.declarations.charts import chart_svg, figure_tables
+from app.declarations.charts import chart_svg, service_figures
 from app.declarations.diff import diff_versions
 from app.declarations.forms import DiffForm, FeedbackForm, ReportForm
 from app.declarations.models import DeclarationVersion, Report, Service
@@ -78,7 +78,7 @@ def detail(slug: str):  # type: ignore[no-untyped-def]
     answer (forms of their own, so that this page is the same for every visitor)."""
     service = service_or_404(slug)
     version, fallback, languages = _current_version(service)
-    figures = queries.figures_by_service(db.session, [service.id]).get(service.id)
+    figures, tables = service_figures(db.session, service)
     return render_template(
         "declarations/detail.html",
         service=service,
@@ -86,7 +86,7 @@ def detail(slug: str):  # type: ignore[no-untyped-def]
         fallback=fallback,
         languages=languages,
         figures=figures,
-        tables=figure_tables(db.session, service.id, figures),
+        tables=tables,
         may_edit=services.can_edit(current_user, service),
     )
 
@@ -171,7 +171,7 @@ def report_breach(slug: str):  # type: ignore[no-untyped-def]
 def chart(slug: str, name: str):  # type: ignore[no-untyped-def]
     """One of the service's figures as a small SVG bar chart (the page has its table)."""
     service = service_or_404(slug)
-    svg = chart_svg(db.session, service.id, name)
+    svg = chart_svg(db.session, service, name)
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": CHART_CSP})
 
 
