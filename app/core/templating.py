@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -73,11 +75,34 @@ def format_number(value: object) -> str:
     return f"{value:,}".replace(",", symbol)
 
 
+def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
+    """The ``date`` filter: Babel's date in the reader's language and time zone, formatted
+    once per value (a page shows the same few dates on many rows, and every request shows
+    this month's): kept in a bounded cache, as the catalogues and the zone never change."""
+    if value is None:
+        return format_date(value, fmt)  # type: ignore[no-any-return]  # today, as Babel does
+    return _format_day(value, fmt, str(get_locale()), str(get_timezone()))
+
+
+@lru_cache(maxsize=2048)
+def _format_day(value: date | datetime, fmt: str, _locale: str, _zone: str) -> str:
+    return format_date(value, fmt)  # type: ignore[no-any-return]
+
+
+def render_shared(template_name: str, **context: Any) -> str:
+    """Render a part of a page that is the same for every reader in a language (what
+    ``cached_fragment`` keeps): with the app's globals, filters and the language's catalogue,
+    but no context processors, so nothing of the reader (their name, roles, forms, tokens)
+    can get into it, and none of that is worked out for it."""
+    template = current_app.jinja_env.get_template(template_name)
+    return template.render(_catalogue=catalogue(), **context)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["fixed_url"] = fixed_url
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     app.jinja_env.add_extension("jinja2.ext.do")

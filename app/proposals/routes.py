@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app.core.cache import cached_page
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import ConfirmForm
+from app.core.i18n import translated
 from app.core.permissions import Role, confirmed_required, role_required
 from app.extensions import db, limiter
 from app.proposals import bp, queries, rules, services
@@ -39,8 +40,8 @@ PER_PAGE = 20
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    return {"state_labels": STATE_LABELS, "outcome_labels": OUTCOME_LABELS,
-            "focus_areas": FOCUS_AREAS}  # fmt: skip
+    return {"state_labels": translated(STATE_LABELS), "outcome_labels": translated(OUTCOME_LABELS),
+            "focus_areas": translated(FOCUS_AREAS)}  # fmt: skip
 
 
 def _proposal_or_404(proposal_id: int, with_author: bool = False) -> Proposal:
