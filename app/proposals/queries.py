@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
 
+from app.extensions import db
 from app.proposals import search
 from app.proposals.models import Comment, Proposal, ProposalState, Signature
 
@@ -34,9 +35,13 @@ def proposals(
     topic: str | None = None,
     q: str | None = None,
     sort: str = "newest",
+    hits: int | None = None,
 ) -> sa.Select[tuple[Proposal]]:
     """Listed proposals (never drafts, never rejected ones) with the list page's filters; one
-    query, without the long body text the list does not show."""
+    query, without the long body text the list does not show. ``hits``: how many proposals
+    the filters give, when known (``count``), so that a search with many hits is read in the
+    list's order (``search.MANY_HITS``)."""
+    sort = sort if sort in SORTS else "newest"
     stmt = sa.select(Proposal).options(defer(Proposal.body), defer(Proposal.answer)).where(LISTED)
     if state:
         stmt = stmt.where(Proposal.state == ProposalState(state))
@@ -44,9 +49,26 @@ def proposals(
         stmt = stmt.where(Proposal.focus_area == focus_area)
     if topic:
         stmt = stmt.where(Proposal.topic == topic)
-    if q and (clause := search.matching(q)) is not None:
+    many = sort == "newest" and (hits or 0) >= search.MANY_HITS
+    if q and (clause := search.matching(q, in_list_order=many)) is not None:
         stmt = stmt.where(clause)
-    return stmt.order_by(*SORTS.get(sort, SORTS["newest"]))
+    return stmt.order_by(*SORTS[sort])
+
+
+def count(
+    state: str | None = None,
+    focus_area: int | None = None,
+    topic: str | None = None,
+    q: str | None = None,
+) -> int:
+    """How many listed proposals the list's filters give; a search alone is counted by the
+    full-text index (``search.hits``), without reading a proposal."""
+    if q and not (state or focus_area or topic):
+        found = search.hits(q)
+        if found is not None:
+            return found
+    listed = proposals(state, focus_area, topic, q).order_by(None).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(listed)) or 0
 
 
 def similar(text: str, exclude_id: int | None = None, limit: int = 5) -> sa.Select:

@@ -80,7 +80,10 @@ def index():  # type: ignore[no-untyped-def]
         (form.state.data, int(form.focus_area.data or 0) or None, form.topic.data, form.q.data,
          form.sort.data) if form.validate() else ()
     )  # fmt: skip
-    page = db.paginate(queries.proposals(*args), per_page=PER_PAGE, error_out=False)
+    total = queries.count(*args[:4])
+    stmt = queries.proposals(*args, hits=total)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False, count=False)
+    page.total = total  # counted the cheapest way (Flask-SQLAlchemy: "set manually")
     return render_template(
         "proposals/index.html", form=form, page=page, threshold=services.threshold()
     )
