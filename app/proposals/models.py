@@ -120,6 +120,20 @@ class Proposal(db.Model):
         return sa.and_(cls.public, cls.state != ProposalState.rejected)
 
 
+class ProposalCount(db.Model):
+    """How many listed proposals there are in a state and focus area: what the list counts
+    when it is not searched or filtered by topic. Kept by triggers on ``proposals`` (see
+    migration c8d2a6f4b1e7) in the transaction that changes a proposal, whichever code
+    does it (a service, a job's bulk UPDATE, the benchmark's generator); a missing row is 0."""
+
+    __tablename__ = "proposal_counts"
+    __table_args__ = (sa.CheckConstraint("listed >= 0", name="listed_positive"),)
+
+    state: Mapped[ProposalState] = mapped_column(primary_key=True)
+    focus_area: Mapped[int] = mapped_column(primary_key=True)
+    listed: Mapped[int] = mapped_column(default=0)
+
+
 class Signature(db.Model):
     __tablename__ = "signatures"
     __table_args__ = (sa.UniqueConstraint("proposal_id", "user_id"),)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import defer, joinedload
 
 from app.extensions import db
 from app.proposals import search
-from app.proposals.models import Comment, Proposal, ProposalState, Signature
+from app.proposals.models import Comment, Proposal, ProposalCount, ProposalState, Signature
 
 #: The states a public proposal can be in (for filters and the API's schema)
 PUBLIC_STATES = [s for s in ProposalState if s != ProposalState.draft]
@@ -61,12 +61,19 @@ def count(
     topic: str | None = None,
     q: str | None = None,
 ) -> int:
-    """How many listed proposals the list's filters give; a search alone is counted by the
-    full-text index (``search.hits``), without reading a proposal."""
-    if q and not (state or focus_area or topic):
-        found = search.hits(q)
-        if found is not None:
-            return found
+    """How many listed proposals the list's filters give, without reading a proposal where
+    it can: the counts kept per state and focus area (``ProposalCount``), and a search
+    alone counted by the full-text index (``search.hits``)."""
+    terms = search.words(q or "")
+    if not terms and not topic:
+        kept = sa.select(sa.func.coalesce(sa.func.sum(ProposalCount.listed), 0))
+        if state:
+            kept = kept.where(ProposalCount.state == ProposalState(state))
+        if focus_area:
+            kept = kept.where(ProposalCount.focus_area == focus_area)
+        return db.session.scalar(kept) or 0
+    if terms and not (state or focus_area or topic):
+        return search.hits(q or "") or 0
     listed = proposals(state, focus_area, topic, q).order_by(None).subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(listed)) or 0
 
