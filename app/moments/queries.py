@@ -12,6 +12,7 @@ from app.moments.models import (
     NominationState,
     Reflection,
     ReflectionPrompt,
+    UnitYearCount,
     Winner,
 )
 from app.moments.months import add_months
@@ -52,22 +53,13 @@ def winner_years() -> sa.Select:
 
 
 def approved_per_unit(year: int) -> sa.Select:
-    """(unit name, approved nominations) for the year, most first: counted on the covering
-    index (state, month, unit_id), then joined to the few units."""
-    counts = (
-        sa.select(Nomination.unit_id, sa.func.count().label("n"))
-        .where(
-            Nomination.state == NominationState.approved,
-            Nomination.month >= date(year, 1, 1),
-            Nomination.month < date(year + 1, 1, 1),
-        )
-        .group_by(Nomination.unit_id)
-        .subquery()
-    )
+    """(unit name, approved nominations) for the year, most first: read from the counts
+    kept per unit and year (``UnitYearCount``), joined to the few units."""
     return (
-        sa.select(Unit.name, counts.c.n)
-        .join(counts, counts.c.unit_id == Unit.id)
-        .order_by(counts.c.n.desc(), Unit.name)
+        sa.select(Unit.name, UnitYearCount.approved)
+        .join(Unit, Unit.id == UnitYearCount.unit_id)
+        .where(UnitYearCount.year == year, UnitYearCount.approved > 0)
+        .order_by(UnitYearCount.approved.desc(), Unit.name)
     )
 
 
