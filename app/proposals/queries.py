@@ -7,7 +7,14 @@ from sqlalchemy.orm import defer, joinedload
 
 from app.extensions import db
 from app.proposals import search
-from app.proposals.models import Comment, Proposal, ProposalCount, ProposalState, Signature
+from app.proposals.models import (
+    Comment,
+    Follow,
+    Proposal,
+    ProposalCount,
+    ProposalState,
+    Signature,
+)
 
 #: The states a public proposal can be in (for filters and the API's schema)
 PUBLIC_STATES = [s for s in ProposalState if s != ProposalState.draft]
@@ -112,14 +119,28 @@ def own_signature(proposal_id: int, user_id: int) -> sa.Select[tuple[Signature]]
     )
 
 
-def proposal_with_author(proposal_id: int) -> sa.Select[tuple[Proposal]]:
-    return (
-        sa.select(Proposal).options(joinedload(Proposal.author)).where(Proposal.id == proposal_id)
+_READER = sa.bindparam("reader", type_=sa.Integer)
+#: The proposal page's one query, built once and run with ``proposal`` and ``reader`` (the
+#: reader's user id, None for a visitor): the proposal with its initiator, when the reader
+#: signed it (their signature's time, or None) and whether they follow it
+PROPOSAL_PAGE = (
+    sa.select(
+        Proposal,
+        sa.select(Signature.created_at)
+        .where(Signature.proposal_id == Proposal.id, Signature.user_id == _READER)
+        .scalar_subquery()
+        .label("signed_at"),
+        sa.exists()
+        .where(Follow.proposal_id == Proposal.id, Follow.user_id == _READER)
+        .label("following"),
     )
-
-
-def comments(proposal_id: int) -> sa.Select[tuple[Comment]]:
-    return sa.select(Comment).where(Comment.proposal_id == proposal_id).order_by(Comment.id)
+    .options(joinedload(Proposal.author))
+    .where(Proposal.id == sa.bindparam("proposal"))
+)
+#: A proposal's comments, oldest first, with their writers; run with ``proposal``
+COMMENTS = (
+    sa.select(Comment).where(Comment.proposal_id == sa.bindparam("proposal")).order_by(Comment.id)
+)
 
 
 def reported_comments() -> sa.Select[tuple[Comment]]:
