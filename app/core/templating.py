@@ -81,7 +81,9 @@ def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
     this month's): kept in a bounded cache, as the catalogues and the zone never change."""
     if value is None:
         return format_date(value, fmt)  # type: ignore[no-any-return]  # today, as Babel does
-    return _format_day(value, fmt, str(get_locale()), str(get_timezone()))
+    # A time's day depends on the zone it is seen in; a day is the same in every zone
+    zone = str(get_timezone()) if isinstance(value, datetime) else ""
+    return _format_day(value, fmt, str(get_locale()), zone)
 
 
 @lru_cache(maxsize=2048)

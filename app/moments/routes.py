@@ -103,7 +103,7 @@ def _gallery() -> str:
     """The part of the gallery that is the same for every reader."""
     rows = db.session.execute(queries.winners(limit=GALLERY_SIZE))
     winners = [public_moment(row) for row in rows]
-    years = sorted({m.year for m in db.session.scalars(queries.winner_years())}, reverse=True)
+    years = [int(y) for y in db.session.scalars(queries.WINNER_YEARS)]
     year = today().year
     return render_shared("moments/_gallery.html", winners=winners, years=years, year=year,
                          counts=_counts(year))  # fmt: skip
