@@ -86,16 +86,19 @@ def page_of(
     args: dict[str, Any],
     item: Callable[[Any], Any],
     rows: bool = False,
+    total: int | None = None,
 ) -> dict:
     """One page of ``source`` (a statement, or a short list already in hand) as
     ``item(x)``, with the total and the links. ``rows``: the statement's rows rather than
-    its first column (a select of several columns)."""
+    its first column (a select of several columns); ``total``: the statement's count, when
+    the caller has it already."""
     page, per_page = args["page"], args["per_page"]
     if isinstance(source, list):
         total, found = len(source), source[(page - 1) * per_page : page * per_page]
     else:
-        counted = sa.select(sa.func.count()).select_from(source.order_by(None).subquery())
-        total = db.session.scalar(counted)
+        if total is None:
+            counted = sa.select(sa.func.count()).select_from(source.order_by(None).subquery())
+            total = db.session.scalar(counted) or 0
         paged = source.limit(per_page).offset((page - 1) * per_page)
         found = (db.session.execute(paged) if rows else db.session.scalars(paged)).all()
     pages = max(1, math.ceil(total / per_page))

@@ -130,16 +130,13 @@ def _summary(p: Proposal, threshold: int) -> dict[str, Any]:
 @documented(blp, page_schema(ProposalSchema), 400)
 def list_proposals(page: int, per_page: int, sort: str, **filters: Any) -> dict[str, Any]:
     """Listed proposals (none rejected), with the web list's filters, search and sorting."""
-    stmt = queries.proposals(
-        filters.get("state"),
-        filters.get("focus_area"),
-        filters.get("topic"),
-        filters.get("q"),
-        sort,
-    )
+    chosen = [filters.get(name) for name in ("state", "focus_area", "topic", "q")]
+    total = queries.count(*chosen)
+    stmt = queries.proposals(*chosen, sort=sort, hits=total)
     threshold = services.threshold()
     modified(latest(Proposal.updated_at, queries.LISTED))
-    return page_of(stmt, {"page": page, "per_page": per_page}, lambda p: _summary(p, threshold))
+    args = {"page": page, "per_page": per_page}
+    return page_of(stmt, args, lambda p: _summary(p, threshold), total=total)
 
 
 @blp.route("/<int:proposal_id>")

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import USER_AGENT_MAX, LoginSession, User, token_digest
@@ -45,9 +46,11 @@ def start_session(user: User, user_agent: str) -> LoginSession:
     return login
 
 
-#: Every logged-in request runs this one indexed SELECT; built once, not per request
+#: Every logged-in request runs this one indexed SELECT, built once, not per request; with
+#: the account's roles (a row or two), which every page asks for (the menu shows admins theirs)
 _USER_BY_SESSION = (
     sa.select(User, LoginSession)
+    .options(joinedload(User.roles))
     .join(LoginSession, LoginSession.user_id == User.id)
     .where(
         LoginSession.token_digest == sa.bindparam("digest"),
@@ -59,9 +62,13 @@ _USER_BY_SESSION = (
 
 def user_for_token(token: str) -> User | None:
     """The active account whose unexpired session has this token (Flask-Login's loader)."""
-    found = db.session.execute(
-        _USER_BY_SESSION, {"digest": token_digest(token), "oldest": oldest_valid_start()}
-    ).first()
+    found = (
+        db.session.execute(
+            _USER_BY_SESSION, {"digest": token_digest(token), "oldest": oldest_valid_start()}
+        )
+        .unique()
+        .first()
+    )
     if found is None:
         return None
     user, login = found

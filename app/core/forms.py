@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import support
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
@@ -23,6 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -82,6 +87,14 @@ class BaseForm(FlaskForm):
     class Meta:
         csrf_class = _CSRFWhenShown
 
+        def get_translations(self, form: Any) -> Any:
+            """WTForms' own messages in the reader's language, loaded once per process and
+            language (Flask-WTF reads the catalogue from disk on each request that builds
+            a form with a field it has not labelled)."""
+            if not has_request_context():
+                return super().get_translations(form)
+            return _wtforms_translations(str(get_locale()))
+
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
         ok = super().validate(extra_validators)
         for field in self:
@@ -90,6 +103,11 @@ class BaseForm(FlaskForm):
             ):
                 ok = _check_text(field) and ok
         return ok
+
+
+@lru_cache(maxsize=8)
+def _wtforms_translations(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def _check_text(field: Field) -> bool:

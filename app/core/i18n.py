@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, get_translations
@@ -15,6 +15,8 @@ from werkzeug.http import parse_accept_header
 
 #: Primary language tags a browser may send, mapped to our catalogues.
 _ACCEPT_MAP = {"nb": "nb", "no": "nb", "nn": "nn", "en": "en"}
+
+K = TypeVar("K")
 
 LANGUAGE_NAMES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}
 
@@ -61,6 +63,20 @@ def locale_for(user_language: str | None, session: Mapping[str, Any],
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+_translated: dict[tuple[int, str], tuple[Mapping[Any, Any], dict[Any, str]]] = {}
+
+
+def translated(labels: Mapping[K, Any]) -> dict[K, str]:
+    """``labels`` (a module's constant of lazy_gettext strings) in the reader's language,
+    translated once per process and language: lists show a label on every row, and each
+    lazy string would otherwise go through Flask-Babel's lookup every time it is shown."""
+    key = (id(labels), str(get_locale()))
+    found = _translated.get(key)
+    if found is None or found[0] is not labels:
+        found = _translated[key] = (labels, {k: str(v) for k, v in labels.items()})
+    return found[1]
 
 
 def catalogue():  # type: ignore[no-untyped-def]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
@@ -83,19 +83,29 @@ def _number_filter(context: Any, value: object) -> str:
     return format_number(value, context.get("current_language"))
 
 
-@pass_context
-def format_day(context: Any, value: Any, fmt: str = "medium") -> str:
-    """The ``date`` filter. A plain date (a deadline, a log entry's day) is formatted by
-    Babel once per (day, format, language) and process, in the page's language as the
-    context has it: a page may list a few hundred."""
-    if type(value) is not date:
-        return format_date(value, fmt)  # type: ignore[no-any-return]
-    return _format_day(value, fmt, context.get("current_language") or str(get_locale()))
+def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
+    """The ``date`` filter: Babel's date in the reader's language and time zone, formatted
+    once per value (a page shows the same few dates on many rows, and every request shows
+    this month's): kept in a bounded cache, as the catalogues and the zone never change."""
+    if value is None:
+        return format_date(value, fmt)  # type: ignore[no-any-return]  # today, as Babel does
+    # A time's day depends on the zone it is seen in; a day is the same in every zone
+    zone = str(get_timezone()) if isinstance(value, datetime) else ""
+    return _format_day(value, fmt, str(get_locale()), zone)
 
 
-@lru_cache(maxsize=4096)
-def _format_day(value: date, fmt: str, _locale: str) -> str:
-    return format_date(value, fmt)  # type: ignore[no-any-return]  # in the locale of the key
+@lru_cache(maxsize=2048)
+def _format_day(value: date | datetime, fmt: str, _locale: str, _zone: str) -> str:
+    return format_date(value, fmt)  # type: ignore[no-any-return]
+
+
+def render_shared(template_name: str, **context: Any) -> str:
+    """Render a part of a page that is the same for every reader in a language (what
+    ``cached_fragment`` keeps): with the app's globals, filters and the language's catalogue,
+    but no context processors, so nothing of the reader (their name, roles, forms, tokens)
+    can get into it, and none of that is worked out for it."""
+    template = current_app.jinja_env.get_template(template_name)
+    return template.render(_catalogue=catalogue(), **context)
 
 
 def register(app: Flask) -> None:

@@ -61,6 +61,22 @@ class Nomination(db.Model):
     unit = relationship("Unit", lazy="joined", innerjoin=True)
 
 
+class UnitYearCount(db.Model):
+    """Approved nominations per unit and year (of the month they compete in): the gallery's
+    and the year pages' "golden moments for the unit". Kept by triggers on
+    ``moment_nominations`` (see migration e2b7c4d9a613) in the transaction that approves,
+    rejects or removes a nomination, whichever code does it; a missing row is 0."""
+
+    __tablename__ = "moment_unit_years"
+    __table_args__ = (sa.CheckConstraint("approved >= 0", name="approved_positive"),)
+
+    unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(primary_key=True)
+    approved: Mapped[int] = mapped_column(default=0)
+
+
 class Winner(db.Model):
     """The month's golden service moment: at most one per month, a database rule."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -12,6 +13,7 @@ from app.moments.models import (
     NominationState,
     Reflection,
     ReflectionPrompt,
+    UnitYearCount,
     Winner,
 )
 from app.moments.months import add_months
@@ -33,8 +35,10 @@ WINNER_COLUMNS = (
 )
 
 
+@lru_cache(maxsize=64)
 def winners(year: int | None = None, limit: int | None = None) -> sa.Select:
-    """Published winners, newest month first, in one query with their nomination and unit."""
+    """Published winners, newest month first, in one query with their nomination and unit.
+    Built once per year and limit (the pages' statements are the same on every request)."""
     stmt = (
         sa.select(*WINNER_COLUMNS, *NOMINATION_COLUMNS)
         .join(Nomination, Nomination.id == Winner.nomination_id)
@@ -46,28 +50,22 @@ def winners(year: int | None = None, limit: int | None = None) -> sa.Select:
     return stmt.limit(limit) if limit else stmt
 
 
-def winner_years() -> sa.Select:
-    """The months that have a winner (a few hundred at most), for the year links."""
-    return sa.select(Winner.month).order_by(Winner.month.desc())
+#: The years that have a winner, newest first, for the year links
+WINNER_YEARS = (
+    sa.select(sa.extract("year", Winner.month).label("year")).distinct().order_by(sa.desc("year"))
+)
 
 
+@lru_cache(maxsize=64)
 def approved_per_unit(year: int) -> sa.Select:
-    """(unit name, approved nominations) for the year, most first: counted on the covering
-    index (state, month, unit_id), then joined to the few units."""
-    counts = (
-        sa.select(Nomination.unit_id, sa.func.count().label("n"))
-        .where(
-            Nomination.state == NominationState.approved,
-            Nomination.month >= date(year, 1, 1),
-            Nomination.month < date(year + 1, 1, 1),
-        )
-        .group_by(Nomination.unit_id)
-        .subquery()
-    )
+    """(unit name, approved nominations) for the year, most first: read from the counts
+    kept per unit and year (``UnitYearCount``), joined to the few units. Built once per
+    year."""
     return (
-        sa.select(Unit.name, counts.c.n)
-        .join(counts, counts.c.unit_id == Unit.id)
-        .order_by(counts.c.n.desc(), Unit.name)
+        sa.select(Unit.name, UnitYearCount.approved)
+        .join(Unit, Unit.id == UnitYearCount.unit_id)
+        .where(UnitYearCount.year == year, UnitYearCount.approved > 0)
+        .order_by(UnitYearCount.approved.desc(), Unit.name)
     )
 
 

@@ -24,11 +24,13 @@ from markupsafe import Markup
 from app.auth.routes import limit_posts
 from app.core.cache import cached_fragment, cached_page
 from app.core.feeds import Entry, atom_feed
+from app.core.i18n import translated
 from app.core.links import BadLink, absolute_url
 from app.core.markdown import render_markdown
 from app.core.models import Unit
 from app.core.permissions import Role, role_required
 from app.core.settings import get_settings
+from app.core.templating import render_shared
 from app.extensions import db
 from app.moments import bp, queries, services
 from app.moments.forms import (
@@ -74,7 +76,7 @@ def _story_filter(text: str) -> Markup:
 def _permissions() -> dict[str, object]:
     return {"can_moderate": services.can_moderate(current_user),
             "can_publish_prompts": services.can_publish_prompts(current_user),
-            "state_labels": STATE_LABELS}  # fmt: skip
+            "state_labels": translated(STATE_LABELS)}  # fmt: skip
 
 
 def _commit_public() -> None:
@@ -101,10 +103,10 @@ def _gallery() -> str:
     """The part of the gallery that is the same for every reader."""
     rows = db.session.execute(queries.winners(limit=GALLERY_SIZE))
     winners = [public_moment(row) for row in rows]
-    years = sorted({m.year for m in db.session.scalars(queries.winner_years())}, reverse=True)
+    years = [int(y) for y in db.session.scalars(queries.WINNER_YEARS)]
     year = today().year
-    return render_template("moments/_gallery.html", winners=winners, years=years, year=year,
-                           counts=_counts(year))  # fmt: skip
+    return render_shared("moments/_gallery.html", winners=winners, years=years, year=year,
+                         counts=_counts(year))  # fmt: skip
 
 
 @bp.get("/<int:year>")
@@ -116,8 +118,8 @@ def year(year: int):  # type: ignore[no-untyped-def]
 
     def content() -> str:
         rows = db.session.execute(queries.winners(year=year))
-        return render_template("moments/_year.html", year=year, counts=_counts(year),
-                               winners=[public_moment(row) for row in rows])  # fmt: skip
+        return render_shared("moments/_year.html", year=year, counts=_counts(year),
+                             winners=[public_moment(row) for row in rows])  # fmt: skip
 
     return render_template("moments/year.html", year=year,
                            content=cached_fragment(f"moments.year.{year}", content))  # fmt: skip

@@ -9,13 +9,19 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import BaseForm, ChoiceField, DayField, WholeNumberField, strip_text
+from app.core.i18n import translated
 from app.proposals.labels import OUTCOME_LABELS, STATE_LABELS
 from app.proposals.queries import LISTED_STATES
 
 
 def _area_choices(blank: str | None = None) -> list[SelectChoice]:
-    areas = [SelectChoice(str(n), f"{n}. {label}") for n, label in FOCUS_AREAS.items()]
+    areas = [SelectChoice(str(n), f"{n}. {label}") for n, label in translated(FOCUS_AREAS).items()]
     return [SelectChoice("", blank), *areas] if blank else areas
+
+
+def _state_choices(blank: str) -> list[SelectChoice]:
+    labels = translated(STATE_LABELS)
+    return [SelectChoice("", blank), *[SelectChoice(s.value, labels[s]) for s in LISTED_STATES]]
 
 
 class ProposalForm(BaseForm):
@@ -145,10 +151,9 @@ class FilterForm(BaseForm):
     q = StringField(_l("Søk"), filters=[strip_text], validators=[Optional(), Length(max=200)])
     state = ChoiceField(
         _l("Status"),
-        choices=lambda: [SelectChoice("", _l("Alle")),
-                         *[SelectChoice(s.value, str(STATE_LABELS[s])) for s in LISTED_STATES]],
+        choices=lambda: _state_choices(str(_l("Alle"))),
         default="",
-    )  # fmt: skip
+    )
     focus_area = ChoiceField(
         _l("Fokusområde"), choices=lambda: _area_choices(str(_l("Alle"))), default=""
     )

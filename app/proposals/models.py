@@ -60,7 +60,9 @@ class Proposal(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: Indexed for the API's Last-Modified (the latest change of a listed proposal); every
+    #: signature updates the row anyway (PostgreSQL made no HOT update of it without one)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     opened_at: Mapped[datetime | None]
     campaign_ends_on: Mapped[date | None]
     #: Electronic signatures that count (not struck); kept in step by the services
@@ -116,6 +118,20 @@ class Proposal(db.Model):
     @classmethod
     def _listed_expression(cls) -> sa.ColumnElement[bool]:
         return sa.and_(cls.public, cls.state != ProposalState.rejected)
+
+
+class ProposalCount(db.Model):
+    """How many listed proposals there are in a state and focus area: what the list counts
+    when it is not searched or filtered by topic. Kept by triggers on ``proposals`` (see
+    migration c8d2a6f4b1e7) in the transaction that changes a proposal, whichever code
+    does it (a service, a job's bulk UPDATE, the benchmark's generator); a missing row is 0."""
+
+    __tablename__ = "proposal_counts"
+    __table_args__ = (sa.CheckConstraint("listed >= 0", name="listed_positive"),)
+
+    state: Mapped[ProposalState] = mapped_column(primary_key=True)
+    focus_area: Mapped[int] = mapped_column(primary_key=True)
+    listed: Mapped[int] = mapped_column(default=0)
 
 
 class Signature(db.Model):

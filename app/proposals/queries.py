@@ -5,8 +5,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
 
+from app.extensions import db
 from app.proposals import search
-from app.proposals.models import Comment, Proposal, ProposalState, Signature
+from app.proposals.models import (
+    Comment,
+    Follow,
+    Proposal,
+    ProposalCount,
+    ProposalState,
+    Signature,
+)
 
 #: The states a public proposal can be in (for filters and the API's schema)
 PUBLIC_STATES = [s for s in ProposalState if s != ProposalState.draft]
@@ -34,9 +42,13 @@ def proposals(
     topic: str | None = None,
     q: str | None = None,
     sort: str = "newest",
+    hits: int | None = None,
 ) -> sa.Select[tuple[Proposal]]:
     """Listed proposals (never drafts, never rejected ones) with the list page's filters; one
-    query, without the long body text the list does not show."""
+    query, without the long body text the list does not show. ``hits``: how many proposals
+    the filters give, when known (``count``), so that a search with many hits is read in the
+    list's order (``search.MANY_HITS``)."""
+    sort = sort if sort in SORTS else "newest"
     stmt = sa.select(Proposal).options(defer(Proposal.body), defer(Proposal.answer)).where(LISTED)
     if state:
         stmt = stmt.where(Proposal.state == ProposalState(state))
@@ -44,9 +56,33 @@ def proposals(
         stmt = stmt.where(Proposal.focus_area == focus_area)
     if topic:
         stmt = stmt.where(Proposal.topic == topic)
-    if q and (clause := search.matching(q)) is not None:
+    many = sort == "newest" and (hits or 0) >= search.MANY_HITS
+    if q and (clause := search.matching(q, in_list_order=many)) is not None:
         stmt = stmt.where(clause)
-    return stmt.order_by(*SORTS.get(sort, SORTS["newest"]))
+    return stmt.order_by(*SORTS[sort])
+
+
+def count(
+    state: str | None = None,
+    focus_area: int | None = None,
+    topic: str | None = None,
+    q: str | None = None,
+) -> int:
+    """How many listed proposals the list's filters give, without reading a proposal where
+    it can: the counts kept per state and focus area (``ProposalCount``), and a search
+    alone counted by the full-text index (``search.hits``)."""
+    terms = search.words(q or "")
+    if not terms and not topic:
+        kept = sa.select(sa.func.coalesce(sa.func.sum(ProposalCount.listed), 0))
+        if state:
+            kept = kept.where(ProposalCount.state == ProposalState(state))
+        if focus_area:
+            kept = kept.where(ProposalCount.focus_area == focus_area)
+        return db.session.scalar(kept) or 0
+    if terms and not (state or focus_area or topic):
+        return search.hits(q or "") or 0
+    listed = proposals(state, focus_area, topic, q).order_by(None).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(listed)) or 0
 
 
 def similar(text: str, exclude_id: int | None = None, limit: int = 5) -> sa.Select:
@@ -83,14 +119,28 @@ def own_signature(proposal_id: int, user_id: int) -> sa.Select[tuple[Signature]]
     )
 
 
-def proposal_with_author(proposal_id: int) -> sa.Select[tuple[Proposal]]:
-    return (
-        sa.select(Proposal).options(joinedload(Proposal.author)).where(Proposal.id == proposal_id)
+_READER = sa.bindparam("reader", type_=sa.Integer)
+#: The proposal page's one query, built once and run with ``proposal`` and ``reader`` (the
+#: reader's user id, None for a visitor): the proposal with its initiator, when the reader
+#: signed it (their signature's time, or None) and whether they follow it
+PROPOSAL_PAGE = (
+    sa.select(
+        Proposal,
+        sa.select(Signature.created_at)
+        .where(Signature.proposal_id == Proposal.id, Signature.user_id == _READER)
+        .scalar_subquery()
+        .label("signed_at"),
+        sa.exists()
+        .where(Follow.proposal_id == Proposal.id, Follow.user_id == _READER)
+        .label("following"),
     )
-
-
-def comments(proposal_id: int) -> sa.Select[tuple[Comment]]:
-    return sa.select(Comment).where(Comment.proposal_id == proposal_id).order_by(Comment.id)
+    .options(joinedload(Proposal.author))
+    .where(Proposal.id == sa.bindparam("proposal"))
+)
+#: A proposal's comments, oldest first, with their writers; run with ``proposal``
+COMMENTS = (
+    sa.select(Comment).where(Comment.proposal_id == sa.bindparam("proposal")).order_by(Comment.id)
+)
 
 
 def reported_comments() -> sa.Select[tuple[Comment]]:

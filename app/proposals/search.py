@@ -1,10 +1,10 @@
 """Full-text search over proposals, behind one function for SQLite and PostgreSQL.
 
-SQLite: an FTS5 table ``proposals_fts`` (kept in step by triggers that sqlite-utils
-creates in the migration), tokenised with ``unicode61 remove_diacritics 0`` so å/ø/æ stay
-distinct. PostgreSQL: a stored ``search_vector`` column with the ``norwegian`` text search
-configuration and a GIN index. Both match every word as a prefix ("sykkel" finds
-"sykkelvei").
+SQLite: an FTS5 table ``proposals_fts`` over the *listed* proposals only (kept in step by
+triggers, see migration 7a1e5c3b9d20), tokenised with ``unicode61 remove_diacritics 0`` so
+å/ø/æ stay distinct; it counts a search's hits by itself. PostgreSQL: a stored
+``search_vector`` column with the ``norwegian`` text search configuration and a GIN index.
+Both match every word as a prefix ("sykkel" finds "sykkelvei").
 """
 
 from __future__ import annotations
@@ -18,6 +18,13 @@ from app.proposals.models import Proposal
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 8
+#: From this many hits on, a search in the list's default order (newest first) reads the
+#: list's index in that order, keeping the hits, and stops after a page; below it, SQLite
+#: looks up each hit and sorts them, which is cheaper for a few (see ``matching``)
+MANY_HITS = 500
+
+_FTS_IDS = "SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH :match"
+_FTS_COUNT = "SELECT count(*) FROM proposals_fts WHERE proposals_fts MATCH :match"
 
 
 def words(query: str) -> list[str]:
@@ -25,20 +32,48 @@ def words(query: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(query or "")][:MAX_WORDS]
 
 
-def matching(query: str, any_word: bool = False) -> sa.ColumnElement[bool] | None:
-    """A WHERE clause for proposals matching ``query`` (every word, or any with any_word)."""
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _fts_match(terms: list[str], any_word: bool) -> str:
+    return (" OR " if any_word else " ").join(f'"{t}"*' for t in terms)
+
+
+def _tsquery(terms: list[str], any_word: bool) -> sa.TextClause:
+    tsquery = (" | " if any_word else " & ").join(f"{t}:*" for t in terms)
+    return sa.text("proposals.search_vector @@ to_tsquery('norwegian', :tsq)").bindparams(
+        tsq=tsquery
+    )
+
+
+def matching(
+    query: str, any_word: bool = False, in_list_order: bool = False
+) -> sa.ColumnElement[bool] | None:
+    """A WHERE clause for proposals matching ``query`` (every word, or any with any_word).
+
+    ``in_list_order``: the caller sorts newest first and expects many hits (``MANY_HITS``).
+    On SQLite the clause then compares ``id + 0``, which no index serves, so the query runs
+    along the list's index (ix_proposals_newest) and checks each proposal against the hits
+    instead of looking every hit up and sorting them all for one page."""
     terms = words(query)
     if not terms:
         return None
-    if db.engine.dialect.name == "postgresql":
-        joiner = " | " if any_word else " & "
-        tsquery = joiner.join(f"{t}:*" for t in terms)
-        return sa.text("proposals.search_vector @@ to_tsquery('norwegian', :tsq)").bindparams(
-            tsq=tsquery
-        )
-    joiner = " OR " if any_word else " "
-    match = joiner.join(f'"{t}"*' for t in terms)
-    fts = sa.text("SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH :match").bindparams(
-        match=match
-    )
-    return Proposal.id.in_(fts.columns(sa.column("rowid", sa.Integer)))
+    if _postgresql():
+        return _tsquery(terms, any_word)
+    ids = sa.text(_FTS_IDS).bindparams(match=_fts_match(terms, any_word))
+    column = Proposal.id + 0 if in_list_order else Proposal.id
+    return column.in_(ids.columns(sa.column("rowid", sa.Integer)))
+
+
+def hits(query: str) -> int | None:
+    """How many listed proposals match every word of ``query`` (None: nothing to search
+    for). On SQLite the full-text index holds the listed proposals only and counts them by
+    itself, without reading the proposals."""
+    terms = words(query)
+    if not terms:
+        return None
+    if _postgresql():
+        counted = sa.select(sa.func.count()).select_from(Proposal)
+        return db.session.scalar(counted.where(Proposal.listed, _tsquery(terms, False)))
+    return db.session.scalar(sa.text(_FTS_COUNT), {"match": _fts_match(terms, False)})

@@ -458,13 +458,13 @@ def test_an_earlier_case_is_kept_only_for_the_same_content_outcome(
 
 
 def _found(query: str) -> set[int]:
-    return set(db.session.scalars(sa.select(Proposal.id).where(search.matching(query))))
+    listed = sa.select(Proposal.id).where(Proposal.listed, search.matching(query))
+    return set(db.session.scalars(listed))
 
 
-def test_search_follows_edits_of_the_text(resident):
+def test_search_follows_edits_of_the_text(open_proposal, resident):
     author = resident()
-    proposal = services.create_proposal(author, **TEXT)
-    db.session.commit()
+    proposal = open_proposal(author)
     assert _found("hyttelva") == {proposal.id}
     services.update_proposal(author, proposal, title="Gatelys i Bergmannsgata",
                              summary="Lys på hele gata.", body="Mørkt om vinteren.")  # fmt: skip
