@@ -8,7 +8,7 @@ a search's hits by itself. PostgreSQL needs nothing: its tsvector column is matc
 together with the listed condition in the same query.
 
 Revision ID: 7a1e5c3b9d20
-Revises: e4c3d9ed048c
+Revises: 9ee371325eed
 Create Date: 2026-12-04 22:00:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7a1e5c3b9d20'
-down_revision = 'e4c3d9ed048c'
+down_revision = '9ee371325eed'
 branch_labels = None
 depends_on = None
 

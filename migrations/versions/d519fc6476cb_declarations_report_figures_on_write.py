@@ -9,7 +9,7 @@ with the last column added (ADD COLUMN may carry one): a table copy of services 
 cascade-delete its declarations, feedback and reports.
 
 Revision ID: d519fc6476cb
-Revises: e4c3d9ed048c
+Revises: 8b3f2c6d1e47
 Create Date: 2026-12-04 21:00:05.425163
 
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd519fc6476cb'
-down_revision = 'e4c3d9ed048c'
+down_revision = '8b3f2c6d1e47'
 branch_labels = None
 depends_on = None
 
