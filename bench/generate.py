@@ -527,8 +527,11 @@ class ReportFigures:
     """A service's report counters, as the app keeps them with each report it is given."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = (
-        "reports_count", "reports_answered", "reports_answered_in_time", "answer_days_median"
-    )  # fmt: skip
+        "reports_count",
+        "reports_answered",
+        "reports_answered_in_time",
+        "answer_days_median",
+    )
     reports: int = 0
     in_time: int = 0
     days: list[int] = dataclasses.field(default_factory=list)
@@ -541,8 +544,9 @@ class ReportFigures:
 
     def row(self) -> dict[str, Any]:
         median = float(statistics.median(self.days)) if self.days else None
-        return dict(zip(self.COLUMNS, (self.reports, len(self.days), self.in_time, median),
-                        strict=True))  # fmt: skip
+        return dict(
+            zip(self.COLUMNS, (self.reports, len(self.days), self.in_time, median), strict=True)
+        )
 
 
 def generate_declarations(engine: sa.Engine, scale: Scale, rng: random.Random) -> dict[str, int]:
@@ -627,10 +631,12 @@ def generate_declarations(engine: sa.Engine, scale: Scale, rng: random.Random) -
 
         n_reports = insert_batches(conn, tables["declaration_reports"], report_rows())
         conn.execute(
-            tables["services"].update().where(tables["services"].c.id == sa.bindparam("row_id"))
+            tables["services"]
+            .update()
+            .where(tables["services"].c.id == sa.bindparam("row_id"))
             .values({name: sa.bindparam(name) for name in ReportFigures.COLUMNS}),
             [{"row_id": id_, **f.row()} for id_, f in figures.items()],
-        )  # fmt: skip
+        )
     return {"services": len(services), "declaration_versions": len(versions),
             "declaration_promises": len(promises), "declaration_feedback": n_feedback,
             "declaration_reports": n_reports}  # fmt: skip

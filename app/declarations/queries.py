@@ -248,16 +248,29 @@ def figure_columns(on: date | None = None) -> tuple[sa.ColumnElement[Any], ...]:
     )
 
 
-def _figures(kept: int, not_kept: int, reports: int, answered: int, in_time: int,
-             median: float | None, late: int) -> Figures:  # fmt: skip
+def _figures(
+    kept: int,
+    not_kept: int,
+    reports: int,
+    answered: int,
+    in_time: int,
+    median: float | None,
+    late: int,
+) -> Figures:
     return Figures(kept, not_kept, reports, answered + late, in_time, median)
 
 
 def figures_of(service: Service, late: int) -> Figures:
     """A loaded service's figures, with its count of reports waiting past their deadline."""
-    return _figures(service.feedback_kept, service.feedback_not_kept, service.reports_count,
-                    service.reports_answered, service.reports_answered_in_time,
-                    service.answer_days_median, late)  # fmt: skip
+    return _figures(
+        service.feedback_kept,
+        service.feedback_not_kept,
+        service.reports_count,
+        service.reports_answered,
+        service.reports_answered_in_time,
+        service.answer_days_median,
+        late,
+    )
 
 
 def figures_by_service(
@@ -317,12 +330,19 @@ def public_services(session: Session) -> list[ServiceRow]:
         .scalar_subquery()
     )
     rows = session.execute(
-        sa.select(Service.id, Service.slug, Service.name, Unit.name, Service.focus_areas,
-                  languages, *figure_columns())
+        sa.select(
+            Service.id,
+            Service.slug,
+            Service.name,
+            Unit.name,
+            Service.focus_areas,
+            languages,
+            *figure_columns(),
+        )
         .join(Unit, Unit.id == Service.unit_id)
         .where(Service.active.is_(True))
         .order_by(Service.name)
-    )  # fmt: skip
+    )
     return [
         ServiceRow(id_, slug, name, unit, list(areas or []), sorted(published.split(",")),
                    _figures(*figures))

@@ -391,8 +391,9 @@ def answer_report(actor: User, report: Report, text: str) -> None:
     report.answered_in_time = oslo_date(now) <= report.due_on
     # The counters' UPDATE locks the service's row until the commit, so two answers at
     # the same moment each take the median over the other's too (the later waits)
-    _move_counters(report.service, reports_answered=1,
-                   reports_answered_in_time=int(report.answered_in_time))  # fmt: skip
+    _move_counters(
+        report.service, reports_answered=1, reports_answered_in_time=int(report.answered_in_time)
+    )
     db.session.flush()
     _keep_median(report.service)
     audit(actor, "report.answered", report, {"in_time": report.answered_in_time})
@@ -405,10 +406,11 @@ def answer_report(actor: User, report: Report, text: str) -> None:
 def _move_counters(service: Service, **steps: int) -> None:
     """Add to the service's counters in the database (concurrent writers are all counted)."""
     db.session.execute(
-        sa.update(Service).where(Service.id == service.id)
+        sa.update(Service)
+        .where(Service.id == service.id)
         .values({name: getattr(Service, name) + step for name, step in steps.items()})
         .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    )
     db.session.expire(service, list(steps))
 
 

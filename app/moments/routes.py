@@ -74,9 +74,11 @@ def _story_filter(text: str) -> Markup:
 
 @bp.context_processor
 def _permissions() -> dict[str, object]:
-    return {"can_moderate": services.can_moderate(current_user),
-            "can_publish_prompts": services.can_publish_prompts(current_user),
-            "state_labels": translated(STATE_LABELS)}  # fmt: skip
+    return {
+        "can_moderate": services.can_moderate(current_user),
+        "can_publish_prompts": services.can_publish_prompts(current_user),
+        "state_labels": translated(STATE_LABELS),
+    }
 
 
 def _commit_public() -> None:
@@ -105,8 +107,9 @@ def _gallery() -> str:
     winners = [public_moment(row) for row in rows]
     years = [int(y) for y in db.session.scalars(queries.WINNER_YEARS)]
     year = today().year
-    return render_shared("moments/_gallery.html", winners=winners, years=years, year=year,
-                         counts=_counts(year))  # fmt: skip
+    return render_shared(
+        "moments/_gallery.html", winners=winners, years=years, year=year, counts=_counts(year)
+    )
 
 
 @bp.get("/<int:year>")
@@ -118,8 +121,12 @@ def year(year: int):  # type: ignore[no-untyped-def]
 
     def content() -> str:
         rows = db.session.execute(queries.winners(year=year))
-        return render_shared("moments/_year.html", year=year, counts=_counts(year),
-                             winners=[public_moment(row) for row in rows])  # fmt: skip
+        return render_shared(
+            "moments/_year.html",
+            year=year,
+            counts=_counts(year),
+            winners=[public_moment(row) for row in rows],
+        )
 
     return render_template("moments/year.html", year=year,
                            content=cached_fragment(f"moments.year.{year}", content))  # fmt: skip

@@ -39,8 +39,11 @@ PER_PAGE = 20
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    return {"state_labels": translated(STATE_LABELS), "outcome_labels": translated(OUTCOME_LABELS),
-            "focus_areas": translated(FOCUS_AREAS)}  # fmt: skip
+    return {
+        "state_labels": translated(STATE_LABELS),
+        "outcome_labels": translated(OUTCOME_LABELS),
+        "focus_areas": translated(FOCUS_AREAS),
+    }
 
 
 def _proposal_or_404(proposal_id: int) -> Proposal:

@@ -52,10 +52,14 @@ def _register(client, password, **headers):
     return submit(
         client,
         "/auth/register",
-        {"name": "Per Hansen", "email": "per@roros.example",
-         "password": password, "password_confirm": password},
+        {
+            "name": "Per Hansen",
+            "email": "per@roros.example",
+            "password": password,
+            "password_confirm": password,
+        },
         headers=headers,
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("password", WEAK)
@@ -142,9 +146,16 @@ def test_reset_accepts_a_long_passphrase(client, make_user):
 @pytest.mark.parametrize("password", [*WEAK[:3], "lea.leder2024"])
 def test_users_create_refuses_a_weak_password(app, password):
     result = app.test_cli_runner().invoke(
-        args=["users", "create", "lea.leder@roros.example", "--name", "Lea Leder",
-              "--password", password],
-    )  # fmt: skip
+        args=[
+            "users",
+            "create",
+            "lea.leder@roros.example",
+            "--name",
+            "Lea Leder",
+            "--password",
+            password,
+        ],
+    )
     assert result.exit_code != 0
     assert "too easy to guess" in result.output
     assert db.session.scalar(sa.select(User)) is None

@@ -126,14 +126,28 @@ def test_cards_write_their_months_values_and_words(client, compass_admin, strate
 
     first = add_months(month_start(today()), -3)
     for n, value in enumerate([10.0, None, 12.5]):
-        db.session.add(Snapshot(key="proposals.opened", month=add_months(first, n), focus_area=1,
-                                label="Innbyggerforslag åpnet", value=value, unit="count",
-                                direction="higher_is_better"))  # fmt: skip
+        db.session.add(
+            Snapshot(
+                key="proposals.opened",
+                month=add_months(first, n),
+                focus_area=1,
+                label="Innbyggerforslag åpnet",
+                value=value,
+                unit="count",
+                direction="higher_is_better",
+            )
+        )
     brukerpanel = db.session.scalar(sa.select(Measure).where(Measure.title == "Brukerpanel"))
     for days in range(1, 5):
-        services.record_update(compass_admin, brukerpanel, noted_on=today() - timedelta(days),
-                               text=f"Steg {days}", status=MeasureStatus.in_progress,
-                               progress=40 + days, today=today())  # fmt: skip
+        services.record_update(
+            compass_admin,
+            brukerpanel,
+            noted_on=today() - timedelta(days),
+            text=f"Steg {days}",
+            status=MeasureStatus.in_progress,
+            progress=40 + days,
+            today=today(),
+        )
     db.session.commit()
     html = client.get("/compass/").get_data(as_text=True)
     card = html.split("Innbyggerforslag åpnet</h4>")[1].split("</li>")[0]

@@ -193,9 +193,23 @@ def test_cli_audit_rows_name_each_role_and_who_ran_it(app, monkeypatch):
 
     monkeypatch.setattr(getpass, "getuser", lambda: "drift")
     runner = app.test_cli_runner()
-    runner.invoke(args=["users", "create", "sjef@roros.example", "--name", "Sjef",
-                        "--role", "admin", "--role", "committee", "--role", "admin",
-                        "--password", "langt passord 1"])  # fmt: skip
+    runner.invoke(
+        args=[
+            "users",
+            "create",
+            "sjef@roros.example",
+            "--name",
+            "Sjef",
+            "--role",
+            "admin",
+            "--role",
+            "committee",
+            "--role",
+            "admin",
+            "--password",
+            "langt passord 1",
+        ]
+    )
     runner.invoke(args=["users", "grant", "sjef@roros.example", "service_owner"])
     runner.invoke(args=["users", "grant", "sjef@roros.example", "service_owner"])  # held
     runner.invoke(args=["users", "revoke", "sjef@roros.example", "admin"])
@@ -225,8 +239,9 @@ def test_cli_audit_without_a_system_account_name(app, monkeypatch):
 
     monkeypatch.setattr(getpass, "getuser", no_name)
     runner = app.test_cli_runner()
-    runner.invoke(args=["users", "create", "x@roros.example", "--name", "X",
-                        "--password", "langt passord 1"])  # fmt: skip
+    runner.invoke(
+        args=["users", "create", "x@roros.example", "--name", "X", "--password", "langt passord 1"]
+    )
     assert runner.invoke(args=["users", "grant", "x@roros.example", "committee"]).exit_code == 0
     labels = db.session.scalars(sa.select(AuditEntry.actor_label)).all()
     assert labels == ["cli", "cli"]

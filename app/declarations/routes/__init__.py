@@ -52,9 +52,13 @@ class FigureText:
 
     def cells(self, figures: Figures) -> Cells:
         """A row of the list: one call per service rather than one per cell."""
-        return Cells(self.share(figures.kept_share), self.answers(figures.feedback),
-                     format_number(figures.reports, self.locale),
-                     self.share(figures.in_time_share), self.days(figures.median_days))  # fmt: skip
+        return Cells(
+            self.share(figures.kept_share),
+            self.answers(figures.feedback),
+            format_number(figures.reports, self.locale),
+            self.share(figures.in_time_share),
+            self.days(figures.median_days),
+        )
 
 
 @bp.context_processor
