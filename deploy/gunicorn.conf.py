@@ -29,6 +29,7 @@ max_requests_jitter = 500
 # nginx answers the clients; gunicorn writes its access log only when asked
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
-# Only the proxy connects; gunicorn's own X-Forwarded-Proto handling is left to ProxyFix
+# gunicorn itself believes X-Forwarded-Proto only from these addresses (nginx on this
+# host); ProxyFix (TRUSTED_PROXY_HOPS) does the same wherever nginx runs
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "medvirke-web"
