@@ -95,7 +95,7 @@ class Nginx:
 
     def __init__(self, folder: Path, upstreams: list[str], workers: int = 1) -> None:
         self.folder = folder
-        self.http_port, self.https_port = _free_port(), _free_port()
+        self.http_port, self.https_port = free_port(), free_port()
         folder.mkdir(parents=True, exist_ok=True)
         cert, key = self_signed_certificate(folder)
         (folder / "medvirke.conf").write_text(
@@ -143,7 +143,7 @@ class Nginx:
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

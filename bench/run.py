@@ -24,7 +24,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import string
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 
 from bench.generate import SCALES, prepare
+from bench.nginx import free_port
 
 #: A POST target: logged-in residents signing open proposals, each request a new signature
 SIGN = "POST /proposals/<id>/sign"
@@ -94,12 +94,6 @@ class HarnessError(Exception):
 
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def random_secret(length: int = 48) -> str:
