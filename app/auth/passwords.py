@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
 
 #: zxcvbn's score from 0 to 4; 3 needs about 10^8 guesses, "safely unguessable" for an
 #: attacker who has the argon2 hashes, and far out of reach of anyone guessing at the login
@@ -41,6 +40,10 @@ def _words(known: Iterable[str | None]) -> list[str]:
 
 
 def _guessable(password: str) -> bool:
+    # Imported by the first password checked: its lists take 11 MB and 0.1 s to load, which
+    # every web worker would otherwise pay at start for what a few requests a day use
+    from zxcvbn import zxcvbn
+
     return zxcvbn(password, user_inputs=_SITE_WORDS)["score"] < MIN_SCORE
 
 

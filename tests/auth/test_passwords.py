@@ -167,3 +167,26 @@ def test_users_create_accepts_a_long_passphrase(app):
     )
     assert result.exit_code == 0, result.output
     assert services.authenticate("lea@roros.example", STRONG) is not None
+
+
+def test_the_password_lists_are_loaded_by_the_first_check_not_at_start():
+    """zxcvbn's lists (11 MB) are not loaded by every worker that starts, only by one that
+    checks a password (read in a fresh interpreter)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; from app import create_app; from config import TestConfig;"
+        "create_app(TestConfig); print('zxcvbn' in sys.modules);"
+        "from app.auth.passwords import password_weakness; password_weakness('passord123');"
+        "print('zxcvbn' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["False", "True"]
