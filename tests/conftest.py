@@ -25,6 +25,7 @@ from app.extensions import cache, db, limiter
 from config import TestConfig
 
 pytest_plugins = [
+    "tests.clock",
     "tests.proposals.fixtures",
     "tests.panel.fixtures",
     "tests.compass.fixtures",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from app.compass.jobs import snapshot_last_month
-from app.compass.live import add_months, month_start
 from app.compass.models import MeasureUpdate, Snapshot
 from app.extensions import db
 from app.proposals.rules import today
@@ -43,17 +43,35 @@ def test_snapshot_command_refuses_bad_months(app):
     assert _months() == []
 
 
-def test_snapshot_command_back_fills_months(app):
+@pytest.mark.parametrize(
+    ("now", "months"),
+    [
+        ("2027-01-01 00:00", ["2026-10", "2026-11", "2026-12"]),  # UTC is still in 2026
+        ("2026-12-31 23:59", ["2026-09", "2026-10", "2026-11"]),
+        ("2026-03-01 00:30", ["2025-12", "2026-01", "2026-02"]),
+        ("2028-02-29 12:00", ["2027-11", "2027-12", "2028-01"]),
+    ],
+)
+def test_snapshot_command_back_fills_months(app, clock, now, months):
+    clock.at(now)
     result = app.test_cli_runner().invoke(args=["compass", "snapshot", "--months", "3"])
     assert result.exit_code == 0, result.output
-    current = month_start(today())
-    assert _months() == [add_months(current, -n).isoformat()[:7] for n in (3, 2, 1)]
+    assert _months() == months
 
 
-def test_nightly_job_takes_last_month_once(app):
+@pytest.mark.parametrize(
+    ("now", "month"),
+    [
+        ("2027-01-01 00:00", "2026-12"),
+        ("2026-12-31 23:59", "2026-11"),
+        ("2026-10-25 02:30", "2026-09"),
+    ],
+)
+def test_nightly_job_takes_last_month_once(app, clock, now, month):
+    clock.at(now)
     assert snapshot_last_month.call_local() > 0
     assert snapshot_last_month.call_local() == 0
-    assert _months() == [add_months(month_start(today()), -1).isoformat()[:7]]
+    assert _months() == [month]
 
 
 def test_own_data_export_and_deletion_keep_the_log(client, strategy, compass_admin):
