@@ -468,8 +468,14 @@ def test_marking_a_declaration_reviewed(app, service, publish, owner, make_user)
     resident = login(app.test_client(), make_user(Role.resident))
     path = f"/declarations/manage/versions/{version.id}/reviewed"
     assert submit(resident, path).status_code == 403
-    assert resident.get(f"/declarations/manage/reports/{version.id}").status_code in {403, 404}
+    report = services.report_broken_promise(
+        owner, service, version.promises[0].id, "Brutt", today(), None, None, "nb"
+    )
+    db.session.commit()
+    assert resident.get(f"/declarations/manage/reports/{report.id}").status_code == 403
+    assert resident.get(f"/declarations/manage/reports/{report.id + 1}").status_code == 404
     client = login(app.test_client(), owner)
+    assert client.get(f"/declarations/manage/reports/{report.id}").status_code == 200
     assert submit(client, path).status_code == 302
     db.session.refresh(version)
     assert version.reviewed_on == today()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.auth import services as auth_services
@@ -22,8 +23,17 @@ def _by_key(items: list[Indicator]) -> dict[str, Indicator]:
     return {i.key: i for i in items}
 
 
-def test_indicators_count_what_happened_in_the_period(make_user, make_unit, make_nomination,
-                                                      approved, winner):  # fmt: skip
+@pytest.mark.parametrize(
+    ("now", "reflections_held"),
+    [
+        ("2026-12-09 12:00", 50.0),  # the week began on Monday 7 December: 1 of 2 units
+        ("2026-12-02 12:00", None),  # it began on 30 November, before the period
+    ],
+)
+def test_indicators_count_what_happened_in_the_period(
+    clock, now, reflections_held, make_user, make_unit, make_nomination, approved, winner
+):
+    clock.at(now)
     committee = make_user(Role.committee)
     owner = make_user(Role.service_owner)
     home, school = make_unit(contact=owner), make_unit()
@@ -32,7 +42,7 @@ def test_indicators_count_what_happened_in_the_period(make_user, make_unit, make
     approved(unit=school)
     services.reject(committee, make_nomination(unit=school), "Nei.")
     make_nomination(unit=home)  # pending: received, not moderated
-    make_nomination(confirm=False)  # not confirmed: not received
+    make_nomination(unit=home, confirm=False)  # not confirmed: not received
     prompt = services.publish_prompt(make_user(Role.admin), this_week(), "Hva lærte vi?")
     services.record_reflection(owner, prompt, home, None)
     db.session.commit()
@@ -44,8 +54,7 @@ def test_indicators_count_what_happened_in_the_period(make_user, make_unit, make
     assert got["moments.approved_share"].value == round(100 * 2 / 3, 1)
     assert got["moments.winners"].value == 1
     assert got["moments.units_recognised"].value == 2
-    if start <= this_week() < end:
-        assert got["moments.reflections_held"].value == 50.0  # 1 of 2 active units
+    assert got["moments.reflections_held"].value == reflections_held
     empty = _by_key(indicators(db.session, date_back(400), date_back(370)))
     assert empty["moments.nominations"].value == 0
     assert empty["moments.approved_share"].value is None  # nothing to measure, not 0
