@@ -197,7 +197,7 @@ def test_the_last_admin_stays(make_user):
     services.set_roles(actor, other, {Role.resident})  # two admins: fine
     db.session.commit()
     third = make_user(Role.resident)
-    with pytest.raises(services.AdminRuleError):
+    with pytest.raises(services.AdminRuleError, match="Det må alltid være minst én aktiv"):
         services.deactivate_user(third, actor)  # the only admin left
 
 

@@ -43,7 +43,7 @@ def test_email_is_stored_lower_case_and_found_case_insensitively(make_user):
 
 def test_one_account_per_email_in_the_database(make_user):
     make_user(email="dup@roros.example")
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(sa.exc.IntegrityError, match="(?i)unique"):
         services.create_user("dup@roros.example", "Dup", PASSWORD)
     db.session.rollback()
 
@@ -158,7 +158,7 @@ def test_grant_and_revoke_roles(make_user):
 def test_a_role_outside_the_list_is_refused_by_the_database(make_user):
     user = make_user()
     insert = sa.text("INSERT INTO user_roles (user_id, role, granted_at) VALUES (:u, 'king', :t)")
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(sa.exc.IntegrityError, match="ck_user_roles_role"):
         db.session.execute(insert, {"u": user.id, "t": "2026-01-01 00:00:00"})
     db.session.rollback()
 

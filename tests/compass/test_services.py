@@ -32,9 +32,9 @@ def test_partly_known_total_is_taken_as_published():
 
 
 def test_area_scores_are_0_to_100():
-    with pytest.raises(services.CompassError):
+    with pytest.raises(services.CompassError, match="Hvert fokusområde har mellom 0 og 100 poeng"):
         services.check_scores(500, {1: 101})
-    with pytest.raises(services.CompassError):
+    with pytest.raises(services.CompassError, match="Fokusområdene er nummerert fra 1 til 8"):
         services.check_scores(500, {9: 10})
 
 
@@ -152,7 +152,7 @@ def test_update_in_the_future_is_refused(compass_admin, strategy):
 
 
 def test_focus_areas_must_be_1_to_8(compass_admin, strategy):
-    with pytest.raises(services.CompassError):
+    with pytest.raises(services.CompassError, match="Fokusområdene er nummerert fra 1 til 8"):
         services.save_measure(compass_admin, None, strategy=strategy, title="x", description="",
                               focus_areas=[0], owner="x", due_on=None)  # fmt: skip
 

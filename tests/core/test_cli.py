@@ -109,7 +109,7 @@ def test_demo_seed_refused_in_production(config_class):
 def test_population_must_be_positive_in_the_database(app, population):
     settings = db.session.scalar(sa.select(MunicipalitySettings))
     settings.population = population
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(sa.exc.IntegrityError, match="ck_municipality_settings_population_positive"):
         db.session.flush()
     db.session.rollback()
 

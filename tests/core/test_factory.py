@@ -132,6 +132,6 @@ def test_foreign_keys_are_enforced(app):
     from app.core.permissions import Role
 
     db.session.add(UserRole(user_id=987654, role=Role.admin))
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(sa.exc.IntegrityError, match="(?i)foreign key"):
         db.session.flush()
     db.session.rollback()

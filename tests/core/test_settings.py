@@ -20,7 +20,7 @@ def test_a_failed_read_raises_and_leaves_the_callers_work_alone(app, monkeypatch
         raise sa.exc.OperationalError("SELECT", {}, Exception("database is locked"))
 
     monkeypatch.setattr(settings_module, "_load", down)
-    with pytest.raises(sa.exc.OperationalError):
+    with pytest.raises(sa.exc.OperationalError, match="database is locked"):
         settings_module.get_settings()
     monkeypatch.undo()
     # Still in the caller's transaction: it decides whether the unit is kept

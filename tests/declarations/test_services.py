@@ -155,7 +155,7 @@ def test_feedback_only_on_promises_of_the_current_declaration(service, publish, 
         services.give_feedback(VISITOR, service, old.promises[0].id, True, None)
     other = make_service()
     other_version = publish(other)
-    with pytest.raises(services.DeclarationError):
+    with pytest.raises(services.DeclarationError, match="Velg et av løftene i den gjeldende"):
         services.give_feedback(VISITOR, service, other_version.promises[0].id, True, None)
 
 
@@ -329,7 +329,9 @@ def test_a_service_owner_cannot_touch_another_service(service, publish, make_ser
     other_owner = make_user(Role.service_owner)
     other = make_service(other_owner)
     report = _report(other, publish(other))
-    with pytest.raises(services.DeclarationError):
+    with pytest.raises(
+        services.DeclarationError, match="Du kan bare skrive erklæringer for dine egne"
+    ):
         services.start_draft(other_owner, service, "nb")
     owner_of_service = service.owners[0]
     for act in (services.acknowledge, services.close_report):

@@ -86,7 +86,7 @@ def test_a_future_weeks_prompt_cannot_be_recorded_yet(make_user, make_unit):
     owner = make_user(Role.service_owner)
     unit = make_unit(contact=owner)
     future = services.publish_prompt(admin, this_week() + timedelta(weeks=1), PROMPT)
-    with pytest.raises(services.MomentError):
+    with pytest.raises(services.MomentError, match="Refleksjonen kan registreres fra den uken"):
         services.record_reflection(owner, future, unit, None)
 
 

@@ -133,7 +133,7 @@ def test_a_winner_comes_from_this_month_or_is_carried_over_from_the_last(
     # the carried-over winner cannot win again, and the month is taken
     page = committee_client.get(_winner_url()).get_data(as_text=True)
     assert "er publisert" in page
-    with pytest.raises(services.MomentError):
+    with pytest.raises(services.MomentError, match="Denne måneden har allerede en vinner"):
         services.publish_winner(services_user(committee_client), this_month(), too_old, "x")
 
 

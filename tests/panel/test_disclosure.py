@@ -330,7 +330,7 @@ def test_a_number_question_needs_its_range(app, make_user):
     submit(admin, path, {**fields, "q-min_value": "0", "q-max_value": "50"})
     question = db.session.scalar(sa.select(Question))
     assert (question.min_value, question.max_value) == (0, 50)
-    with pytest.raises(services.PanelError):
+    with pytest.raises(services.PanelError, match="Et tallspørsmål trenger laveste og høyeste"):
         services.add_question(admin_user, survey, kind=QuestionKind.number, text="Uten grenser")
 
 

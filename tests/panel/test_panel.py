@@ -128,7 +128,7 @@ def test_a_second_answer_is_refused(app, survey, member):
     user = member()
     services.submit_answers(user, survey, _answers(survey))
     db.session.commit()
-    with pytest.raises(services.PanelError):
+    with pytest.raises(services.PanelError, match="Du kan ikke svare på denne undersøkelsen"):
         services.submit_answers(user, survey, _answers(survey))
     client = login(app.test_client(), user)
     response = client.get(f"/panel/surveys/{survey.id}", follow_redirects=True)
@@ -139,7 +139,7 @@ def test_a_closed_survey_refuses_answers(survey, member):
     survey.opens_on = today() - timedelta(days=20)
     survey.closes_on = today() - timedelta(days=1)
     db.session.commit()
-    with pytest.raises(services.PanelError):
+    with pytest.raises(services.PanelError, match="Du kan ikke svare på denne undersøkelsen"):
         services.submit_answers(member(), survey, _answers(survey))
 
 
@@ -166,7 +166,7 @@ def test_survey_cannot_change_once_it_has_answers(survey, member, make_user):
     admin = make_user(Role.admin)
     services.submit_answers(member(), survey, _answers(survey))
     db.session.commit()
-    with pytest.raises(services.PanelError):
+    with pytest.raises(services.PanelError, match="Undersøkelsen har fått svar og kan ikke"):
         services.add_question(admin, survey, kind=QuestionKind.text, text="For sent")
     copy = services.copy_as_next_round(admin, survey, today(), today() + timedelta(days=7))
     assert [q.text for q in copy.questions] == [q.text for q in survey.questions]

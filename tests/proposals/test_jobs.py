@@ -77,7 +77,7 @@ def test_a_failed_run_releases_the_week(open_proposal, make_user, monkeypatch):
         raise RuntimeError("SMTP template missing")
 
     monkeypatch.setattr(services, "send_deadline_digest", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="SMTP template missing"):
         deadline_digest_weekly.call_local()
     db.session.rollback()  # as the worker's app context ends a failed task
     monkeypatch.undo()

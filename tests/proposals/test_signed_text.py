@@ -88,7 +88,7 @@ def test_a_signer_with_an_old_page_who_has_signed_is_told_so(open_proposal, resi
     signer = resident()
     services.sign(signer, proposal.id, proposal.version)
     db.session.commit()
-    with pytest.raises(services.AlreadySigned):
+    with pytest.raises(services.AlreadySigned, match="Du har allerede skrevet under på dette"):
         services.sign(signer, proposal.id, proposal.version - 1)
     db.session.rollback()
     assert _counted(proposal.id) == 1

@@ -140,7 +140,7 @@ def test_a_second_signature_racing_the_first_is_refused_by_the_constraint(
     services.sign(signer, proposal.id, proposal.version)
     db.session.commit()
     # As if the other tab's counter UPDATE had gone through before it saw the first row
-    with pytest.raises(services.AlreadySigned):
+    with pytest.raises(services.AlreadySigned, match="Du har allerede skrevet under på dette"):
         services.sign(signer, proposal.id, proposal.version)
     db.session.rollback()
     assert len(_signatures(proposal.id)) == 1
