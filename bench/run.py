@@ -227,6 +227,9 @@ class Server:
     wsgi_app: str
     env: dict[str, str]
     log_path: Path
+    workers: int = WORKERS
+    #: more than 1: gunicorn's gthread worker with this many threads per worker
+    threads: int = 1
     port: int = dataclasses.field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     _log_file: IO[bytes] | None = None
@@ -237,7 +240,8 @@ class Server:
     def start(self) -> None:
         command = [
             sys.executable, "-m", "gunicorn",
-            "-w", str(WORKERS),
+            "-w", str(self.workers),
+            "--threads", str(self.threads),
             "-b", f"{HOST}:{self.port}",
             "--graceful-timeout", "5",
             # every server logs each answer's status and Location (the baseline too, so the
@@ -246,7 +250,10 @@ class Server:
             "--access-logformat", "%(s)s %({location}o)s",
             self.wsgi_app,
         ]  # fmt: skip
-        log(f"starting {self.name}: gunicorn -w {WORKERS} {self.wsgi_app} on port {self.port}")
+        log(
+            f"starting {self.name}: gunicorn -w {self.workers} --threads {self.threads} "
+            f"{self.wsgi_app} on port {self.port}"
+        )
         self._log_file = self.log_path.open("wb")
         self.process = subprocess.Popen(
             command,
@@ -425,6 +432,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="PATH",
         help="measure only these paths from TARGETS (space- or comma-separated)",
     )
+    parser.add_argument(
+        "--workers", type=int, default=WORKERS, help=f"gunicorn workers per server ({WORKERS})"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker (1: sync workers; more: gthread), for every server alike",
+    )
     parser.add_argument("--seed", type=int, default=1, help="data generator seed (1)")
     parser.add_argument(
         "--output", metavar="FILE", help="also write the JSON to bench/results/FILE"
@@ -442,6 +458,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--duration must be at least 1")
     if args.connections < 1:
         parser.error("--connections must be at least 1")
+    if args.workers < 1 or args.threads < 1:
+        parser.error("--workers and --threads must be at least 1")
     known = dict(TARGETS)
     if args.urls:
         wanted = [p for item in args.urls for p in item.split(",") if p]
@@ -516,8 +534,11 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         log(f"generated in {generate_s} s: {generated}")
 
         env = server_env(database)
-        medvirke = Server("medvirke", "wsgi:app", env, DB_DIR / f"{stem}-medvirke.log")
-        baseline = Server("baseline", "bench.baseline:app", env, DB_DIR / f"{stem}-baseline.log")
+        workers = {"workers": args.workers, "threads": args.threads}
+        medvirke = Server("medvirke", "wsgi:app", env, DB_DIR / f"{stem}-medvirke.log", **workers)
+        baseline = Server(
+            "baseline", "bench.baseline:app", env, DB_DIR / f"{stem}-baseline.log", **workers
+        )
         servers = [medvirke, baseline]
         for server in servers:
             server.start()
@@ -586,6 +607,8 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "scale": scale.name,
         "duration_s": args.duration,
         "connections": args.connections,
+        "workers": args.workers,
+        "threads": args.threads,
         "baseline": {"url": "/", **base},
         "urls": urls,
         "memory": {"peak_rss_mb_per_worker": peaks, "max_peak_rss_mb": max(peaks)},
@@ -614,11 +637,18 @@ def measure_through_nginx(
     for name in ("PAGE_CACHE_SECONDS", "API_CACHE_SECONDS"):
         env.pop(name)
     env.update(TRUSTED_PROXY_HOPS="1", TRUSTED_HOSTS=f"{HOST},{SERVER_NAME}")
-    visitors = Server("medvirke-visitors", "wsgi:app", env, DB_DIR / f"{stem}-visitors.log")
+    visitors = Server(
+        "medvirke-visitors",
+        "wsgi:app",
+        env,
+        DB_DIR / f"{stem}-visitors.log",
+        workers=args.workers,
+        threads=args.threads,
+    )
     servers.append(visitors)
     visitors.start()
     visitors.wait_ready()
-    nginx = Nginx(DB_DIR / f"{stem}-nginx", [f"{HOST}:{visitors.port}"], workers=WORKERS)
+    nginx = Nginx(DB_DIR / f"{stem}-nginx", [f"{HOST}:{visitors.port}"], workers=args.workers)
     try:
         nginx.start()
         results = []
@@ -802,6 +832,8 @@ def measure_signing_on_postgresql(env: dict[str, str], scale: Any, args: Any) ->
             "wsgi:app",
             {**env, "DATABASE_URL": database_url},
             DB_DIR / f"{name}.log",
+            workers=args.workers,
+            threads=args.threads,
         )
         server.start()
         server.wait_ready()
