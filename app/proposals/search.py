@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.proposals import stems
-from app.proposals.models import Proposal
+from app.proposals.models import SEARCHED, Proposal
 
 MAX_WORDS = 8
 #: From this many hits on, a search in the list's default order (newest first) reads the
@@ -81,3 +81,36 @@ def hits(query: str) -> int | None:
         counted = sa.select(sa.func.count()).select_from(Proposal)
         return db.session.scalar(counted.where(Proposal.listed, _tsquery(terms, False)))
     return db.session.scalar(sa.text(_FTS_COUNT), {"match": _fts_match(terms, False)})
+
+
+def restem(batch: int = 1000) -> int:
+    """Write every proposal's stems again where they differ from its text's (after a write
+    that bypassed the app, such as an UPDATE in the sqlite3 shell, or a change of the
+    stemming rules); the triggers reindex the rows written. Returns how many were. Nothing
+    to do on PostgreSQL, whose tsvector column is computed from the text."""
+    if _postgresql():
+        return 0
+    table = Proposal.__table__
+    columns = [table.c[name] for name in SEARCHED]
+    written, after = 0, 0
+    while rows := db.session.execute(
+        sa.select(table.c.id, table.c.search_stems, *columns)
+        .where(table.c.id > after)
+        .order_by(table.c.id)
+        .limit(batch)
+    ).all():
+        changed = [
+            {"row": row.id, "stems": fresh}
+            for row in rows
+            if (fresh := stems.stems(row[2:])) != row.search_stems
+        ]
+        if changed:
+            db.session.execute(
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("row"))
+                .values(search_stems=sa.bindparam("stems")),
+                changed,
+            )
+        written += len(changed)
+        after = rows[-1].id
+    return written

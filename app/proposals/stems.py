@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable
 
 import Stemmer
@@ -49,8 +50,10 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 def words(text: str) -> list[str]:
-    """The searchable words of ``text``, lowercased, in order, stop words left out."""
-    return [w for w in WORD.findall((text or "").lower()) if w not in STOP_WORDS]
+    """The searchable words of ``text``, lowercased, in order, stop words left out. The text
+    is composed first (NFC), so an "å" typed as "a" and a combining ring is still "å"."""
+    text = unicodedata.normalize("NFC", (text or "").lower())
+    return [w for w in WORD.findall(text) if w not in STOP_WORDS]
 
 
 def stem(word: str) -> str:

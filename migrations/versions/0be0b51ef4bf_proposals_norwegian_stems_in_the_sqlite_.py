@@ -18,6 +18,7 @@ Create Date: 2026-12-08 00:19:44.285468
 
 """
 import re
+import unicodedata
 
 from alembic import op
 import sqlalchemy as sa
@@ -29,7 +30,8 @@ down_revision = 'e2b7c4d9a613'
 branch_labels = None
 depends_on = None
 
-#: app.proposals.stems.WORD and STOP_WORDS as of this revision
+#: app.proposals.stems.WORD and STOP_WORDS as of this revision (_fill_stems does what
+#: its stems() does)
 WORD = re.compile(r"[^\W_]+")
 STOP_WORDS = frozenset(
     """
@@ -101,7 +103,7 @@ def _fill_stems() -> None:
     update = sa.text('UPDATE "proposals" SET "search_stems" = :stems WHERE id = :id')
     batch = []
     for row in rows.all():
-        text = " ".join(t for t in row[1:] if t).lower()
+        text = unicodedata.normalize("NFC", " ".join(t for t in row[1:] if t).lower())
         found = stemmer.stemWords([w for w in WORD.findall(text) if w not in STOP_WORDS])
         batch.append({"id": row[0], "stems": " ".join(dict.fromkeys(found))})
         if len(batch) == 5000:

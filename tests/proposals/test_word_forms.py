@@ -108,6 +108,26 @@ def test_the_search_page_finds_word_forms(app, corpus):
     assert "Nye sykkelveier i sentrum" in page
 
 
+def test_restem_catches_up_with_a_write_that_bypassed_the_app(app, corpus):
+    """An UPDATE of the text outside the ORM (as in the sqlite3 shell) leaves the old stems
+    on SQLite, and the index consistent with them; `flask proposals restem` writes them
+    anew. PostgreSQL's tsvector follows the text by itself, and restem has nothing to do."""
+    table = Proposal.__table__
+    lights = next(i for i, n in corpus.items() if n == "lights")
+    db.session.execute(
+        sa.update(table).where(table.c.id == lights).values(summary="Lys ved skulane.")
+    )
+    db.session.commit()
+    sqlite = db.engine.dialect.name == "sqlite"
+    assert _found(corpus, "skular") == ({"school"} if sqlite else {"school", "lights"})
+    result = app.test_cli_runner().invoke(args=["proposals", "restem"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{1 if sqlite else 0} proposals stemmed again\n"
+    assert _found(corpus, "skular") == {"school", "lights"}
+    assert _found(corpus, "vinter") == {"lights"}  # the body's words are still there
+    assert search.restem() == 0
+
+
 def test_upgrading_stems_the_proposals_already_there(app, corpus):
     """The migration that brings the stems fills them for the rows it finds (and its
     downgrade leaves a search of the words as written)."""
