@@ -167,3 +167,45 @@ def test_the_stems_are_postgresqls(app, words):
         {"t": text},
     )
     assert set(stems.stems([text]).split()) == set(vector.split())
+
+
+#: Word forms, in Bokmål and Nynorsk, that share a stem within a group; no group's stem is
+#: a prefix of another's
+_FORMS = [
+    group.split()
+    for group in (
+        "sykkelvei sykkelveien sykkelveier sykkelveiene sykkelveiar sykkelveiane",
+        "skule skulen skular skulane",
+        "skole skolen skoler skolene",
+        "barnehage barnehagen barnehager barnehagene barnehagar barnehagane",
+        "veg vegen vegar vegane",
+        "bygd bygda bygder bygdene",
+        "lekeplass lekeplassen lekeplasser lekeplassene",
+        "gate gata gaten gater gatene",
+        "kommune kommunen kommuner kommunene kommunar",
+        "idrettshall idrettshallen idrettshaller idrettshallane",
+    )
+]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    written=st.dictionaries(st.integers(0, len(_FORMS) - 1), st.integers(0, 5), max_size=4),
+    asked=st.tuples(st.integers(0, len(_FORMS) - 1), st.integers(0, 5)),
+    filler=st.lists(st.sampled_from(["og", "i", "på", "ikkje", "Røros", "ny", "trygg"])),
+)
+def test_any_form_finds_a_proposal_with_any_form_of_the_word(open_proposal, written, asked, filler):
+    """A proposal that uses some form of a word is found by every form of it and by no
+    form of a word it does not use, on both engines alike."""
+    db.session.execute(sa.delete(Proposal))
+    db.session.commit()
+    forms = [_FORMS[g][n % len(_FORMS[g])] for g, n in written.items()]
+    text = " ".join(forms + filler)
+    proposal = open_proposal(title="Forslag", summary=text or "Ingenting.", body="Ja.")
+    group, n = asked
+    query = _FORMS[group][n % len(_FORMS[group])]
+    expected = [proposal.id] if group in written else []
+    assert [p.id for p in db.session.scalars(queries.proposals(q=query))] == expected
+    assert search.hits(query) == len(expected)
