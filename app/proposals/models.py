@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import utcnow
 from app.extensions import db
+from app.proposals import stems
 
 
 class ProposalState(enum.StrEnum):
@@ -30,6 +31,19 @@ class DecisionOutcome(enum.StrEnum):
     not_adopted = "not_adopted"
     not_considered_same_content = "not_considered_same_content"
     referred_to_plan_case = "referred_to_plan_case"
+
+
+#: The columns whose words are searched
+SEARCHED = ("title", "summary", "body")
+
+
+def _search_stems(context: sa.engine.interfaces.ExecutionContext) -> str | None:
+    """``Proposal.search_stems`` of a row being inserted, by the ORM or by a Core insert
+    (the benchmark's generator): on SQLite only, where the full-text index holds them."""
+    if context.dialect.name != "sqlite":
+        return None
+    row = context.get_current_parameters()
+    return stems.stems(row.get(name) for name in SEARCHED)
 
 
 class Proposal(db.Model):
@@ -87,6 +101,10 @@ class Proposal(db.Model):
     same_as_case: Mapped[str | None] = mapped_column(sa.String(60))
     closed_reason: Mapped[str | None] = mapped_column(sa.Text)
     closed_at: Mapped[datetime | None]
+    #: SQLite only (NULL on PostgreSQL, whose tsvector column stems by itself): the distinct
+    #: Norwegian stems of title, summary and body, which the full-text index holds (see
+    #: app.proposals.stems); written with the text, never loaded
+    search_stems: Mapped[str | None] = mapped_column(sa.Text, default=_search_stems, deferred=True)
 
     #: Loaded only where shown (the detail page joins it); lists never touch it
     author = relationship("User", lazy="select")
@@ -118,6 +136,16 @@ class Proposal(db.Model):
     @classmethod
     def _listed_expression(cls) -> sa.ColumnElement[bool]:
         return sa.and_(cls.public, cls.state != ProposalState.rejected)
+
+
+@sa.event.listens_for(Proposal, "before_update")
+def _stem_changed_text(_mapper: object, connection: sa.Connection, proposal: Proposal) -> None:
+    """Write the stems again when the ORM writes a new title, summary or body."""
+    if connection.dialect.name != "sqlite":
+        return
+    state = sa.inspect(proposal)
+    if any(state.attrs[name].history.has_changes() for name in SEARCHED):
+        proposal.search_stems = stems.stems(getattr(proposal, name) for name in SEARCHED)
 
 
 class ProposalCount(db.Model):

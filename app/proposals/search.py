@@ -1,22 +1,24 @@
 """Full-text search over proposals, behind one function for SQLite and PostgreSQL.
 
-SQLite: an FTS5 table ``proposals_fts`` over the *listed* proposals only (kept in step by
-triggers, see migration 7a1e5c3b9d20), tokenised with ``unicode61 remove_diacritics 0`` so
-å/ø/æ stay distinct; it counts a search's hits by itself. PostgreSQL: a stored
-``search_vector`` column with the ``norwegian`` text search configuration and a GIN index.
-Both match every word as a prefix ("sykkel" finds "sykkelvei").
+Both find Norwegian word forms alike: "sykkelveier", "sykkelveien" and "sykkelvei" find each
+other, as do "skulen", "skular" and "skulane" (Nynorsk), and both leave the same stop words
+out of a query. PostgreSQL: a stored ``search_vector`` column with the ``norwegian`` text
+search configuration and a GIN index. SQLite: an FTS5 table ``proposals_fts`` over the
+*listed* proposals only (kept in step by triggers, see migrations 7a1e5c3b9d20 and
+0be0b51ef4bf) that indexes ``Proposal.search_stems``, the proposal's distinct stems made by
+the same Snowball stemmer and stop words (``app.proposals.stems``), with the query's words
+stemmed the same way; it counts a search's hits by itself. Both match every word's stem as
+a prefix ("sykkel" finds "sykkelvei").
 """
 
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.proposals.models import Proposal
+from app.proposals import stems
+from app.proposals.models import SEARCHED, Proposal
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 8
 #: From this many hits on, a search in the list's default order (newest first) reads the
 #: list's index in that order, keeping the hits, and stops after a page; below it, SQLite
@@ -28,8 +30,9 @@ _FTS_COUNT = "SELECT count(*) FROM proposals_fts WHERE proposals_fts MATCH :matc
 
 
 def words(query: str) -> list[str]:
-    """The searchable words of what the user typed (operators and punctuation dropped)."""
-    return [w.lower() for w in _WORD.findall(query or "")][:MAX_WORDS]
+    """The searchable words of what the user typed (operators, punctuation and stop words
+    dropped), lowercased."""
+    return stems.words(query or "")[:MAX_WORDS]
 
 
 def _postgresql() -> bool:
@@ -37,7 +40,8 @@ def _postgresql() -> bool:
 
 
 def _fts_match(terms: list[str], any_word: bool) -> str:
-    return (" OR " if any_word else " ").join(f'"{t}"*' for t in terms)
+    """The FTS5 query: each word's stem as a prefix (a stem is letters and digits only)."""
+    return (" OR " if any_word else " ").join(f'"{stems.stem(t)}"*' for t in terms)
 
 
 def _tsquery(terms: list[str], any_word: bool) -> sa.TextClause:
@@ -77,3 +81,36 @@ def hits(query: str) -> int | None:
         counted = sa.select(sa.func.count()).select_from(Proposal)
         return db.session.scalar(counted.where(Proposal.listed, _tsquery(terms, False)))
     return db.session.scalar(sa.text(_FTS_COUNT), {"match": _fts_match(terms, False)})
+
+
+def restem(batch: int = 1000) -> int:
+    """Write every proposal's stems again where they differ from its text's (after a write
+    that bypassed the app, such as an UPDATE in the sqlite3 shell, or a change of the
+    stemming rules); the triggers reindex the rows written. Returns how many were. Nothing
+    to do on PostgreSQL, whose tsvector column is computed from the text."""
+    if _postgresql():
+        return 0
+    table = Proposal.__table__
+    columns = [table.c[name] for name in SEARCHED]
+    written, after = 0, 0
+    while rows := db.session.execute(
+        sa.select(table.c.id, table.c.search_stems, *columns)
+        .where(table.c.id > after)
+        .order_by(table.c.id)
+        .limit(batch)
+    ).all():
+        changed = [
+            {"row": row.id, "stems": fresh}
+            for row in rows
+            if (fresh := stems.stems(row[2:])) != row.search_stems
+        ]
+        if changed:
+            db.session.execute(
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("row"))
+                .values(search_stems=sa.bindparam("stems")),
+                changed,
+            )
+        written += len(changed)
+        after = rows[-1].id
+    return written
