@@ -2,8 +2,10 @@
 threshold first, those awaiting the council's decision (the overdue counted), and for a
 logged-in reader their drafts and the proposals they signed that have moved on.
 
-Four queries for everyone and two more for a logged-in reader, however many proposals there
-are: each reads an index with a LIMIT, and the counts per state are the kept ProposalCount.
+Two queries for everyone and one more for a logged-in reader, however many proposals there
+are: the counts per state are the kept ProposalCount (with the overdue counted from an
+index), and each list reads an index in its order with a LIMIT, the lists of a section
+together in one UNION ALL. Rows, not loaded proposals: the page only shows them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import load_only
 
 from app.core.frontpage import Section, register_section
 from app.core.i18n import translated
@@ -25,47 +26,48 @@ from app.proposals.queries import LISTED
 SHOWN = 5
 #: The states a signer hears about: the proposal was submitted, taken up, decided
 MOVED = (ProposalState.submitted, ProposalState.in_review, ProposalState.decided)
+TOTAL = Proposal.signature_count + Proposal.paper_count
 
-_CARD = load_only(
+#: What a listed proposal shows (and services.is_overdue reads)
+COLUMNS = (
     Proposal.id,
     Proposal.title,
     Proposal.state,
-    Proposal.signature_count,
-    Proposal.paper_count,
+    TOTAL.label("total_signatures"),
     Proposal.threshold_reached_at,
-    Proposal.campaign_ends_on,
     Proposal.obliged,
     Proposal.decision_due_on,
     Proposal.decided_on,
-    Proposal.opened_at,
+    Proposal.updated_at,
 )
 _READER = sa.bindparam("reader", type_=sa.Integer)
+
+
+def _part(name: str, stmt: sa.Select[Any]) -> sa.Select[Any]:
+    """One list of a UNION ALL, named: a subquery, as SQLite has no LIMIT in a UNION's parts."""
+    part = stmt.add_columns(sa.literal(name).label("list")).subquery()
+    return sa.select(part)
+
 
 #: Open proposals, the most signatures first (the threshold is the same for all, so the
 #: closest to it first), read in the order of ix_proposals_collecting. An open proposal is
 #: listed (it was opened, and is not rejected), so LISTED would only add a row lookup
 COLLECTING = (
-    sa.select(Proposal)
-    .options(_CARD)
+    sa.select(*COLUMNS)
     .where(Proposal.state == ProposalState.open)
-    .order_by((Proposal.signature_count + Proposal.paper_count).desc(), Proposal.id.desc())
+    .order_by(TOTAL.desc(), Proposal.id.desc())
     .limit(SHOWN)
-)
-#: Listed proposals per state, from the kept counts (a few dozen rows)
-COUNTS = sa.select(ProposalCount.state, sa.func.sum(ProposalCount.listed)).group_by(
-    ProposalCount.state
 )
 
 
 def _earliest_deadlines(state: ProposalState) -> sa.Select[tuple[int]]:
-    first = (
+    return _part(
+        state.value,
         sa.select(Proposal.id)
         .where(Proposal.state == state, Proposal.decision_due_on.is_not(None))
         .order_by(Proposal.decision_due_on, Proposal.id)
-        .limit(SHOWN)
-        .subquery()
+        .limit(SHOWN),
     )
-    return sa.select(first.c.id)  # a subquery: SQLite has no LIMIT in a UNION's parts
 
 
 #: With the council and a deadline to keep, the earliest deadline first: per state the first
@@ -74,31 +76,37 @@ def _earliest_deadlines(state: ProposalState) -> sa.Select[tuple[int]]:
 #: is listed, as for COLLECTING
 _FIRST = sa.union_all(*(_earliest_deadlines(s) for s in services.AWAITING_DECISION)).subquery()
 AWAITING = (
-    sa.select(Proposal)
-    .options(_CARD)
+    sa.select(*COLUMNS)
     .where(Proposal.id.in_(sa.select(_FIRST.c.id)))
     .order_by(Proposal.decision_due_on, Proposal.id)
     .limit(SHOWN)
 )
-#: With the council and past the deadline, from ix_proposals_state_deadline alone: only an
-#: obliged proposal has a deadline (services.submit, services.decide), so this is
-#: services.is_overdue in SQL
-OVERDUE = sa.select(sa.func.count()).where(
-    Proposal.state.in_(services.AWAITING_DECISION),
-    Proposal.decision_due_on < sa.bindparam("today"),
-)
+#: Both public lists in one query (each row says which list it is on)
+PUBLIC_LISTS = sa.union_all(_part("collecting", COLLECTING), _part("awaiting", AWAITING))
+
+#: Listed proposals per state from the kept counts (a few dozen rows), and a last row
+#: "overdue": those with the council past their deadline, from ix_proposals_state_deadline
+#: alone (only an obliged proposal has a deadline, see services.submit and services.decide,
+#: so this is services.is_overdue in SQL)
+COUNTS = sa.union_all(
+    sa.select(sa.type_coerce(ProposalCount.state, sa.String), sa.func.sum(ProposalCount.listed))
+    .group_by(ProposalCount.state),
+    sa.select(sa.literal("overdue"), sa.func.count()).where(
+        Proposal.state.in_(services.AWAITING_DECISION),
+        Proposal.decision_due_on < sa.bindparam("today"),
+    ),
+)  # fmt: skip
+
 #: The reader's drafts, the latest changed first
 DRAFTS = (
-    sa.select(Proposal)
-    .options(_CARD)
+    sa.select(*COLUMNS)
     .where(Proposal.author_id == _READER, Proposal.state == ProposalState.draft)
     .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
     .limit(SHOWN)
 )
 #: Proposals the reader signed (not struck) that were submitted, taken up or decided
 SIGNED_MOVED = (
-    sa.select(Proposal)
-    .options(_CARD)
+    sa.select(*COLUMNS)
     .join(Signature, Signature.proposal_id == Proposal.id)
     .where(
         Signature.user_id == _READER,
@@ -109,13 +117,30 @@ SIGNED_MOVED = (
     .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
     .limit(SHOWN)
 )
+#: Both of the reader's lists in one query
+OWN_LISTS = sa.union_all(_part("drafts", DRAFTS), _part("moved", SIGNED_MOVED))
+
+#: How each list is ordered once its rows are in (a UNION ALL keeps no order)
+_ORDER = {
+    "collecting": lambda r: (-r.total_signatures, -r.id),
+    "awaiting": lambda r: (r.decision_due_on, r.id),
+    "drafts": lambda r: (-r.updated_at.timestamp(), -r.id),
+    "moved": lambda r: (-r.updated_at.timestamp(), -r.id),
+}
+
+
+def _lists(stmt: sa.CompoundSelect, params: dict[str, Any], *names: str) -> list[list[Any]]:
+    rows: dict[str, list[Any]] = {name: [] for name in names}
+    for row in db.session.execute(stmt, params):
+        rows[row.list].append(row)
+    return [sorted(rows[name], key=_ORDER[name]) for name in names]
 
 
 def front_sections(reader: Any) -> list[Section]:
     today = rules.today()
     threshold = services.threshold()
-    counts = {ProposalState(state): int(n or 0) for state, n in db.session.execute(COUNTS)}
-    awaiting = db.session.scalars(AWAITING).all()
+    counts = {state: int(n or 0) for state, n in db.session.execute(COUNTS, {"today": today})}
+    collecting, awaiting = _lists(PUBLIC_LISTS, {}, "collecting", "awaiting")
     labels = translated(STATE_LABELS)
     found = [
         Section(
@@ -123,19 +148,18 @@ def front_sections(reader: Any) -> list[Section]:
             "proposals/_front.html",
             {
                 "threshold": threshold,
-                "collecting": db.session.scalars(COLLECTING).all(),
-                "collecting_count": counts.get(ProposalState.open, 0),
+                "collecting": collecting,
+                "collecting_count": counts.get(ProposalState.open.value, 0),
                 "awaiting": awaiting,
-                "awaiting_count": sum(counts.get(s, 0) for s in services.AWAITING_DECISION),
-                "overdue_count": db.session.scalar(OVERDUE, {"today": today}) or 0,
+                "awaiting_count": sum(counts.get(s.value, 0) for s in services.AWAITING_DECISION),
+                "overdue_count": counts.get("overdue", 0),
                 "overdue": {p.id for p in awaiting if services.is_overdue(p, today)},
                 "state_labels": labels,
             },
         )
     ]
     if reader.is_authenticated:
-        drafts = db.session.scalars(DRAFTS, {"reader": reader.id}).all()
-        moved = db.session.scalars(SIGNED_MOVED, {"reader": reader.id}).all()
+        drafts, moved = _lists(OWN_LISTS, {"reader": reader.id}, "drafts", "moved")
         found.append(
             Section(
                 "my-proposals",

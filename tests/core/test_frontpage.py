@@ -167,10 +167,10 @@ def test_the_front_page_counts_in_a_fixed_number_of_queries(
         services.sign(me, proposal.id, proposal.version)
     db.session.commit()
     assert count_queries(reader, "/") == few
-    # the sections' queries: proposals 4, panel 1, moments 1, compass 2; for a resident also
-    # their drafts and signed proposals (2), the three of panel.services.answerable and the
-    # login session with its user
-    assert few == {"visitor": 8, "resident": 14}[role]
+    # the sections' queries: proposals 2 (the counts, the lists), panel 1, moments 1,
+    # compass 1; for a resident also their own proposals (1), the three of
+    # panel.services.answerable and the login session with its user
+    assert few == {"visitor": 5, "resident": 10}[role]
 
 
 def test_a_visitors_front_page_is_kept(app, client, open_proposal):
