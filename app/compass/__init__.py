@@ -11,4 +11,4 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from app.compass import cli, demo, jobs, manage, owndata, routes  # noqa: E402, F401
+from app.compass import cli, demo, frontpage, jobs, manage, owndata, routes  # noqa: E402, F401

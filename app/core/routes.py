@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 
+from app.core import frontpage
 from app.core.cache import cached_page
 from app.core.forms import safe_next
 from app.extensions import db
@@ -16,8 +17,14 @@ bp = Blueprint("core", __name__, template_folder="templates")
 @bp.get("/")
 @cached_page()
 def index():  # type: ignore[no-untyped-def]
-    """The front page."""
-    return render_template("core/index.html")
+    """The front page: the municipality's participation at a glance, from the sections the
+    domains register (app.core.frontpage); a logged-in reader's own sections first."""
+    found = frontpage.sections(current_user)
+    return render_template(
+        "core/index.html",
+        own=[s for s in found if s.own],
+        public=[s for s in found if not s.own],
+    )
 
 
 @bp.get("/accessibility")

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("moments", __name__, template_folder="templates")
 
-from app.moments import demo, owndata, routes  # noqa: E402, F401
+from app.moments import demo, frontpage, owndata, routes  # noqa: E402, F401

@@ -55,6 +55,15 @@ class Proposal(db.Model):
         # The list's default order (newest opened first) read in index order, no sort; with
         # the state, the list's count of public proposals reads the index alone
         sa.Index("ix_proposals_newest", "opened_at", "id", "state"),
+        # The front page's lists, read in index order with a LIMIT (app.proposals.frontpage):
+        # the open ones with the most signatures first, and per state the earliest deadline
+        sa.Index(
+            "ix_proposals_collecting",
+            "state",
+            sa.text("(signature_count + paper_count)"),
+            "id",
+        ),
+        sa.Index("ix_proposals_state_deadline", "state", "decision_due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,9 +16,9 @@ from tests.panel.fixtures import _answers
 
 
 def _card(html: str, label: str) -> str:
-    """The value printed on the card with ``label``."""
-    match = re.search(re.escape(label) + r'</h4>\s*<p class="ds-paragraph indicator-value"'
-                      r' data-size="lg">([^<]+)</p>', html)  # fmt: skip
+    """The value the dashboard's summary of its area gives for the indicator ``label``."""
+    match = re.search(r'<th scope="row">' + re.escape(label) + r'</th><td class="v">([^<]+)</td>',
+                      html)  # fmt: skip
     assert match, label
     return match.group(1)
 

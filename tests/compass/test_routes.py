@@ -150,12 +150,22 @@ def test_cards_write_their_months_values_and_words(client, compass_admin, strate
         )
     db.session.commit()
     html = client.get("/compass/").get_data(as_text=True)
-    card = html.split("Innbyggerforslag åpnet</h4>")[1].split("</li>")[0]
-    assert 'alt="Linjediagram over de siste 24 månedene. Tallene står i tabellen."' in card
-    assert "Siste 12 måneder · Høyere er bedre" in card
-    assert "Siste måned: bedre enn måneden før" in card
-    assert "<caption>Innbyggerforslag åpnet per måned</caption>" in card
-    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="(\w+)">([^<]+)</td>', card)
+    # the dashboard sums the area up: the value and the change, the charts are on its page
+    summary = html.split('<th scope="row">Innbyggerforslag åpnet</th>')[1].split("</tr>")[0]
+    assert "Siste måned: bedre enn måneden før · Høyere er bedre" in summary
+    assert "/compass/areas/1" in html
+    assert "indicator_chart" not in html
+    assert "/compass/charts/indicator.svg" not in html
+    page = client.get("/compass/areas/1").get_data(as_text=True)
+    card = page.split("Innbyggerforslag åpnet</h3>")[1].split("</section>")[0]
+    alt = 'alt="Linjediagram over indikatoren per måned. Tallene står i tabellen under."'
+    assert alt in card
+    assert "siste 12 måneder · Høyere er bedre · Siste måned: bedre enn måneden før" in card
+    # the chart's table right after it, behind <details>
+    table = card.split(alt)[1].split(">", 1)[1]
+    assert table.lstrip().startswith("<details><summary>Tallene per måned (3 måneder)")
+    assert "<caption>Innbyggerforslag åpnet per måned</caption>" in table
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="(\w+)">([^<]+)</td>', table)
     assert [(cls, value) for _month, cls, value in rows] == [
         ("v", "10"),
         ("unknown", "ingen data"),
