@@ -130,7 +130,14 @@ def shown_groups(
         cells = groups + [("value", str(i)) for i in values]
         combination = _derivable(cells, atoms, bits, k, cell_of)
         if combination is None:
-            break
+            # Nor may a group held back for its answers all alike be worked out
+            derived = [
+                g for g in alike if sizes.get(g, 0) > k and _spans(cells, g, atoms, bits, cell_of)
+            ]
+            if not derived:
+                break
+            shown.discard(min(shown, key=lambda group: (sizes[group], group)))
+            continue
         used = [groups[i] for i, c in enumerate(combination[: len(groups)]) if c and i > 0]
         # The distribution's cells hold none or more than k each, so with n alone they give
         # no small set away: a combination that does uses a group
@@ -160,6 +167,27 @@ def _in_one_cell(
         if len(cells) == 1:
             out.add(group)
     return out
+
+
+def _spans(
+    cells: list[Group],
+    target: Group,
+    atoms: Mapping[Atom, int],
+    bits: Mapping[str, int],
+    cell_of: Mapping[int, int] | None,
+) -> bool:
+    """Whether ``target``'s answers are a combination of the ``cells`` (so its n and sum can
+    be worked out from theirs)."""
+    every = [*cells, target]
+    signatures = {
+        tuple(contains(cell, atom, bits, cell_of) for cell in every)
+        for atom, count in atoms.items()
+        if count
+    }
+    columns = sorted(signatures)
+    rows = [[int(sig[i]) for sig in columns] for i in range(len(every))]
+    width = len(columns)
+    return len(_echelon(rows[:-1], width)) == len(_echelon(rows, width))
 
 
 def _derivable(
