@@ -78,7 +78,11 @@ class QuestionResultSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "null when too few answered to show anything of the question"},
     )
-    dont_know = ma.fields.Integer(required=True, allow_none=True)
+    dont_know = ma.fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "null when held back (1 to ANONYMITY_K said it)"},
+    )
     summary = ma.fields.Nested(SummarySchema, allow_none=True)
     distribution = ma.fields.List(ma.fields.Nested(CountSchema), required=True)
     breakdowns = ma.fields.Dict(

@@ -146,10 +146,20 @@ def published_means(surveys: list[Survey]) -> list[tuple[Question, Summary]]:
 def distribution(question: Question) -> list[tuple[str, int]]:
     """One question's distribution as its results show it (the chart endpoint): nothing
     before the survey closes, when K or fewer answered, or when the rule holds it back."""
-    for result in question_results(question.survey):
-        if result.question.id == question.id:
-            return result.distribution
-    return []
+    from app.panel.services import status
+
+    if status(question.survey) != "closed" or question.kind == QuestionKind.text:
+        return []
+    k = threshold()
+    sums = _numeric_sums([question.id]).get(question.id, (0, 0, 0.0, 0.0, 0))
+    overall = _overall(question, sums, _responses(question.survey), k)
+    found = _distributions([question], k)[question.id]
+    return found.cells if _distribution_shown(overall) else []
+
+
+def _distribution_shown(overall: _Overall) -> bool:
+    """Whether a question's distribution may be shown at all (then in its cells)."""
+    return overall.n is not None and not overall.alike
 
 
 @dataclass
@@ -342,7 +352,7 @@ def question_results(
         result.summary, result.withheld = overall.summary, overall.withheld
         if question.kind == QuestionKind.text:
             result.texts = texts.get(question.id, [])
-        shown = question.id in distributions and not result.held_back and not overall.alike
+        shown = question.id in distributions and _distribution_shown(overall)
         found = distributions[question.id] if shown else None
         if found is not None:
             result.distribution = found.cells
