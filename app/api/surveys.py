@@ -78,7 +78,11 @@ class QuestionResultSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "null when too few answered to show anything of the question"},
     )
-    dont_know = ma.fields.Integer(required=True, allow_none=True)
+    dont_know = ma.fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "null when held back (1 to ANONYMITY_K said it)"},
+    )
     summary = ma.fields.Nested(SummarySchema, allow_none=True)
     distribution = ma.fields.List(ma.fields.Nested(CountSchema), required=True)
     breakdowns = ma.fields.Dict(
@@ -92,6 +96,15 @@ class QuestionResultSchema(ma.Schema):
     )
     hidden_groups = ma.fields.Integer(
         required=True, metadata={"description": "Groups held back so no one can be singled out"}
+    )
+    withheld = ma.fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Some figures of the question are held back so no one can be "
+            "singled out: answers too few gave (gathered or left out of the distribution), "
+            "a 'vet ikke' count (dont_know null), or a mean and distribution where all "
+            "answered alike"
+        },
     )
     trend = ma.fields.List(ma.fields.Nested(TrendSchema), required=True)
 
@@ -180,6 +193,7 @@ def get_results(survey_id: int) -> dict[str, Any]:
                     for name, groups in r.breakdowns.items()
                 },
                 "hidden_groups": r.hidden_groups,
+                "withheld": r.withheld,
                 "trend": [{"survey": t, "mean": m} for t, m in r.trend],
             }
             for r in rows

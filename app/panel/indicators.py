@@ -10,16 +10,14 @@ from sqlalchemy.orm import Session
 
 from app.core.indicators import Indicator
 from app.core.settings import get_settings
-from app.panel.disclosure import threshold
+from app.panel import results
 from app.panel.models import (
     FollowUp,
     FollowUpStatus,
     PanelMember,
     Participation,
-    Question,
     QuestionKind,
     Survey,
-    Tally,
 )
 from app.panel.stats import age_band
 from app.proposals.rules import today
@@ -41,29 +39,16 @@ def indicators(session: Session, start: date, end: date) -> list[Indicator]:
         if members:
             rates.append(min(100.0, 100 * answered / members))
     # Satisfaction comes from the surveys closed in the period whose results are public (a
-    # survey shown to the committee only must not show through the public compass), counted
-    # from their tallies: a few thousand rows rather than every answer of the year. Only
-    # questions whose own figures are published count (app.panel.disclosure), or the pooled
-    # mean less theirs would give away a question that had too few answers to be shown.
-    public = [s.id for s in closed if s.results_public and s.closes_on < today()]
-    counted = sa.func.sum(Tally.count)
-    scale = (
-        sa.select(Question.dimension, counted, sa.func.sum(Tally.value_int * Tally.count))
-        .join(Question, Question.id == Tally.question_id)
-        .where(
-            Question.survey_id.in_(public),
-            Question.kind == QuestionKind.scale6,
-            Tally.breakdown == "",
-            Tally.dont_know.is_(False),
-        )
-        .group_by(Question.id, Question.dimension)
-    )
-    k = threshold()
-    pooled: dict[str | None, list[int]] = {}
-    for dimension, n, total in session.execute(scale):
-        if n > k:
-            acc = pooled.setdefault(dimension, [0, 0])
-            acc[0], acc[1] = acc[0] + int(n), acc[1] + int(total)
+    # survey shown to the committee only must not show through the public compass), pooled
+    # from the means their results show (app.panel.results.published_means: the same rule
+    # as the results page), or the pooled mean less theirs would give away a question whose
+    # mean is held back.
+    public = [s for s in closed if s.results_public and s.closes_on < today()]
+    pooled: dict[str | None, list[float]] = {}
+    for question, summary in results.published_means(public):
+        if question.kind == QuestionKind.scale6:
+            acc = pooled.setdefault(question.dimension, [0, 0.0])
+            acc[0], acc[1] = acc[0] + summary.n, acc[1] + summary.mean * summary.n
     by_dimension = [
         (dimension, n, total / n)
         for dimension, (n, total) in sorted(pooled.items(), key=lambda item: item[0] or "")

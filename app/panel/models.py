@@ -257,11 +257,11 @@ class Tally(db.Model):
 
 
 class ProfileTally(db.Model):
-    """How many answers with a value to a scale or number question came from one stored
-    profile (age band, area and user groups together; "" is unknown), kept with the answers
-    like Tally. These are the classes of answers app.panel.disclosure checks the groups shown
-    against, so that none can be worked out from another; they say no more than the
-    responses' own stored profiles do."""
+    """How many answers to a scale or number question gave one value from one stored profile
+    (age band, area and user groups together; "" is unknown), kept with the answers like
+    Tally. These are the classes of answers app.panel.disclosure checks the groups and the
+    distribution shown against, so that none can be worked out from another; they say no
+    more than the responses' own stored profiles and answers do."""
 
     __tablename__ = "survey_profile_tallies"
     __table_args__ = {"sqlite_with_rowid": False}
@@ -272,4 +272,5 @@ class ProfileTally(db.Model):
     age_band: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
     area: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     user_groups_mask: Mapped[int] = mapped_column(primary_key=True)
+    value_int: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, default=0)
     count: Mapped[int]

@@ -16,13 +16,15 @@ from flask_login import AnonymousUserMixin
 
 from app.core.permissions import Role
 from app.extensions import db
-from app.panel.disclosure import Group, Profile, number_bins, shown_groups, threshold
+from app.panel import disclosure
+from app.panel.disclosure import Atom, Group, shown_groups, threshold
 from app.panel.models import (
     Answer,
     Participation,
     ProfileTally,
     Question,
     QuestionKind,
+    Response,
     Survey,
     Tally,
 )
@@ -46,6 +48,9 @@ class QuestionResult:
     breakdowns: dict[str, list[tuple[str, Summary]]] = field(default_factory=dict)
     #: Groups with answers that are not shown (too small, or held back with them)
     hidden_groups: int = 0
+    #: Whether other figures of a shown question are held back: "vet ikke", cells of the
+    #: distribution gathered or left out, the mean of answers all alike
+    withheld: bool = False
     texts: list[str] = field(default_factory=list)
     #: (survey title, mean) for earlier rounds of the same question
     trend: list[tuple[str, float | None]] = field(default_factory=list)
@@ -64,9 +69,10 @@ _REAL = sa.cast(Tally.value_int, sa.Float)
 _OVERALL = Tally.breakdown == ""
 
 
-def _numeric_sums(ids: list[int]) -> dict[int, tuple[int, int, float, float]]:
-    """question id -> (n, dont_know, sum, sum of squares), one query for all questions.
-    n counts every answer with a value (a multi answer once, a free text once)."""
+def _numeric_sums(ids: list[int]) -> dict[int, tuple[int, int, float, float, int]]:
+    """question id -> (n, dont_know, sum, sum of squares, distinct values), one query for
+    all questions. n counts every answer with a value (a multi answer once, a free text
+    once); a tally row is one value."""
     real = Tally.dont_know.is_(False)
     rows = db.session.execute(
         sa.select(
@@ -75,36 +81,106 @@ def _numeric_sums(ids: list[int]) -> dict[int, tuple[int, int, float, float]]:
             sa.func.sum(sa.case((real, 0), else_=_WEIGHT)),
             sa.func.sum(sa.case((real, _REAL * _WEIGHT), else_=0.0)),
             sa.func.sum(sa.case((real, _REAL * _REAL * _WEIGHT), else_=0.0)),
+            sa.func.sum(sa.case((real & (_WEIGHT > 0), 1), else_=0)),
         )
         .where(Tally.question_id.in_(ids), _OVERALL)
         .group_by(Tally.question_id)
     )
     return {
-        qid: (int(n or 0), int(dk or 0), float(s or 0), float(ss or 0))
-        for qid, n, dk, s, ss in rows
+        qid: (int(n or 0), int(dk or 0), float(s or 0), float(ss or 0), int(distinct or 0))
+        for qid, n, dk, s, ss, distinct in rows
     }
+
+
+def _responses(survey: Survey) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Response).where(Response.survey_id == survey.id)
+        )
+        or 0
+    )
+
+
+@dataclass
+class _Overall:
+    """A question's own figures as the rule lets them out."""
+
+    n: int | None
+    dont_know: int | None
+    summary: Summary | None
+    #: Whether its answers all have one value
+    alike: bool
+    withheld: bool
+
+
+def _overall(
+    question: Question, sums: tuple[int, int, float, float, int], responses: int, k: int
+) -> _Overall:
+    n, dont_know, total, squares, distinct = sums
+    if not disclosure.question_shown(n, dont_know, responses, k):
+        return _Overall(None, None, None, False, False)
+    alike = distinct <= 1 and question.kind != QuestionKind.text
+    shown_dk = dont_know if disclosure.dont_know_shown(dont_know, k) else None
+    summary = None
+    if question.kind in NUMERIC and not alike:
+        summary = summarise(n, total, squares)
+    return _Overall(n, shown_dk, summary, alike, alike or shown_dk is None)
+
+
+def published_means(surveys: list[Survey]) -> list[tuple[Question, Summary]]:
+    """The means the rule lets out of the closed surveys' scale and number questions (for
+    the compass's pooled satisfaction), in two queries per survey."""
+    k = threshold()
+    out = []
+    for survey in surveys:
+        questions = [q for q in survey.questions if q.kind in NUMERIC]
+        sums = _numeric_sums([q.id for q in questions])
+        responses = _responses(survey)
+        for q in questions:
+            found = _overall(q, sums.get(q.id, (0, 0, 0.0, 0.0, 0)), responses, k)
+            if found.summary is not None:
+                out.append((q, found.summary))
+    return out
 
 
 def distribution(question: Question) -> list[tuple[str, int]]:
     """One question's distribution as its results show it (the chart endpoint): nothing
-    before the survey closes or when K or fewer answered."""
+    before the survey closes, when K or fewer answered, or when the rule holds it back."""
     from app.panel.services import status
 
-    k = threshold()
-    n = _numeric_sums([question.id]).get(question.id, (0,))[0]
-    if status(question.survey) != "closed" or n <= k:
+    if status(question.survey) != "closed" or question.kind == QuestionKind.text:
         return []
-    return _distributions([question], k)[question.id]
+    k = threshold()
+    sums = _numeric_sums([question.id]).get(question.id, (0, 0, 0.0, 0.0, 0))
+    overall = _overall(question, sums, _responses(question.survey), k)
+    found = _distributions([question], k)[question.id]
+    return found.cells if _distribution_shown(overall) else []
 
 
-def _distributions(questions: list[Question], k: int) -> dict[int, list[tuple[str, int]]]:
-    """Every question's distribution in two queries (one for multi, one for the rest); a
-    number question's in bins of more than k answers (app.panel.disclosure.number_bins)."""
+def _distribution_shown(overall: _Overall) -> bool:
+    """Whether a question's distribution may be shown at all (then in its cells)."""
+    return overall.n is not None and not overall.alike
+
+
+@dataclass
+class _Distribution:
+    cells: list[tuple[str, int]]
+    #: The cell each value is counted in (scale and number questions)
+    cell_of: dict[int, int]
+    withheld: bool
+
+
+def _distributions(questions: list[Question], k: int) -> dict[int, _Distribution]:
+    """Every question's distribution in two queries (one for multi, one for the rest), in
+    cells of none or more than k answers (app.panel.disclosure); none where every answer
+    falls in one cell."""
+    from flask_babel import gettext
+
     from app.panel.forms import number_range
 
     plain = [q for q in questions if q.kind != QuestionKind.multi]
     multi = [q for q in questions if q.kind == QuestionKind.multi]
-    counts: dict[int, dict[int, int]] = {q.id: {} for q in plain}
+    counts: dict[int, dict[int, int]] = {q.id: {} for q in questions}
     if plain:
         rows = db.session.execute(
             sa.select(Tally.question_id, _VALUE, _WEIGHT).where(
@@ -115,41 +191,54 @@ def _distributions(questions: list[Question], k: int) -> dict[int, list[tuple[st
         )
         for qid, value, count in rows:
             counts[qid][value] = int(count)
-    out: dict[int, list[tuple[str, int]]] = {}
-    for q in plain:
-        found = counts[q.id]
-        if q.kind == QuestionKind.scale6:
-            out[q.id] = [(str(v), found.get(v, 0)) for v in range(1, 7)]
-        elif q.kind == QuestionKind.single:
-            out[q.id] = [(label, found.get(i, 0)) for i, label in enumerate(q.options)]
-        else:
-            out[q.id] = number_bins(found, *number_range(q), k)
     if multi:
-        width = max(len(q.options) for q in multi)
-        bits = [
-            sa.func.sum(sa.case((_VALUE.op("&")(1 << i) != 0, _WEIGHT), else_=0))
-            for i in range(width)
-        ]
         rows = db.session.execute(
-            sa.select(Tally.question_id, *bits)
-            .where(Tally.question_id.in_([q.id for q in multi]), _OVERALL)
-            .group_by(Tally.question_id)
+            sa.select(Tally.question_id, _VALUE, _WEIGHT).where(
+                Tally.question_id.in_([q.id for q in multi]), _OVERALL
+            )
         )
-        by_id = {row[0]: row[1:] for row in rows}
-        for q in multi:
-            found = by_id.get(q.id, ())
-            out[q.id] = [
-                (label, int(found[i] or 0) if i < len(found) else 0)
-                for i, label in enumerate(q.options)
+        for qid, value, count in rows:
+            counts[qid][value] = counts[qid].get(value, 0) + int(count)
+    out: dict[int, _Distribution] = {}
+    for q in questions:
+        found = counts[q.id]
+        cell_of: dict[int, int] = {}
+        if q.kind in NUMERIC:
+            if q.kind == QuestionKind.scale6:
+                ranges = disclosure.ordered_ranges(found, range(1, 7), k)
+            else:
+                ranges = disclosure.number_ranges(found, *number_range(q), k)
+            cells = disclosure.labelled(ranges)
+            cell_of = disclosure.cell_of(ranges, found)
+            # A number's answers are always in bins; a scale's values merged are held back
+            withheld = q.kind == QuestionKind.scale6 and len(ranges) < 6
+        elif q.kind == QuestionKind.single:
+            options = [(label, found.get(i, 0)) for i, label in enumerate(q.options)]
+            cells, gathered = disclosure.unordered_cells(
+                options, k, gettext("Andre svar (holdt tilbake)")
+            )
+            withheld = bool(gathered)
+        else:
+            shown = disclosure.multi_cells(found, len(q.options), k)
+            cells = [
+                (q.options[i], sum(n for m, n in found.items() if m & (1 << i))) for i in shown
             ]
+            withheld = len(shown) < len(q.options)
+        if q.kind != QuestionKind.multi and disclosure.one_cell(cells):
+            cells, cell_of, withheld = [], {}, True
+        out[q.id] = _Distribution(cells, cell_of, withheld)
     return out
 
 
-def _breakdowns(question_ids: list[int]) -> dict[int, dict[Group, tuple[int, float, float]]]:
-    """question id -> (breakdown, group key) -> (n, sum, sum of squares), in one query."""
+def _breakdowns_and_alike(
+    question_ids: list[int],
+) -> tuple[dict[int, dict[Group, tuple[int, float, float]]], dict[int, set[Group]]]:
+    """question id -> (breakdown, group key) -> (n, sum, sum of squares), and the groups
+    whose answers all have one value (a tally row is one value), in one query."""
     out: dict[int, dict[Group, tuple[int, float, float]]] = {qid: {} for qid in question_ids}
+    alike: dict[int, set[Group]] = {qid: set() for qid in question_ids}
     if not question_ids:
-        return out
+        return out, alike
     rows = db.session.execute(
         sa.select(
             Tally.question_id,
@@ -158,6 +247,7 @@ def _breakdowns(question_ids: list[int]) -> dict[int, dict[Group, tuple[int, flo
             sa.func.sum(_WEIGHT),
             sa.func.sum(_REAL * _WEIGHT),
             sa.func.sum(_REAL * _REAL * _WEIGHT),
+            sa.func.sum(sa.case((_WEIGHT > 0, 1), else_=0)),
         )
         .where(
             Tally.question_id.in_(question_ids),
@@ -166,14 +256,16 @@ def _breakdowns(question_ids: list[int]) -> dict[int, dict[Group, tuple[int, flo
         )
         .group_by(Tally.question_id, Tally.breakdown, Tally.group_key)
     )
-    for qid, breakdown, group, n, total, squares in rows:
+    for qid, breakdown, group, n, total, squares, distinct in rows:
         out[qid][(breakdown, group)] = (int(n), float(total), float(squares))
-    return out
+        if int(distinct or 0) <= 1:
+            alike[qid].add((breakdown, group))
+    return out, alike
 
 
-def _atoms(question_ids: list[int]) -> dict[int, dict[Profile, int]]:
-    """question id -> stored profile -> answers with a value, in one query."""
-    out: dict[int, dict[Profile, int]] = {qid: {} for qid in question_ids}
+def _atoms(question_ids: list[int]) -> dict[int, dict[Atom, int]]:
+    """question id -> (stored profile, value) -> answers, in one query."""
+    out: dict[int, dict[Atom, int]] = {qid: {} for qid in question_ids}
     if question_ids:
         rows = db.session.execute(
             sa.select(
@@ -181,25 +273,29 @@ def _atoms(question_ids: list[int]) -> dict[int, dict[Profile, int]]:
                 ProfileTally.age_band,
                 ProfileTally.area,
                 ProfileTally.user_groups_mask,
+                ProfileTally.value_int,
                 ProfileTally.count,
             ).where(ProfileTally.question_id.in_(question_ids))
         )
-        for qid, band, area, mask, count in rows:
-            out[qid][(band or None, area or None, mask)] = count
+        for qid, band, area, mask, value, count in rows:
+            out[qid][(band or None, area or None, mask, value)] = count
     return out
 
 
 def _shown_breakdowns(
     n: int,
     groups: dict[Group, tuple[int, float, float]],
-    atoms: dict[Profile, int],
+    atoms: dict[Atom, int],
     k: int,
     memo: dict[tuple[object, ...], set[Group]],
+    cell_of: dict[int, int] | None = None,
+    alike: set[Group] | None = None,
 ) -> tuple[dict[str, list[tuple[str, Summary]]], int]:
     """The groups of one question that may be shown, by breakdown, labelled in order (user
-    groups as configured, the others by name), and how many are not shown. Without the
-    profile counts of all n answers (answers written in bulk and not recounted) none is.
-    ``memo`` keeps the check's answer for questions answered by the same profiles."""
+    groups as configured, the others by name), and how many are not shown: checked with the
+    distribution shown (``cell_of``, each value's cell) and never one whose answers are all
+    ``alike``. Without the profile counts of all n answers (answers written in bulk and not
+    recounted) none is. ``memo`` keeps the check's answer for questions answered alike."""
     from app.panel.forms import USER_GROUPS
 
     bits = {key: i for i, (key, _label) in enumerate(USER_GROUPS)}
@@ -208,9 +304,14 @@ def _shown_breakdowns(
     shown: set[Group] = set()
     if sum(atoms.values()) == n:
         sizes = {g: v[0] for g, v in groups.items()}
-        key = (frozenset(sizes.items()), frozenset(atoms.items()))
+        key = (
+            frozenset(sizes.items()),
+            frozenset(atoms.items()),
+            frozenset((cell_of or {}).items()),
+            frozenset(alike or ()),
+        )
         if key not in memo:
-            memo[key] = shown_groups(sizes, atoms, bits, k)
+            memo[key] = shown_groups(sizes, atoms, bits, k, cell_of, alike or ())
         shown = memo[key]
     out: dict[str, list[tuple[str, Summary]]] = {name: [] for name in BREAKDOWNS}
 
@@ -236,8 +337,9 @@ def question_results(
     k = threshold()
     questions = list(survey.questions)
     sums = _numeric_sums([q.id for q in questions])
+    responses = _responses(survey)
     numeric = [q for q in questions if q.kind in NUMERIC]
-    groups = _breakdowns([q.id for q in numeric])
+    groups, alike = _breakdowns_and_alike([q.id for q in numeric])
     atoms = _atoms([q.id for q in numeric])
     distributions = _distributions([q for q in questions if q.kind != QuestionKind.text], k)
     trends = _trends(survey, numeric, reader or AnonymousUserMixin(), k)
@@ -245,21 +347,31 @@ def question_results(
     memo: dict[tuple[object, ...], set[Group]] = {}
     results = []
     for question in questions:
-        n, dont_know, total, squares = sums.get(question.id, (0, 0, 0.0, 0.0))
-        result = QuestionResult(question, n=n, dont_know=dont_know)
+        overall = _overall(question, sums.get(question.id, (0, 0, 0.0, 0.0, 0)), responses, k)
+        result = QuestionResult(question, n=overall.n, dont_know=overall.dont_know)
+        result.summary, result.withheld = overall.summary, overall.withheld
         if question.kind == QuestionKind.text:
             result.texts = texts.get(question.id, [])
-        if n <= k:
-            result.n = result.dont_know = None
-        elif question in numeric:
-            result.summary = summarise(n, total, squares)
+        shown = question.id in distributions and _distribution_shown(overall)
+        found = distributions[question.id] if shown else None
+        if found is not None:
+            result.distribution = found.cells
+            result.withheld = result.withheld or found.withheld
+        if result.summary is not None:
             result.breakdowns, result.hidden_groups = _shown_breakdowns(
-                n, groups[question.id], atoms[question.id], k, memo
+                result.summary.n,
+                groups[question.id],
+                atoms[question.id],
+                k,
+                memo,
+                found.cell_of if found is not None and found.cells else None,
+                alike[question.id],
             )
+        elif not result.held_back and question in numeric:
+            result.breakdowns = {name: [] for name in BREAKDOWNS}
+            result.hidden_groups = len(groups[question.id])
         if question in numeric:
             result.trend = trends.get(question.lineage, [])
-        if not result.held_back:
-            result.distribution = distributions.get(question.id, [])
         results.append(result)
     return results
 
@@ -282,8 +394,8 @@ def _trends(
     survey: Survey, numeric: list[Question], reader: Any, k: int
 ) -> dict[str, list[tuple[str, float | None]]]:
     """Means of the same questions (by lineage) in earlier rounds, oldest first: only rounds
-    that are closed and whose results ``reader`` may see, a mean only of more than k
-    answers; one query per earlier round."""
+    that are closed and whose results ``reader`` may see, a mean only where that round's
+    results show it (``published_means``); two queries per earlier round."""
     from app.panel.services import status
 
     lineages = [q.lineage for q in numeric]
@@ -297,23 +409,13 @@ def _trends(
         previous = earlier.previous_round_id
         if status(earlier) != "closed" or not may_see_results(reader, earlier, "closed"):
             continue
-        sums = {
-            lineage: (int(n), float(total))
-            for lineage, n, total in db.session.execute(
-                sa.select(Question.lineage, sa.func.sum(_WEIGHT), sa.func.sum(_REAL * _WEIGHT))
-                .join(Question, Question.id == Tally.question_id)
-                .where(
-                    Question.survey_id == earlier.id,
-                    Question.lineage.in_(lineages),
-                    _OVERALL,
-                    Tally.dont_know.is_(False),
-                )
-                .group_by(Question.lineage)
-            )
+        means = {
+            q.lineage: summary.mean
+            for q, summary in published_means([earlier])
+            if q.lineage in trends
         }
         for lineage in lineages:
-            n, total = sums.get(lineage, (0, 0.0))
-            trends[lineage].insert(0, (earlier.title, total / n if n > k else None))
+            trends[lineage].insert(0, (earlier.title, means.get(lineage)))
     return trends
 
 

@@ -68,6 +68,7 @@ def index():  # type: ignore[no-untyped-def]
         open_for_me=open_for_me,
         published=published,
         leave_form=ConfirmForm(),
+        k=threshold(),
     )
 
 

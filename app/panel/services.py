@@ -338,7 +338,10 @@ def _count(response: Response, answers: list[Answer], numeric: set[int]) -> None
         "count": 1,
     }
     valued = [a for a in answers if a.question_id in numeric and _valued(a)]
-    _upsert_counts(ProfileTally, [{"question_id": a.question_id, **profile} for a in valued])
+    _upsert_counts(
+        ProfileTally,
+        [{"question_id": a.question_id, "value_int": a.value_int, **profile} for a in valued],
+    )
 
 
 def _valued(answer: Answer) -> bool:
@@ -389,17 +392,18 @@ def recount(survey_id: int) -> None:
     )
     numeric = questions.where(Question.kind.in_(NUMERIC_KINDS))
     counted = (
-        sa.select(Answer.question_id, *profile, sa.func.count())
+        sa.select(Answer.question_id, *profile, Answer.value_int, sa.func.count())
         .where(
             Answer.question_id.in_(numeric),
             Answer.value_int.is_not(None),
             Answer.dont_know.is_(False),
         )
-        .group_by(Answer.question_id, *profile)
+        .group_by(Answer.question_id, *profile, Answer.value_int)
     )
     db.session.execute(
         sa.insert(ProfileTally).from_select(
-            ["question_id", "age_band", "area", "user_groups_mask", "count"], counted
+            ["question_id", "age_band", "area", "user_groups_mask", "value_int", "count"],
+            counted,
         )
     )
 

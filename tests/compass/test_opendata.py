@@ -59,7 +59,7 @@ def public_data(open_proposal, resident, make_user, survey, member, evaluations,
         for area, values in (
             ("Feragen", [4, 4, 4]),
             ("Glåmos", [2, 3, 4, 5, 6, 6]),
-            ("Brekken", [5, 5, 5, 5, 6, 6, 6]),
+            ("Brekken", [3, 5, 5, 5, 6, 6, 6]),  # not all in one cell ("5–6")
         )
         for value in values
     ]  # the audience first: Feragen (three) is then stored as unknown, the others kept

@@ -15,10 +15,16 @@ disclosure is a set of atoms of 1 to K pairs in all whose indicator vector lies 
 the published vectors: its count and sum (and sum of squares, from the intervals) can be
 worked out by adding and subtracting published figures.
 
-Counts of values (a distribution's bins, "vet ikke") are about sets chosen by the answers,
-not by who gave them, and carry no group's sum; they are checked on their own: the bins of a
-number question (whose values can single out their author) each hold none or more than K
-answers.
+Counts of values are cells too: a distribution's cell (a value, or a bin of them) is the set
+of pairs whose value falls in it (count known, and the sum within a value's bounds), and
+"vet ikke" is the set of pairs that said it; the survey's number of responses is, for each
+question, the set of every response's pair (with a value, "vet ikke", or skipped). All of
+them go into the same span as the groups, so a group against the distribution, or the
+responses less n, are tried too. A set of skipped pairs alone is not counted as a
+disclosure: skipping a question is not an answer (app.panel.disclosure).
+
+And no shown group (nor a question's overall mean) may be made of answers all alike, or all
+in one cell of the distribution shown: that gives each member's answer away.
 """
 
 from __future__ import annotations
@@ -170,7 +176,8 @@ def _published(app, survey: Survey) -> tuple[list[Cell], list[tuple[str, tuple, 
             for group, s in groups:
                 cells.append(Cell("page", ("q", qid, name, group), s.n, s.mean))
         counts += [("page", (qid, label), count) for label, count in r.distribution]
-        counts.append(("page", (qid, "dont_know"), r.dont_know))
+        if r.dont_know is not None:
+            counts.append(("page", (qid, "dont_know"), r.dont_know))
     for dimension, s in results.dimension_means(rows):
         cells.append(Cell("page", ("pooled", dimension), s.n, s.mean))
 
@@ -186,6 +193,8 @@ def _published(app, survey: Survey) -> tuple[list[Cell], list[tuple[str, tuple, 
                 cells.append(Cell(channel, key, None, _as_float(row["count_or_mean"])))
             elif breakdown == "distribution":
                 counts.append((channel, (qid, group), int(float(row["count_or_mean"]))))  # type: ignore[arg-type]
+            if breakdown == "" and row["dont_know"] not in ("", None):
+                counts.append((channel, (qid, "dont_know"), int(row["dont_know"])))  # type: ignore[call-overload]
 
     client = app.test_client()
     page = client.get(f"/panel/surveys/{survey.id}/results")
@@ -204,7 +213,16 @@ def _published(app, survey: Survey) -> tuple[list[Cell], list[tuple[str, tuple, 
             for g in groups:
                 cells.append(Cell("api", ("q", qid, name, g["group"]), g["n"], g["mean"]))
         counts += [("api", (qid, d["value"]), d["count"]) for d in q["distribution"]]
-        counts.append(("api", (qid, "dont_know"), q["dont_know"]))
+        if q["dont_know"] is not None:
+            counts.append(("api", (qid, "dont_know"), q["dont_know"]))
+    # The number of responses (published even while the survey is open) says who took part,
+    # not what anyone answered: it is a cell of a question's pairs where its n is published,
+    # so that the responses less n ("vet ikke" and skipped) are tried
+    counts += [
+        ("api", (q["question_id"], "responses"), api.json["answers"])
+        for q in api.json["questions"]
+        if q["n"] is not None
+    ]
     for d in api.json["dimensions"]:
         cells.append(Cell("api", ("pooled", d["group"]), d["n"], d["mean"]))
 
@@ -227,6 +245,30 @@ def _published(app, survey: Survey) -> tuple[list[Cell], list[tuple[str, tuple, 
 
 
 Pair = tuple[str, int]  # (response id, question id)
+
+
+def _other_pairs(survey: Survey) -> tuple[set[Pair], set[Pair]]:
+    """Every response's pairs that said "vet ikke", and those that skipped the question."""
+    responses = db.session.scalars(
+        sa.select(Response.id).where(Response.survey_id == survey.id)
+    ).all()
+    answered = {
+        (rid, qid): (value, dk)
+        for rid, qid, value, dk in db.session.execute(
+            sa.select(Answer.response_id, Answer.question_id, Answer.value_int, Answer.dont_know)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.survey_id == survey.id)
+        )
+    }
+    dont_know, skipped = set(), set()
+    for rid in responses:
+        for q in survey.questions:
+            value, dk = answered.get((rid, q.id), (None, False))
+            if dk:
+                dont_know.add((rid, q.id))
+            elif value is None:
+                skipped.add((rid, q.id))
+    return dont_know, skipped
 
 
 def _truth(survey: Survey) -> tuple[dict[Pair, tuple], dict[Pair, int]]:
@@ -310,8 +352,11 @@ def _rref(rows: list[list[Fraction]]) -> list[tuple[int, list[Fraction]]]:
     return out
 
 
-def _disclosure(vectors: list[frozenset[Pair]], k: int) -> set[Pair] | None:
-    """A set of 1..k pairs whose indicator vector is in the span of ``vectors``, or None."""
+def _disclosure(
+    vectors: list[frozenset[Pair]], k: int, skipped: frozenset[Pair] = frozenset()
+) -> set[Pair] | None:
+    """A set of 1..k pairs, not all ``skipped``, whose indicator vector is in the span of
+    ``vectors``, or None."""
     vectors = [v for v in vectors if not _redundant(v, vectors)]
     parent: dict[Pair, Pair] = {}
 
@@ -328,7 +373,7 @@ def _disclosure(vectors: list[frozenset[Pair]], k: int) -> set[Pair] | None:
     for v in vectors:
         parts[find(next(iter(v)))].append(v)
     for part in parts.values():
-        found = _disclosure_in(part, k)
+        found = _disclosure_in(part, k, skipped)
         if found:
             return found
     return None
@@ -343,7 +388,9 @@ def _redundant(v: frozenset[Pair], vectors: list[frozenset[Pair]]) -> bool:
     return len(by_question) > 1 and all(part in vectors for part in by_question.values())
 
 
-def _disclosure_in(vectors: list[frozenset[Pair]], k: int) -> set[Pair] | None:
+def _disclosure_in(
+    vectors: list[frozenset[Pair]], k: int, skipped: frozenset[Pair] = frozenset()
+) -> set[Pair] | None:
     signature: dict[Pair, tuple[bool, ...]] = {}
     for p in set().union(*vectors):
         signature[p] = tuple(p in v for v in vectors)
@@ -363,8 +410,36 @@ def _disclosure_in(vectors: list[frozenset[Pair]], k: int) -> set[Pair] | None:
             t = [sum(row[j] for _col, row in chosen) for j in range(len(order))]
             answers = sum(s for s, v in zip(size, t, strict=True) if v)
             if all(v in (0, 1) for v in t) and 1 <= answers <= k:
-                return {p for sig, v in zip(order, t, strict=True) if v for p in atoms[sig]}
+                found = {p for sig, v in zip(order, t, strict=True) if v for p in atoms[sig]}
+                if not found <= skipped:
+                    return found
     return None
+
+
+def _value_cells(survey: Survey, counts, values) -> dict[tuple, tuple[str, int]]:
+    """(question, label) -> (a channel, count) of every published count of values, after
+    checking that the channels agree."""
+    out: dict[tuple, tuple[str, int]] = {}
+    for channel, key, count in counts:
+        if key in out:
+            assert out[key][1] == count, (channel, key, count, out[key])
+        else:
+            out[key] = (channel, count)
+    return out
+
+
+def _cell_pairs(key, values, dont_know, skipped, survey) -> frozenset[Pair]:
+    """The pairs a count of values describes: a value or a bin "a–b", "vet ikke", or every
+    response's pair (the number of responses)."""
+    qid, label = key
+    if label == "dont_know":
+        return frozenset(p for p in dont_know if p[1] == qid)
+    if label == "responses":
+        mine = {p for p in values if p[1] == qid} | dont_know | skipped
+        return frozenset(p for p in mine if p[1] == qid)
+    low, _dash, high = str(label).partition("–")
+    low_value, high_value = int(low), int(high or low)
+    return frozenset(p for p, v in values.items() if p[1] == qid and low_value <= v <= high_value)
 
 
 # --- the test ------------------------------------------------------------------------------
@@ -410,12 +485,35 @@ def _check(app, members: list[tuple]) -> None:
         if cell.mean is not None:
             truth = sum(values[p] for p in pairs) / len(pairs)
             assert cell.mean == pytest.approx(truth, abs=0.006), cell
+    for key, pairs in list(vectors.items()):  # no mean shown of answers all alike
+        if key[0] == "q" and pairs:
+            assert len({values[p] for p in pairs}) > 1, ("all alike", key)
+    dont_know, skipped = _other_pairs(survey)
+    bins = _value_cells(survey, counts, values)
+    for key, (channel, count) in bins.items():
+        pairs = _cell_pairs(key, values, dont_know, skipped, survey)
+        assert count == len(pairs), (channel, key, count)
+        vectors[("cell", *key)] = pairs
+    for key, pairs in list(vectors.items()):  # no group all in one cell of the distribution
+        if key[0] == "q" and key[2] and pairs:
+            cells = {
+                cell
+                for cell, in_cell in vectors.items()
+                if cell[0] == "cell"
+                and cell[1] == key[1]
+                and cell[2] not in ("dont_know", "responses")
+                and pairs & in_cell
+            }
+            assert len(cells) != 1, ("all in one cell", key)
     groups = {key for key, v in vectors.items() if key[0] == "q" and key[2] and v}
     event(f"groups shown: {min(len(groups), 10)}{'+' if len(groups) >= 10 else ''}")
-    found = _disclosure([v for v in set(vectors.values()) if v], k)
+    found = _disclosure([v for v in set(vectors.values()) if v], k, frozenset(skipped))
     if found:
         shown = sorted({key for key, v in vectors.items() if v})
-        detail = sorted((qid, profiles[(rid, qid)], values[(rid, qid)]) for rid, qid in found)
+        detail = sorted(
+            (qid, str(profiles.get((rid, qid))), values.get((rid, qid), "vet ikke/tomt"))
+            for rid, qid in found
+        )
         pytest.fail(f"{len(found)} answers worked out: {detail}\nfrom {shown}")
     number = next(q.id for q in survey.questions if q.kind == QuestionKind.number)
     for channel, (qid, label), count in counts:

@@ -55,10 +55,11 @@ def test_a_higher_k_holds_back_more(app, survey, member):
     assert "7 svar eller færre" in page
 
 
-def _answer_by_area(survey, member, sizes, scale=4):
+def _answer_by_area(survey, member, sizes, scales=(3, 4, 5)):
+    """Each area's members answer the scales in turn (so no area answers all alike)."""
     users = [member(area=area) for area, n in sizes.items() for _ in range(n)]
-    for user in users:
-        services.submit_answers(user, survey, _answers(survey, scale=scale))
+    for i, user in enumerate(users):
+        services.submit_answers(user, survey, _answers(survey, scale=scales[i % len(scales)]))
     _close(survey)
 
 
@@ -226,8 +227,9 @@ def test_a_response_keeps_its_profile_only_where_five_share_it(survey, member):
 @pytest.mark.parametrize("role", ROLES)
 def test_while_open_everyone_sees_only_the_count(app, survey, member, client_for, role):
     users = [member(area="Brekken") for _ in range(6)]
-    for user in users:
-        services.submit_answers(user, survey, _answers(survey, scale=6, text="Hemmelig svar"))
+    for i, user in enumerate(users):
+        scale = [5, 6][i % 2]
+        services.submit_answers(user, survey, _answers(survey, scale=scale, text="Hemmelig svar"))
     db.session.commit()
     client = client_for(role)
     staff = role in ("committee", "admin")
@@ -251,7 +253,7 @@ def test_while_open_everyone_sees_only_the_count(app, survey, member, client_for
 
     _close(survey)
     after = client.get(f"{base}/results").get_data(as_text=True)
-    assert "Gjennomsnitt 6.00" in after
+    assert "Gjennomsnitt 5.50" in after
     assert ("Hemmelig svar" in after) is staff
     if role == "admin":
         raw = client.get(f"{base}/answers.csv").get_data(as_text=True)
@@ -265,14 +267,14 @@ def _rounds(survey, member, make_user, first_public=True, first_closed=True):
     admin = make_user(Role.admin)
     survey.results_public = first_public
     users = [member() for _ in range(6)]
-    for user in users:
-        services.submit_answers(user, survey, _answers(survey, scale=2))
+    for i, user in enumerate(users):
+        services.submit_answers(user, survey, _answers(survey, scale=[1, 3][i % 2]))
     second = services.copy_as_next_round(admin, survey, today(), today() + timedelta(days=5))
     second.title, second.results_public = "Runde 2", True
     services.publish(admin, second)
     db.session.commit()
-    for user in users:
-        services.submit_answers(user, second, _answers(survey, scale=5))
+    for i, user in enumerate(users):
+        services.submit_answers(user, second, _answers(survey, scale=[4, 6][i % 2]))
     if first_closed:
         _close(survey)
     second.opens_on, second.closes_on = today() - timedelta(days=3), today() - timedelta(days=1)
@@ -342,9 +344,9 @@ def test_number_answers_near_a_billion_do_not_overflow(app, survey, member, make
     number.min_value, number.max_value = 0, 10**9
     services.publish(admin, draft)
     db.session.commit()
-    users = [member() for _ in range(10)]
-    for user in users:
-        services.submit_answers(user, draft, {**_answers(draft), number.id: 999_999_999})
+    values = [999_999_999, 999_999_998] * 5 + [1] * 6
+    for value in values:
+        services.submit_answers(member(), draft, {**_answers(draft), number.id: value})
     _close(draft)
     client = app.test_client()
     page = client.get(f"/panel/surveys/{draft.id}/results")
@@ -353,9 +355,10 @@ def test_number_answers_near_a_billion_do_not_overflow(app, survey, member, make
     api = client.get(f"/api/v1/surveys/{draft.id}/results")
     assert api.status_code == 200
     found = next(q for q in api.json["questions"] if q["question_id"] == number.id)
-    assert found["summary"]["mean"] == pytest.approx(999_999_999)
+    assert found["summary"]["mean"] == pytest.approx(sum(values) / len(values))
+    assert found["distribution"][0] == {"value": "0–99999999", "count": 6}
     assert found["distribution"][-1] == {"value": "900000000–1000000000", "count": 10}
-    assert all(d["count"] == 0 for d in found["distribution"][:-1])
+    assert all(d["count"] == 0 for d in found["distribution"][1:-1])
 
 
 # --- the compass -----------------------------------------------------------------------------
@@ -375,7 +378,7 @@ def test_the_compass_pools_only_questions_whose_figures_are_shown(survey, member
     users = [member() for _ in range(6)]
     first = draft.questions[0].id
     for i, user in enumerate(users):
-        values = {first: 4, extra.id: 1 if i < 2 else None}
+        values = {first: [3, 5][i % 2], extra.id: 1 if i < 2 else None}
         services.submit_answers(user, draft, values)
     _close(draft)
     window = (today() - timedelta(days=30), today() + timedelta(days=1))
@@ -384,3 +387,127 @@ def test_the_compass_pools_only_questions_whose_figures_are_shown(survey, member
     assert values["panel.satisfaction.Helhetsvurdering"] == 4.0
     held = next(r for r in question_results(draft) if r.question.id == extra.id)
     assert held.held_back
+
+
+# --- distributions, "vet ikke" and answers all alike ------------------------------------------
+
+
+def test_a_scale_merges_small_values_with_their_neighbours():
+    """Two said 2 and four said 3: shown as "2–3" (six); the zero for 4 stays."""
+    counts = {1: 6, 2: 2, 3: 4, 5: 7, 6: 8}
+    assert disclosure.ordered_cells(counts, range(1, 7), 5) == [
+        ("1", 6),
+        ("2–3", 6),
+        ("4", 0),
+        ("5", 7),
+        ("6", 8),
+    ]
+
+
+def test_small_options_are_gathered_into_one_cell_of_more_than_k():
+    """Three and two chose B and C: together five, still too few, so the smallest other
+    option (D, six) goes in with them; n less the cells shown gives nothing smaller."""
+    counts = [("A", 20), ("B", 3), ("C", 2), ("D", 6), ("E", 0)]
+    cells, gathered = disclosure.unordered_cells(counts, 5, "Andre")
+    assert cells == [("A", 20), ("E", 0), ("Andre", 11)]
+    assert gathered == {1, 2, 3}
+
+
+def test_multiple_choice_leaves_out_what_n_less_an_option_would_give():
+    """Thirteen answered: twelve chose the library, so n less its count gives the one who
+    did not; it is left out, and the pool (6) and the cinema (7) give nothing smaller."""
+    masks = {0b011: 6, 0b101: 6, 0b100: 1}
+    shown = disclosure.multi_cells(masks, 3, 5)
+    assert 0 not in shown
+    assert shown
+    atoms = {(None, None, mask): n for mask, n in masks.items()}
+    cells = [disclosure.EVERYONE] + [("user_groups", str(i)) for i in shown]
+    assert disclosure._derivable(cells, atoms, {str(i): i for i in range(3)}, 5) is None
+    assert 2 not in disclosure.multi_cells({0b101: 6, 0b100: 7}, 3, 5)  # all chose the cinema
+
+
+@given(
+    counts=st.dictionaries(st.integers(1, 6), st.integers(0, 12)),
+)
+def test_scale_cells_hold_none_or_more_than_k(counts):
+    cells = disclosure.ordered_cells(counts, range(1, 7), 5)
+    assert sum(n for _label, n in cells) == sum(counts.values())
+    if sum(counts.values()) > 5:
+        assert all(n == 0 or n > 5 for _label, n in cells)
+
+
+def _answer_values(survey, member, rows):
+    """rows: (area, scale) per member, each its own answer to the scale question."""
+    users = [member(area=area) for area, _scale in rows]
+    for user, (_area, scale) in zip(users, rows, strict=True):
+        services.submit_answers(user, survey, _answers(survey, scale=scale))
+    _close(survey)
+
+
+def test_a_group_whose_answers_are_all_alike_is_held_back(app, survey, member):
+    """Brekken's six all answered 6: shown, their mean would give each one's answer. It is
+    held back, and so is one of the two other areas (or Brekken would be the overall figures
+    less them)."""
+    rows = [("Brekken", 6)] * 6
+    rows += [("Glåmos", [2, 3, 4, 5][i % 4]) for i in range(8)]
+    rows += [("Feragen", [1, 2, 3, 4][i % 4]) for i in range(8)]
+    _answer_values(survey, member, rows)
+    result = question_results(survey)[0]
+    shown = {g for g, _s in result.breakdowns["area"]}
+    assert "Brekken" not in shown
+    assert shown == {"Glåmos"}  # Feragen (as small, and first by name) goes with Brekken
+    assert result.hidden_groups == 2
+    assert result.summary is not None  # the question's own figures vary: shown
+
+
+def test_alike_groups_by_the_check_alone():
+    """Two areas of eight, one all 6: it is held back, and the other too (everyone less it);
+    with a third area the third stays hidden with it."""
+    atoms = {(None, "Brekken", 0, 6): 8, (None, "Glåmos", 0, 2): 4, (None, "Glåmos", 0, 5): 4}
+    sizes = {("area", "Brekken"): 8, ("area", "Glåmos"): 8}
+    alike = {("area", "Brekken")}
+    assert disclosure.shown_groups(sizes, atoms, BITS, 5, alike=alike) == set()
+
+
+def test_a_question_answered_all_alike_shows_no_mean_or_distribution(app, survey, member):
+    _answer_values(survey, member, [("Brekken", 4)] * 7)
+    result = question_results(survey)[0]
+    assert result.n == 7
+    assert result.summary is None
+    assert result.distribution == []
+    assert result.withheld
+    page = app.test_client().get(f"/panel/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "Gjennomsnitt 4.00" not in page
+    assert "Noen av tallene for dette spørsmålet er holdt tilbake" in page
+    api = app.test_client().get(f"/api/v1/surveys/{survey.id}/results").json["questions"][0]
+    assert api["summary"] is None
+    assert api["withheld"] is True
+
+
+def test_a_small_vet_ikke_count_is_held_back(app, survey, member):
+    """Seven answered, one of them "vet ikke": the count is held back, and since no one
+    skipped the question, the responses (7) less n (6) would give it: so nothing is shown."""
+    _answer_values(survey, member, [("Brekken", v) for v in [2, 3, 4, 5, 6, 2, "dont_know"]])
+    result = question_results(survey)[0]
+    assert result.held_back
+    assert result.dont_know is None
+
+
+def test_a_small_vet_ikke_count_among_many_skipped_is_held_back_alone(app, survey, member):
+    """Two "vet ikke" and six skipped: the count is held back, n and the mean are shown."""
+    rows = [("Brekken", v) for v in [2, 3, 4, 5, 6, 2, "dont_know", "dont_know"]]
+    rows += [("Brekken", None)] * 6
+    _answer_values(survey, member, rows)
+    result = question_results(survey)[0]
+    assert result.n == 6
+    assert result.dont_know is None
+    assert result.summary.mean == pytest.approx(22 / 6)
+    assert result.withheld
+
+
+def test_the_front_page_states_the_configured_k(app, client_for):
+    for config in (app.config, current_app.config):
+        config["ANONYMITY_K"] = 7
+    page = client_for("resident").get("/panel/").get_data(as_text=True)
+    assert "mer enn 7 svar" in page
+    assert "mer enn fem svar" not in page
