@@ -8,11 +8,13 @@ derivable, about K or fewer answers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
+from sqlalchemy.orm import Session
 
 from app.core.permissions import Role
 from app.extensions import db
@@ -319,13 +321,32 @@ def _trends(
 
 def response_rate(survey: Survey) -> tuple[int, int]:
     """(answers, audience size): the audience as the invitations reach it."""
-    from app.panel.services import audience
+    return response_rates(db.session, [survey])[survey.id]
 
-    answered = db.session.scalar(
-        sa.select(sa.func.count()).where(Participation.survey_id == survey.id)
+
+def response_rates(session: Session, surveys: Iterable[Survey]) -> dict[int, tuple[int, int]]:
+    """survey id -> (answers, audience size) for many surveys in at most four queries,
+    however many there are: the answers per survey, and the audience per kind (the panel,
+    each sub-panel, the residents), as ``services.audience`` describes it. The audience is
+    never smaller than the answers (someone may have left the panel since)."""
+    from app.panel.services import audience_key, audience_sizes
+
+    found = list(surveys)
+    if not found:
+        return {}
+    answered = dict(
+        session.execute(
+            sa.select(Participation.survey_id, sa.func.count())
+            .where(Participation.survey_id.in_([s.id for s in found]))
+            .group_by(Participation.survey_id)
+        ).all()
     )
-    asked = db.session.scalar(sa.select(sa.func.count()).select_from(audience(survey).subquery()))
-    return answered, max(asked or 0, answered)
+    sizes = audience_sizes(session, found)
+    out = {}
+    for s in found:
+        n = answered.get(s.id, 0)
+        out[s.id] = (n, max(sizes.get(audience_key(s), 0), n))
+    return out
 
 
 def dimension_means(results: list[QuestionResult]) -> list[tuple[str, Summary]]:
