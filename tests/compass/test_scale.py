@@ -32,37 +32,64 @@ def grow(compass_admin, open_proposal, resident, member, make_service, publish, 
     def add(n: int) -> None:
         for _ in range(n):
             i = next(serial)
-            services.save_evaluation(compass_admin, None, year=1990 + i, evaluator="KS",
-                                     total=300 + i, scores={1: 30 + i % 50, 2: 40})  # fmt: skip
-            strategy = services.save_strategy(compass_admin, None, title=f"Delstrategi {i}",
-                                              description="", position=i)  # fmt: skip
+            services.save_evaluation(
+                compass_admin,
+                None,
+                year=1990 + i,
+                evaluator="KS",
+                total=300 + i,
+                scores={1: 30 + i % 50, 2: 40},
+            )
+            strategy = services.save_strategy(
+                compass_admin, None, title=f"Delstrategi {i}", description="", position=i
+            )
             for areas in ([1], [1, 2], [3]):
                 measure = services.save_measure(
-                    compass_admin, None, strategy=strategy, title=f"Tiltak {i} {areas}",
-                    description="Beskrivelse", focus_areas=areas, owner="Servicetorget",
+                    compass_admin,
+                    None,
+                    strategy=strategy,
+                    title=f"Tiltak {i} {areas}",
+                    description="Beskrivelse",
+                    focus_areas=areas,
+                    owner="Servicetorget",
                     due_on=date(2030, 1, 1),
-                )  # fmt: skip
+                )
                 for days in range(4):
                     services.record_update(
-                        compass_admin, measure, noted_on=today() - timedelta(days=days),
-                        text="Status", status=MeasureStatus.in_progress, progress=10 * days,
+                        compass_admin,
+                        measure,
+                        noted_on=today() - timedelta(days=days),
+                        text="Status",
+                        status=MeasureStatus.in_progress,
+                        progress=10 * days,
                         today=today(),
-                    )  # fmt: skip
+                    )
             proposal = open_proposal(focus_area=1)
             proposals.sign(resident(birth_year=1990), proposal.id, proposal.version)
             survey = panel.create_survey(
-                compass_admin, title=f"Undersøkelse {i}", intro="", audience=Audience.panel,
-                opens_on=today() - timedelta(days=20), closes_on=today() - timedelta(days=2),
+                compass_admin,
+                title=f"Undersøkelse {i}",
+                intro="",
+                audience=Audience.panel,
+                opens_on=today() - timedelta(days=20),
+                closes_on=today() - timedelta(days=2),
                 results_public=True,
-            )  # fmt: skip
-            panel.add_question(compass_admin, survey, kind=QuestionKind.scale6, text="Fornøyd?",
-                               dimension="Helhet", focus_area=1)  # fmt: skip
+            )
+            panel.add_question(
+                compass_admin,
+                survey,
+                kind=QuestionKind.scale6,
+                text="Fornøyd?",
+                dimension="Helhet",
+                focus_area=1,
+            )
             panel.publish(compass_admin, survey)
             db.session.add(Participation(survey_id=survey.id, user_id=member().id))
             service = make_service()
             version = publish(service)
-            declarations.give_feedback(AnonymousUserMixin(), service, version.promises[0].id,
-                                       True, None)  # fmt: skip
+            declarations.give_feedback(
+                AnonymousUserMixin(), service, version.promises[0].id, True, None
+            )
             make_nomination()
             db.session.commit()
             services.take_snapshot(add_months(month_start(today()), -i))
