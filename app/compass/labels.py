@@ -14,6 +14,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal as babel_format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.compass.models import MeasureStatus
 from app.core.focus_areas import FOCUS_AREA_DESCRIPTIONS, FOCUS_AREAS
@@ -91,12 +92,16 @@ def formatters() -> dict[str, Callable[..., str]]:
         """An evaluation score; an unpublished one is "not stated", never 0."""
         return not_stated if value is None else number(value)
 
-    def series_rows(series: list[tuple[date, float | None]]) -> list[tuple[str, str | None]]:
-        """A card's months and values as its table writes them (None: no data), in one
-        call for the table rather than two for each of its rows."""
-        return [
-            (_month(m, locale), None if v is None else _number(float(v), locale)) for m, v in series
-        ]
+    def series_body(series: list[tuple[date, float | None]]) -> Markup:
+        """A card's table rows, one month a row (a dashboard has some hundreds): written
+        once per (months and values, language) and process, as the months and values of
+        a card change once a month."""
+        return _series_body(tuple(series), locale, no_data)
+
+    def long_date(day: date) -> str:
+        """ "8. desember 2026": the date filter's "long", with the language looked up
+        once per page rather than for each of a page's hundreds of dates."""
+        return _long_date(day, locale)
 
     def latest_of(shown: int, total: int) -> str:
         """ "De 3 siste av 6 oppdateringer:" above a measure's log."""
@@ -109,7 +114,8 @@ def formatters() -> dict[str, Callable[..., str]]:
         "percent": percent,
         "score": score,
         "latest_of": latest_of,
-        "series_rows": series_rows,
+        "series_body": series_body,
+        "long_date": long_date,
     }
 
 
@@ -152,6 +158,28 @@ def resolved_labels() -> dict[str, dict[object, str]]:
             for name, labels in _LABELS.items()
         }
     return found
+
+
+@lru_cache(maxsize=1024)
+def _series_body(
+    series: tuple[tuple[date, float | None], ...], locale: str, no_data: str
+) -> Markup:
+    unknown = Markup('<td class="unknown">%s</td>') % no_data
+    return Markup("").join(
+        Markup('<tr><th scope="row">%s</th>%s</tr>')
+        % (
+            _month(month, locale),
+            unknown
+            if value is None
+            else Markup('<td class="v">%s</td>') % _number(float(value), locale),
+        )
+        for month, value in series
+    )
+
+
+@lru_cache(maxsize=2048)
+def _long_date(day: date, locale: str) -> str:
+    return format_date(day, "long", locale=locale)
 
 
 @lru_cache(maxsize=512)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.compass import bp, charts, queries, report, services
 from app.compass.labels import formatters, month_label, number, resolved_labels
@@ -11,6 +13,7 @@ from app.compass.live import dashboard_indicators, trend_months
 from app.core.cache import cached_fragment, cached_page
 from app.core.csvfiles import csv_response
 from app.core.focus_areas import FOCUS_AREAS
+from app.core.templating import render_shared
 from app.panel.routes import CHART_CSP
 from app.proposals.rules import today
 
@@ -79,9 +82,37 @@ def area(area: int):  # type: ignore[no-untyped-def]
         scored=any(e.score_for(area) is not None for e in found),
         cards=queries.area_cards(area, live, queries.series(None, None, area)),
         measures=measures,
-        logs=queries.recent_updates(measures),
+        measure_articles=_measure_articles(measures, queries.recent_updates(measures)),
         links=queries.area_links(area, live),
     )
+
+
+#: A measure as an area page writes it: (measure, its log, language) -> HTML. Some hundreds
+#: of measures in three languages; emptied should it grow past the bound.
+_ARTICLES: dict[tuple[object, ...], Markup] = {}
+_ARTICLES_BOUND = 4096
+
+
+def _measure_articles(
+    measures: list[queries.AreaMeasure], logs: dict[int, queries.Log]
+) -> list[Markup]:
+    """Each measure's article, written once per (measure, log, language) and process: it
+    holds nothing of the reader, and an area page shows some fifty of them."""
+    locale = str(get_locale())
+    out = []
+    context: dict[str, object] | None = None
+    for m in measures:
+        log = logs.get(m.id)
+        key = (m, tuple(log.recent) if log else None, log.total if log else 0, locale)
+        html = _ARTICLES.get(key)
+        if html is None:
+            context = context or {**resolved_labels(), **formatters()}
+            html = Markup(render_shared("compass/_measure.html", m=m, log=log, **context))  # noqa: S704 - an autoescaped template
+            if len(_ARTICLES) >= _ARTICLES_BOUND:
+                _ARTICLES.clear()
+            _ARTICLES[key] = html
+        out.append(html)
+    return out
 
 
 def _year_or_404(year: int) -> int:

@@ -26,6 +26,9 @@ class Nomination(db.Model):
     __table_args__ = (
         # The gallery's and the compass' counts per unit and month read only this index
         sa.Index("ix_moment_nominations_state_month_unit", "state", "month", "unit_id"),
+        # The compass's indicators for a period: nominations confirmed, and decided by state
+        sa.Index("ix_moment_nominations_confirmed_at", "confirmed_at"),
+        sa.Index("ix_moment_nominations_moderated", "moderated_at", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

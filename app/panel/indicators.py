@@ -15,7 +15,6 @@ from app.panel.models import (
     FollowUp,
     FollowUpStatus,
     PanelMember,
-    Participation,
     QuestionKind,
     Survey,
 )
@@ -31,13 +30,13 @@ def indicators(session: Session, start: date, end: date) -> list[Indicator]:
         )
     ).all()
     members = session.scalar(sa.select(sa.func.count()).select_from(PanelMember))
-    rates = []
-    for survey in closed:
-        answered = session.scalar(
-            sa.select(sa.func.count()).where(Participation.survey_id == survey.id)
-        )
-        if members:
-            rates.append(min(100.0, 100 * answered / members))
+    # Each survey's answers over its own audience, as its results page says (a few queries
+    # however many surveys closed in the period)
+    rates = [
+        100 * answered / asked
+        for answered, asked in results.response_rates(session, closed).values()
+        if asked
+    ]
     # Satisfaction comes from the surveys closed in the period whose results are public (a
     # survey shown to the committee only must not show through the public compass), pooled
     # from the means their results show (app.panel.results.published_means: the same rule

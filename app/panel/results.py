@@ -8,11 +8,13 @@ derivable, about K or fewer answers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
+from sqlalchemy.orm import Session
 
 from app.core.permissions import Role
 from app.extensions import db
@@ -129,17 +131,29 @@ def _overall(
 
 def published_means(surveys: list[Survey]) -> list[tuple[Question, Summary]]:
     """The means the rule lets out of the closed surveys' scale and number questions (for
-    the compass's pooled satisfaction), in two queries per survey."""
+    the compass's pooled satisfaction), in three queries however many surveys."""
+    if not surveys:
+        return []
     k = threshold()
+    ids = [survey.id for survey in surveys]
+    questions = db.session.scalars(
+        sa.select(Question)
+        .where(Question.survey_id.in_(ids), Question.kind.in_(NUMERIC))
+        .order_by(Question.survey_id, Question.position)
+    ).all()
+    sums = _numeric_sums([q.id for q in questions])
+    responses = dict(
+        db.session.execute(
+            sa.select(Response.survey_id, sa.func.count())
+            .where(Response.survey_id.in_(ids))
+            .group_by(Response.survey_id)
+        ).all()
+    )
     out = []
-    for survey in surveys:
-        questions = [q for q in survey.questions if q.kind in NUMERIC]
-        sums = _numeric_sums([q.id for q in questions])
-        responses = _responses(survey)
-        for q in questions:
-            found = _overall(q, sums.get(q.id, (0, 0, 0.0, 0.0, 0)), responses, k)
-            if found.summary is not None:
-                out.append((q, found.summary))
+    for q in questions:
+        found = _overall(q, sums.get(q.id, (0, 0, 0.0, 0.0, 0)), responses.get(q.survey_id, 0), k)
+        if found.summary is not None:
+            out.append((q, found.summary))
     return out
 
 
@@ -421,13 +435,32 @@ def _trends(
 
 def response_rate(survey: Survey) -> tuple[int, int]:
     """(answers, audience size): the audience as the invitations reach it."""
-    from app.panel.services import audience
+    return response_rates(db.session, [survey])[survey.id]
 
-    answered = db.session.scalar(
-        sa.select(sa.func.count()).where(Participation.survey_id == survey.id)
+
+def response_rates(session: Session, surveys: Iterable[Survey]) -> dict[int, tuple[int, int]]:
+    """survey id -> (answers, audience size) for many surveys in at most four queries,
+    however many there are: the answers per survey, and the audience per kind (the panel,
+    each sub-panel, the residents), as ``services.audience`` describes it. The audience is
+    never smaller than the answers (someone may have left the panel since)."""
+    from app.panel.services import audience_key, audience_sizes
+
+    found = list(surveys)
+    if not found:
+        return {}
+    answered = dict(
+        session.execute(
+            sa.select(Participation.survey_id, sa.func.count())
+            .where(Participation.survey_id.in_([s.id for s in found]))
+            .group_by(Participation.survey_id)
+        ).all()
     )
-    asked = db.session.scalar(sa.select(sa.func.count()).select_from(audience(survey).subquery()))
-    return answered, max(asked or 0, answered)
+    sizes = audience_sizes(session, found)
+    out = {}
+    for s in found:
+        n = answered.get(s.id, 0)
+        out[s.id] = (n, max(sizes.get(audience_key(s), 0), n))
+    return out
 
 
 def dimension_means(results: list[QuestionResult]) -> list[tuple[str, Summary]]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.auth.models import User, UserRole
 from app.core.audit import audit
@@ -477,6 +478,41 @@ def audience(survey: Survey) -> sa.Select[tuple[User]]:
         )
         return stmt.where(User.id.in_(members))
     return stmt.where(User.roles.any(UserRole.role == Role.resident))
+
+
+def audience_key(survey: Survey) -> tuple[Audience, int | None]:
+    """What ``audience_sizes`` counts a survey's audience under."""
+    return survey.audience, survey.subpanel_id if survey.audience == Audience.subpanel else None
+
+
+def audience_sizes(
+    session: Session, surveys: Iterable[Survey]
+) -> dict[tuple[Audience, int | None], int]:
+    """(audience, sub-panel id) -> how many ``audience`` asks, for the surveys' audiences:
+    one query per kind of audience among them (the panel, the sub-panels, the residents)."""
+    kinds = {audience_key(s) for s in surveys}
+    people = sa.select(sa.func.count()).where(User.active.is_(True), User.confirmed_at.is_not(None))
+    out: dict[tuple[Audience, int | None], int] = {}
+    if (Audience.panel, None) in kinds:
+        panel = session.scalar(people.where(User.id.in_(sa.select(PanelMember.user_id))))
+        out[(Audience.panel, None)] = panel or 0
+    if (Audience.residents, None) in kinds:
+        residents = session.scalar(people.where(User.roles.any(UserRole.role == Role.resident)))
+        out[(Audience.residents, None)] = residents or 0
+    subpanels = [sub for kind, sub in kinds if kind == Audience.subpanel and sub is not None]
+    if subpanels:
+        rows = session.execute(
+            sa.select(SubPanelMember.subpanel_id, sa.func.count())
+            .join(User, User.id == SubPanelMember.user_id)
+            .where(
+                SubPanelMember.subpanel_id.in_(subpanels),
+                User.active.is_(True),
+                User.confirmed_at.is_not(None),
+            )
+            .group_by(SubPanelMember.subpanel_id)
+        )
+        out.update({(Audience.subpanel, sub): n for sub, n in rows})
+    return out
 
 
 def send_invitations_and_reminders(on: date | None = None) -> tuple[int, int]:

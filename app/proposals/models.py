@@ -173,7 +173,11 @@ class ProposalCount(db.Model):
 
 class Signature(db.Model):
     __tablename__ = "signatures"
-    __table_args__ = (sa.UniqueConstraint("proposal_id", "user_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("proposal_id", "user_id"),
+        # The compass's indicators for a period read only this index (signatures, signers)
+        sa.Index("ix_signatures_period", "created_at", "struck_at", "user_id", "birth_year"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Looked up by the unique constraint's index, which starts with it

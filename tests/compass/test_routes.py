@@ -115,6 +115,31 @@ def test_area_page_shows_its_measures_and_log(client, strategy):
     assert client.get("/compass/areas/9").status_code == 404
 
 
+def test_area_page_shows_a_measures_new_log_entry_and_language_at_once(
+    client, compass_admin, strategy
+):
+    """A measure's article is written once per (measure, log, language): a new entry or a
+    changed title shows on the next request, and each language gets its own words."""
+    measure = db.session.scalar(sa.select(Measure).where(Measure.title == "Brukerpanel"))
+    assert "Brukerpanel: status" in client.get("/compass/areas/7").get_data(as_text=True)
+    services.record_update(
+        compass_admin,
+        measure,
+        noted_on=today(),
+        text="Nytt utvalg trukket",
+        status=MeasureStatus.in_progress,
+        progress=60,
+        today=today(),
+    )
+    measure.title = "Brukerpanelet <2027>"
+    db.session.commit()
+    html = client.get("/compass/areas/7").get_data(as_text=True)
+    assert "Nytt utvalg trukket (Pågår, 60 %)" in html
+    assert "Brukerpanelet &lt;2027&gt;" in html
+    english = client.get("/compass/areas/7", headers={"Accept-Language": "en"})
+    assert "Nytt utvalg trukket (In progress, 60%)" in english.get_data(as_text=True)
+
+
 def test_cards_write_their_months_values_and_words(client, compass_admin, strategy):
     """Each card: its chart's alt text, its change since the month before, and its table
     of months with the values (and "ingen data" for a month without one); an area's

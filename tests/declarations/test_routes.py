@@ -519,3 +519,34 @@ def test_a_refused_answer_shows_its_form_again_with_what_was_written(app, servic
     html = response.get_data(as_text=True)
     assert "Ingen kom, 3 uker." in html
     assert 'id="error-summary"' in html
+
+
+def test_the_lists_rows_follow_their_figures_language_and_escape_names(
+    app, make_service, owner, publish
+):
+    """The list writes each row once per its figures and language: a new answer shows at
+    once, each language gets its own row, and a name is escaped like any other text."""
+    from flask_login import AnonymousUserMixin
+
+    service = make_service(owner, name="<b>Byggesak & plan</b>")
+    promise_id = publish(service).promises[0].id
+    visitor = AnonymousUserMixin()
+
+    def row(language: str = "nb") -> str:
+        page = _page(app, "/declarations/", language)
+        return next(r for r in page.split("<tr>") if service.slug in r)
+
+    services.give_feedback(visitor, service, promise_id, True, None)
+    db.session.commit()
+    assert "&lt;b&gt;Byggesak &amp; plan&lt;/b&gt;" in row()
+    first = row()
+    assert "100,0 %" in first
+    assert "(1 svar)" in first
+    services.give_feedback(visitor, service, promise_id, False, None)
+    db.session.commit()
+    second, english = row(), row("en")
+    assert "50,0 %" in second
+    assert "(2 svar)" in second
+    assert "50.0 %" in english
+    assert "(2 answers)" in english
+    assert row() == second

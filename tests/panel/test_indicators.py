@@ -82,3 +82,68 @@ def test_representativeness_against_the_population(member):
     values = {i.key: i.value for i in indicators(db.session, date(2020, 1, 1), today())}
     # distance = (|0.5-0.5| + |0.25-0.5| + |0.25-0|) / 2 = 0.25
     assert values["panel.representativeness"] == 75.0
+
+
+def test_response_rates_divide_by_each_surveys_audience_in_few_queries(survey, member, make_user):
+    """One rate per survey, over the audience its invitations reach (the panel, a sub-panel
+    or every resident), the same as counting each survey's audience on its own; and the
+    queries do not grow with the number of surveys."""
+    from app.core.permissions import Role
+    from app.panel.models import Audience, Participation, SubPanel, SubPanelMember
+    from app.panel.results import response_rates
+
+    admin = make_user(Role.admin)
+    panel = [member() for _ in range(4)]
+    panel[0].active = False  # left: no longer asked
+    others = [make_user(Role.resident) for _ in range(3)]
+    make_user(Role.committee)  # not a resident, not asked by a survey to everyone
+    subpanel = SubPanel(name="Underpanel", size=2, seed=1, report=[])
+    db.session.add(subpanel)
+    db.session.flush()
+    db.session.add_all(SubPanelMember(subpanel_id=subpanel.id, user_id=u.id) for u in panel[:3])
+
+    def surveys(n: int) -> list:
+        made = []
+        for i in range(n):
+            copy = services.copy_as_next_round(admin, survey, today(), today())
+            copy.audience = (Audience.panel, Audience.subpanel, Audience.residents)[i % 3]
+            copy.subpanel_id = subpanel.id if copy.audience == Audience.subpanel else None
+            made.append(copy)
+        db.session.flush()
+        for copy, people in zip(made, ([panel[1]], panel[:3], panel + others), strict=False):
+            db.session.add_all(Participation(survey_id=copy.id, user_id=u.id) for u in people)
+        db.session.commit()
+        return made
+
+    def recount(s) -> tuple[int, int]:
+        answered = db.session.scalar(
+            sa.select(sa.func.count()).where(Participation.survey_id == s.id)
+        )
+        asked = db.session.scalar(
+            sa.select(sa.func.count()).select_from(services.audience(s).subquery())
+        )
+        return answered, max(asked, answered)
+
+    def counted(found: list) -> tuple[dict, int]:
+        statements = []
+        listen = lambda *_args: statements.append(1)  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            rates = response_rates(db.session, found)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+        return rates, len(statements)
+
+    few = [survey, *surveys(3)]
+    expected = {s.id: recount(s) for s in few}  # loads the surveys, too
+    rates, queries = counted(few)
+    assert rates == expected
+    assert rates[few[1].id] == (1, 3)  # the panel's active members
+    assert rates[few[2].id] == (3, 3)  # a left member who answered still counts as asked
+    assert rates[few[3].id] == (7, 7)
+    assert queries <= 4
+    many = few + surveys(9)
+    expected = {s.id: recount(s) for s in many}
+    rates, more_queries = counted(many)
+    assert rates == expected
+    assert more_queries == queries
