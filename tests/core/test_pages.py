@@ -201,6 +201,21 @@ def test_markdown_keeps_formatting_and_safe_links():
     assert "nofollow" in html
 
 
+@pytest.mark.parametrize(
+    ("source", "below", "levels"),
+    [
+        ("## Hvorfor\n\n#### Detalj", 2, ["3", "4"]),  # the demo's text: h4 after h2 was h6
+        ("# A\n\n### B\n\n## C", 2, ["3", "4", "4"]),
+        ("### Bare dypt\n\n# Så høyt", 1, ["2", "2"]),
+        ("# A\n\n## B\n\n### C\n\n#### D", 4, ["5", "6", "6", "6"]),
+    ],
+)
+def test_user_headings_never_skip_a_level(source, below, levels):
+    html = str(render_markdown(source, below))
+    assert re.findall(r"<h(\d)>", html) == levels
+    assert re.findall(r"</h(\d)>", html) == levels
+
+
 def test_error_page_renders_even_when_the_database_is_down(app, client, monkeypatch):
     from app.core import settings as settings_module
 
