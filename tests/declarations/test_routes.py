@@ -513,3 +513,25 @@ def test_a_refused_answer_shows_its_form_again_with_what_was_written(app, servic
     html = response.get_data(as_text=True)
     assert "Ingen kom, 3 uker." in html
     assert 'id="error-summary"' in html
+
+
+def test_the_promise_list_starts_with_a_placeholder(app, service, publish):
+    """Nothing is chosen for the reader: a required list starts with "Velg et løfte", unless
+    the link named the promise; sent without a choice, the form says to choose one, once."""
+    version = publish(service)
+    client = app.test_client()
+    path = f"/declarations/{service.slug}"
+    page = client.get(f"{path}/feedback").get_data(as_text=True)
+    select = page.split("<select")[1].split("</select>")[0]
+    assert " required>" in select
+    assert '<option selected value="">Velg et løfte</option>' in select
+    promise_id = version.promises[1].id
+    page = client.get(f"{path}/report?promise={promise_id}").get_data(as_text=True)
+    assert f'<option selected value="{promise_id}">' in page
+    assert '<option value="">Velg et løfte</option>' in page
+    response = submit(client, f"{path}/feedback", _feedback(promise_id, **{"f-promise_id": ""}))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert html.count("Velg et løfte.") == 2  # the summary and the field
+    assert "Velg et av alternativene" not in html
+    assert '<option selected value="">Velg et løfte</option>' in html
