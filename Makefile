@@ -10,7 +10,7 @@ PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test setup lint format migrate seed translations-extract translations-update \
-        translations-compile worker bench clean
+        translations-compile worker bench lighthouse clean
 
 run: setup migrate seed ## Set up, migrate, seed the Røros demo and serve on 127.0.0.1:$(PORT)
 	PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -71,5 +71,10 @@ bench: setup ## Benchmark against a bare Flask app (SCALE=tiny|roros|oslo); inst
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run --scale $(SCALE)
 
+lighthouse: ## Lighthouse over the public pages of a running server (make run; URL=… for another)
+	test -x .lighthouse/node_modules/.bin/lighthouse || npm install --prefix .lighthouse \
+		--no-audit --no-fund --loglevel=error 'lighthouse@^13'
+	$(BIN)/python -m bench.lighthouse --base-url $(or $(URL),http://127.0.0.1:$(PORT))
+
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) node_modules .lighthouse $(VENDOR) translations/*/LC_MESSAGES/*.mo

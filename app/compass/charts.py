@@ -78,6 +78,12 @@ def line_svg(
     return _finish(chart, title, description)
 
 
+def bar_height(bars: int) -> int:
+    """The height of a bar chart (720 wide) of this many bars: the page's <img> says it, so
+    that the browser keeps the room before the chart arrives."""
+    return max(180, 44 * bars + 100)
+
+
 def bar_svg(
     title: str,
     description: str,
@@ -92,7 +98,7 @@ def bar_svg(
         js=[],
         title=title,
         width=720,
-        height=max(180, 44 * len(shown) + 100),
+        height=bar_height(len(shown)),
         show_legend=False,
         print_values=True,
         value_formatter=formatter,

@@ -137,6 +137,9 @@ def annual_report_csv(year: int):  # type: ignore[no-untyped-def]
 
 # --- charts --------------------------------------------------------------------------------
 
+#: The pages' <img> tags give each chart's height, so the layout does not move when it loads
+bp.add_app_template_global(charts.bar_height, "compass_bar_height")
+
 
 def _svg(svg: bytes) -> Response:
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": CHART_CSP})

@@ -26,7 +26,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -137,9 +137,27 @@ class DayField(DateField):
 
 
 class ChoiceField(SelectField):
-    """A SelectField whose 'not a valid choice' message is in the site's catalogues."""
+    """A SelectField whose 'not a valid choice' message is in the site's catalogues.
+
+    With a ``placeholder`` ("Choose a promise") the list starts with that label and an empty
+    value, chosen while the field has no value: a required list whose first option is a
+    real one has chosen for the reader before they looked (and is invalid HTML). An empty
+    answer is then left to the field's InputRequired, which says what to do.
+    """
+
+    def __init__(self, *args: Any, placeholder: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.placeholder = placeholder
+
+    def iter_choices(self) -> list[Choice]:
+        choices = super().iter_choices()
+        if self.placeholder is None:
+            return choices
+        return [Choice("", self.placeholder, self.data is None, None), *choices]
 
     def pre_validate(self, form: object) -> None:
+        if self.placeholder is not None and not (self.raw_data and self.raw_data[0]):
+            return
         for choice in self.iter_choices():
             try:
                 if self.coerce(choice[0]) == self.data:

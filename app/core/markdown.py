@@ -14,8 +14,26 @@ _md.enable(["table", "strikethrough"])
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
-def _shift_heading(match: re.Match[str]) -> str:
-    return f"<{match.group(1)}h{min(int(match.group(2)) + 2, 6)}>"
+def _place_headings(html: str, below: int) -> str:
+    """The text's headings moved under a page heading of level ``below``: the text's
+    highest level becomes ``below`` + 1, the next ``below`` + 2 and so on, and none goes
+    more than one level deeper than the heading before it (the HTML checker calls a skipped
+    level an error: "## Why" after "# Title" is fine, "#### Detail" right after it is h4)."""
+    levels = sorted({int(level) for closing, level in _HEADING.findall(html) if not closing})
+    rank = {level: index for index, level in enumerate(levels)}
+    previous = below
+    placed: list[int] = []
+
+    def place(match: re.Match[str]) -> str:
+        nonlocal previous
+        if match.group(1):  # a closing tag: markdown-it never nests headings
+            return f"</h{placed[-1]}>"
+        level = min(below + 1 + rank[int(match.group(2))], previous + 1, 6)
+        placed.append(level)
+        previous = level
+        return f"<h{level}>"
+
+    return _HEADING.sub(place, html)
 
 
 _ALLOWED_TAGS = {
@@ -26,15 +44,16 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 
 
-def render_markdown(text: str | None) -> Markup:
+def render_markdown(text: str | None, below: int = 2) -> Markup:
     """Safe HTML for a user's Markdown: no raw HTML, no scripts, only http(s)/mailto links.
 
-    Headings move two levels down (# becomes h3), so a user's text sits under the page's
-    own h1 and h2 sections and never competes with them.
+    Headings go under the page heading (of level ``below``) that the text sits in: the
+    text's first level becomes h3 under an h2, so a user's text never competes with the
+    page's own sections (see _place_headings).
     """
     if not text:
         return Markup("")
-    html = _HEADING.sub(_shift_heading, _md.render(text))
+    html = _place_headings(_md.render(text), below)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

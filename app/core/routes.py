@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
 from flask_login import current_user
 
 from app.core import frontpage
@@ -12,6 +23,9 @@ from app.core.forms import safe_next
 from app.extensions import db
 
 bp = Blueprint("core", __name__, template_folder="templates")
+
+#: The icons at fixed addresses change rarely; a day in caches
+ICON_MAX_AGE = 24 * 3600
 
 
 @bp.get("/")
@@ -65,3 +79,22 @@ def healthz():  # type: ignore[no-untyped-def]
         db.session.rollback()
         return jsonify(status="error", database="unavailable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/favicon.ico")
+def favicon():  # type: ignore[no-untyped-def]
+    """Browsers ask for /favicon.ico whatever the page links to; they get the SVG icon (a 404
+    here is an error in every page's console)."""
+    return _icon("medvirke.svg")
+
+
+@bp.get("/apple-touch-icon.png")
+def apple_touch_icon():  # type: ignore[no-untyped-def]
+    """iOS asks for this at the root when saving the site to the home screen."""
+    return _icon("apple-touch-icon.png")
+
+
+def _icon(name: str):  # type: ignore[no-untyped-def]
+    return send_from_directory(
+        Path(current_app.static_folder or "") / "icons", name, max_age=ICON_MAX_AGE
+    )

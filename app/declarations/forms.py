@@ -214,7 +214,12 @@ def _honeypot() -> StringField:
 
 
 def _promise_choice(label: str) -> ChoiceField:
-    return ChoiceField(label, coerce=int, validators=[InputRequired(_l("Velg et løfte."))])
+    return ChoiceField(
+        label,
+        coerce=int,
+        placeholder=_l("Velg et løfte"),
+        validators=[InputRequired(_l("Velg et løfte."))],
+    )
 
 
 class FeedbackForm(BaseForm):

@@ -64,7 +64,10 @@ class NominationForm(BaseForm):
 
 
 class ApproveForm(BaseForm):
-    name_consent = BooleanField(_l("Den ansatte har sagt ja til at navnet publiseres"))
+    #: Its own id: the editing form on the same page has a field of the same name
+    name_consent = BooleanField(
+        _l("Den ansatte har sagt ja til at navnet publiseres"), id="approve-name_consent"
+    )
     submit = SubmitField(_l("Godkjenn"))
 
 

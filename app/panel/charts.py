@@ -25,6 +25,11 @@ STYLE = Style(
 )
 
 
+def distribution_height(bars: int) -> int:
+    """The height of a distribution chart (640 wide) of this many bars, for the <img>."""
+    return max(160, 48 * bars + 80)
+
+
 def distribution_svg(title: str, distribution: list[tuple[str, int]]) -> bytes:
     """A horizontal bar chart of (label, count), with no scripts."""
     chart = pygal.HorizontalBar(
@@ -33,7 +38,7 @@ def distribution_svg(title: str, distribution: list[tuple[str, int]]) -> bytes:
         show_legend=False,
         title=title,
         width=640,
-        height=max(160, 48 * len(distribution) + 80),
+        height=distribution_height(len(distribution)),
         print_values=True,
         disable_xml_declaration=False,
     )

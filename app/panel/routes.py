@@ -334,6 +334,10 @@ def _results_or_abort(survey_id: int) -> tuple[Survey, bool]:
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
+#: The results page's <img> tags (and the declarations' figures) give each chart's height
+bp.add_app_template_global(charts.distribution_height, "distribution_height")
+
+
 @bp.get("/surveys/<int:survey_id>/charts/<int:question_id>.svg")
 def chart(survey_id: int, question_id: int):  # type: ignore[no-untyped-def]
     """The distribution of one question's answers as an SVG bar chart."""

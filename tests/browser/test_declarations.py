@@ -78,6 +78,8 @@ def test_draft_publish_feedback_report_answer(page_in, make_service, admin, owne
     visitor.locator("form[action$='/report'] button[type=submit]").click()  # empty: told why
     expect(visitor.locator("#error-summary")).to_be_visible()
     assert_accessible(visitor)
+    expect(visitor.locator("#r-promise_id")).to_have_value("")  # nothing chosen for them
+    visitor.select_option("#r-promise_id", index=1)
     visitor.fill("#r-description", what_happened)
     visitor.fill("#r-happened_on", today().isoformat())
     visitor.fill("#r-name", "Kari Klager")

@@ -52,7 +52,7 @@ def test_nominate_confirm_approve_publish_and_see_it_in_the_gallery(
     committee.locator("a[href^='/moments/manage/nominations/']").first.click()
     expect(committee.locator("main")).to_contain_text("nora@b.example")
     assert_accessible(committee)
-    committee.check("#name_consent")
+    committee.check("#approve-name_consent")
     committee.locator("form[action$='/approve'] button[type=submit]").click()
     expect(committee.locator(".flash")).to_be_visible()
     assert_accessible(committee)

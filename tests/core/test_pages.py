@@ -201,6 +201,21 @@ def test_markdown_keeps_formatting_and_safe_links():
     assert "nofollow" in html
 
 
+@pytest.mark.parametrize(
+    ("source", "below", "levels"),
+    [
+        ("## Hvorfor\n\n#### Detalj", 2, ["3", "4"]),  # the demo's text: h4 after h2 was h6
+        ("# A\n\n### B\n\n## C", 2, ["3", "4", "4"]),
+        ("### Bare dypt\n\n# Så høyt", 1, ["2", "2"]),
+        ("# A\n\n## B\n\n### C\n\n#### D", 4, ["5", "6", "6", "6"]),
+    ],
+)
+def test_user_headings_never_skip_a_level(source, below, levels):
+    html = str(render_markdown(source, below))
+    assert re.findall(r"<h(\d)>", html) == levels
+    assert re.findall(r"</h(\d)>", html) == levels
+
+
 def test_error_page_renders_even_when_the_database_is_down(app, client, monkeypatch):
     from app.core import settings as settings_module
 
@@ -276,3 +291,54 @@ def test_dates_and_numbers_are_written_in_each_readers_language(app):
             seen.append(template.render(day=day, moment=moment, current_language=language))
     assert seen[0] == seen[2] == "5. mars 2026|2. januar 2026|12\xa0345"
     assert seen[1] == seen[3] == "March 5, 2026|January 2, 2026|12,345"
+
+
+def _description(html: str) -> str:
+    match = re.search(r'<meta name="description" content="([^"]*)">', html)
+    assert match, "no meta description"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_each_main_page_describes_itself_in_the_readers_language(client, language):
+    paths = [
+        "/",
+        "/proposals/",
+        "/panel/",
+        "/declarations/",
+        "/moments/",
+        "/compass/",
+        "/opendata/",
+        "/privacy",
+        "/auth/register",
+    ]
+    headers = {"Accept-Language": language}
+    descriptions = [
+        _description(client.get(p, headers=headers).get_data(as_text=True)) for p in paths
+    ]
+    assert all("Røros kommune" in d and len(d) > 30 for d in descriptions), descriptions
+    assert len(set(descriptions)) == len(paths)  # the front page has the default
+    words = {"nb": "Innbyggerforslag i", "nn": "Innbyggjarforslag i", "en": "Citizen proposals"}
+    assert descriptions[1].startswith(words[language])
+
+
+def test_other_pages_get_the_default_description(client):
+    html = client.get("/auth/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert _description(html) == "Log in to Medvirke in Røros kommune."
+    html = client.get("/finnes-ikke").get_data(as_text=True)
+    assert _description(html).startswith("Medvirke er Røros kommune sin side")
+
+
+def test_the_icons_are_served_and_linked(client):
+    html = client.get("/").get_data(as_text=True)
+    for rel, mimetype in (("icon", "image/svg+xml"), ("apple-touch-icon", "image/png")):
+        href = re.search(rf'<link rel="{rel}" href="([^"]+)"', html).group(1)
+        with client.get(href) as linked:
+            assert linked.mimetype == mimetype
+    with client.get("/favicon.ico") as favicon:  # asked for by browsers whatever the page says
+        assert favicon.status_code == 200
+        assert favicon.mimetype == "image/svg+xml"
+        assert b"<svg" in favicon.data
+        assert favicon.cache_control.max_age == 86400
+    with client.get("/apple-touch-icon.png") as touch:
+        assert touch.data.startswith(b"\x89PNG")

@@ -550,3 +550,25 @@ def test_the_lists_rows_follow_their_figures_language_and_escape_names(
     assert "50.0 %" in english
     assert "(2 answers)" in english
     assert row() == second
+
+
+def test_the_promise_list_starts_with_a_placeholder(app, service, publish):
+    """Nothing is chosen for the reader: a required list starts with "Velg et løfte", unless
+    the link named the promise; sent without a choice, the form says to choose one, once."""
+    version = publish(service)
+    client = app.test_client()
+    path = f"/declarations/{service.slug}"
+    page = client.get(f"{path}/feedback").get_data(as_text=True)
+    select = page.split("<select")[1].split("</select>")[0]
+    assert " required>" in select
+    assert '<option selected value="">Velg et løfte</option>' in select
+    promise_id = version.promises[1].id
+    page = client.get(f"{path}/report?promise={promise_id}").get_data(as_text=True)
+    assert f'<option selected value="{promise_id}">' in page
+    assert '<option value="">Velg et løfte</option>' in page
+    response = submit(client, f"{path}/feedback", _feedback(promise_id, **{"f-promise_id": ""}))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert html.count("Velg et løfte.") == 2  # the summary and the field
+    assert "Velg et av alternativene" not in html
+    assert '<option selected value="">Velg et løfte</option>' in html

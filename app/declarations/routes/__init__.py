@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple
 
 from flask_babel import get_locale
@@ -10,7 +9,6 @@ from markupsafe import Markup, escape
 
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.i18n import catalogue
-from app.core.markdown import render_markdown
 from app.core.templating import format_number
 from app.declarations import bp
 from app.declarations.forms import CONTENT_LANGUAGE_NAMES
@@ -99,13 +97,6 @@ class FigureText:
         return Markup("".join(out))  # noqa: S704 - every part escaped above
 
 
-@lru_cache(maxsize=1024)
-def section_html(text: str) -> Markup:
-    """A declaration's section as safe HTML (the markdown filter), converted once per text
-    and process: a published version's six sections are read on every view of it."""
-    return render_markdown(text)
-
-
 @bp.context_processor
 def _labels() -> dict[str, object]:
     figures = FigureText()
@@ -113,7 +104,6 @@ def _labels() -> dict[str, object]:
         "share": figures.share,
         "days": figures.days,
         "rows": figures.rows,
-        "section_html": section_html,
         "section_labels": SECTION_LABELS,
         "version_status_labels": VERSION_STATUS_LABELS,
         "report_status_labels": REPORT_STATUS_LABELS,
