@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -34,6 +35,23 @@ def render_markdown(text: str | None) -> Markup:
     """
     if not text:
         return Markup("")
+    if len(text) <= _KEPT_LENGTH:
+        return _rendered(text)
+    return _render(text)
+
+
+#: Texts up to this long are rendered once per process (a proposal's body and its comments
+#: on every view of its page); _KEPT of them at most, a few MB in all
+_KEPT_LENGTH = 4000
+_KEPT = 256
+
+
+@lru_cache(maxsize=_KEPT)
+def _rendered(text: str) -> Markup:
+    return _render(text)
+
+
+def _render(text: str) -> Markup:
     html = _HEADING.sub(_shift_heading, _md.render(text))
     clean = nh3.clean(
         html,

@@ -277,6 +277,34 @@ def test_list_page_queries_do_not_grow_with_the_number_of_proposals(app, residen
     assert few == many
 
 
+def test_proposal_page_queries_do_not_grow_with_comments_and_signatures(
+    app, open_proposal, resident
+):
+    """The proposal page's queries, for a visitor, a resident who signed and the initiator,
+    are the same with 2 comments and signatures as with 30 of each."""
+    author = resident()
+    proposal = open_proposal(author)
+    reader = resident()
+    clients = (app.test_client(), login(app.test_client(), reader),
+               login(app.test_client(), author))  # fmt: skip
+    url = f"/proposals/{proposal.id}"
+
+    def add(n):
+        for i in range(n):
+            someone = resident()
+            services.sign(someone, proposal.id, proposal.version)
+            services.add_comment(someone, proposal, f"Kommentar {i}, med *vekt*")
+        db.session.commit()
+
+    services.sign(reader, proposal.id, proposal.version)
+    add(2)
+    few = [count_queries(client, url) for client in clients]
+    add(28)
+    many = [count_queries(client, url) for client in clients]
+    assert few == many
+    assert "Kommentar 27, med <em>vekt</em>" in clients[0].get(url).get_data(as_text=True)
+
+
 def test_overdue_is_flagged_on_page_and_in_queue(app, open_proposal, resident, make_user):
     author = resident()
     proposal = open_proposal(author)
