@@ -305,6 +305,25 @@ def test_proposal_page_queries_do_not_grow_with_comments_and_signatures(
     assert "Kommentar 27, med <em>vekt</em>" in clients[0].get(url).get_data(as_text=True)
 
 
+def test_list_page_links_and_filter_labels_in_each_language(client, open_proposal):
+    """The list's links are the proposals' addresses, and the filter's labels and choices
+    (kept per language) follow the reader's language from one request to the next."""
+    proposal = open_proposal()
+    for language, sort_by, newest, everything in [
+        ("nb", "Sorter etter", "Nyeste", "Alle"),
+        ("en", "Sort by", "Newest", "All"),
+        ("nn", "Sorter etter", "Nyaste", "Alle"),
+        ("nb", "Sorter etter", "Nyeste", "Alle"),
+    ]:
+        html = client.get("/proposals/", headers={"Accept-Language": language}).get_data(
+            as_text=True
+        )
+        assert f'href="/proposals/{proposal.id}"' in html
+        assert f'<label class="ds-label" for="sort">{sort_by} <span' in html
+        assert f'<option selected value="newest">{newest}</option>' in html
+        assert f'<option selected value="">{everything}</option>' in html
+
+
 def test_overdue_is_flagged_on_page_and_in_queue(app, open_proposal, resident, make_user):
     author = resident()
     proposal = open_proposal(author)
