@@ -84,7 +84,7 @@ def index():  # type: ignore[no-untyped-def]
          form.sort.data) if form.validate() else ()
     )  # fmt: skip
     total = queries.count(*args[:4])
-    stmt = queries.proposals(*args, hits=total)
+    stmt = queries.proposals(*args, hits=total, card=True)
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False, count=False)
     page.total = total  # counted the cheapest way (Flask-SQLAlchemy: "set manually")
     # A proposal's address is this and its id (the route is /<int:proposal_id>): built once,
