@@ -46,14 +46,14 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     if issubclass(config_class, ProductionConfig):
         _require_public_address(app.config)
 
-    from app.core import cache, cli, errors, i18n, jobs, mail, security, templating
+    from app.core import cache, cli, errors, i18n, jobs, mail, migrations, security, templating
     from app.core.db import configure_engines
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager
     from app.extensions import cache as cache_extension
 
     configure_engines(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrations.init_app(app, db, str(ROOT / "migrations"), extra=[cli.db_backup])
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

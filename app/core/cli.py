@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from flask_migrate.cli import db as migrate_commands
 
 from app.core.permissions import Role
 from app.extensions import db
@@ -25,7 +24,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(translate)
     app.cli.add_command(mail)
-    migrate_commands.add_command(db_backup)  # flask db backup, beside db upgrade
 
 
 @click.group(cls=AppGroup, help="Manage accounts.")

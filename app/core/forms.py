@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import support
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import (
@@ -37,6 +39,7 @@ from app.core.i18n import LANGUAGE_NAMES
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Bidirectional overrides and isolates, used to disguise text (e.g. "gpj.exe").
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+T = TypeVar("T")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
 
 CONTROL_MESSAGE = _l("Teksten inneholder usynlige kontrolltegn som ikke er tillatt. Fjern dem.")
@@ -76,6 +79,35 @@ class _CSRFWhenShown(_FlaskFormCSRF):
         return _TokenWhenShown(self)
 
 
+_in_language: dict[tuple[int, str], tuple[LazyString, str]] = {}
+
+
+def in_language(text: Any, language: str) -> Any:
+    """A form's lazy label or help text (a class-level ``_l`` constant) as the text of
+    ``language``, translated once per process and language: a page shows the same labels on
+    every request, and each would otherwise go through Flask-Babel's lookup when shown.
+    Anything else is returned as it is."""
+    if not isinstance(text, LazyString):
+        return text
+    key = (id(text), language)
+    found = _in_language.get(key)
+    if found is None or found[0] is not text:
+        found = _in_language[key] = (text, str(text))
+    return found[1]
+
+
+def per_language(name: str, build: Callable[[], T]) -> T:
+    """``build()`` (choices made of translated labels, say), once per process and language."""
+    key = (name, str(get_locale()))
+    found = _per_language.get(key)
+    if found is None:
+        found = _per_language[key] = build()
+    return found  # type: ignore[no-any-return]
+
+
+_per_language: dict[tuple[str, str], Any] = {}
+
+
 class BaseForm(FlaskForm):
     """A FlaskForm (so CSRF applies) that refuses control characters in every text field,
     and whose CSRF token is made only when a page shows it (``_TokenWhenShown``).
@@ -86,6 +118,14 @@ class BaseForm(FlaskForm):
 
     class Meta:
         csrf_class = _CSRFWhenShown
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if has_request_context():  # labels and help texts in the reader's language, as text
+            language = str(get_locale())
+            for field in self._fields.values():
+                field.label.text = in_language(field.label.text, language)
+                field.description = in_language(field.description, language)
 
         def get_translations(self, form: Any) -> Any:
             """WTForms' own messages in the reader's language, loaded once per process and

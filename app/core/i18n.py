@@ -9,7 +9,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -87,19 +87,28 @@ def catalogue():  # type: ignore[no-untyped-def]
 @pass_context
 def _template_gettext(context: Any, message: str, **variables: Any) -> str:
     text = (context.get("_catalogue") or catalogue()).ugettext(message)
-    if context.eval_ctx.autoescape:
-        text = Markup(text)  # noqa: S704 - our own catalogue, as Jinja itself does
+    if not context.eval_ctx.autoescape:
+        return text % variables if variables else text
     # Format only when there is something to put in: most messages have no placeholders
-    return text % variables if variables else text
+    return _put_in(text, variables) if variables else Markup(text)  # noqa: S704 - see _put_in
 
 
 @pass_context
 def _template_ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
     variables.setdefault("num", num)
     text = (context.get("_catalogue") or catalogue()).ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
-        text = Markup(text)  # noqa: S704 - our own catalogue, as Jinja itself does
-    return text % variables
+    return _put_in(text, variables) if context.eval_ctx.autoescape else text % variables
+
+
+def _put_in(text: str, variables: dict[str, Any]) -> Markup:
+    """``Markup(text) % variables`` (our own catalogue's message, as Jinja itself trusts it,
+    each value escaped), without Markup's per-value helper objects: numbers stay numbers for
+    ``%(num)d``, everything else is escaped once."""
+    escaped = {
+        name: value if isinstance(value, int | float) else escape(value)
+        for name, value in variables.items()
+    }
+    return Markup(text % escaped)  # noqa: S704 - the values are escaped just above
 
 
 def settle_locale_early(app: Flask) -> None:

@@ -9,14 +9,43 @@ run tasks at once in the calling process. Later domains add scheduled jobs with
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_app_context
-from huey import Huey, RedisHuey, SqliteHuey, crontab
-from huey.consumer import Consumer
+
+
+def _without_unused_backends() -> list[str]:
+    """Before huey is first imported in a web worker: hide the optional libraries huey
+    imports for what this process never uses (about 14 MB of a worker): psycopg for its
+    PostgreSQL queue, and redis unless HUEY_REDIS_URL names the queue (read when the
+    process starts, as the queue itself is made then). Each is hidden only while huey
+    loads (``_restore``), so the app's own use of them (psycopg for a PostgreSQL database,
+    redis for the cache or the limiter) is untouched. The worker (``huey_consumer``)
+    imports huey itself before the app, with all of them."""
+    if "huey" in sys.modules:
+        return []
+    unused = ["psycopg"] + ([] if os.environ.get("HUEY_REDIS_URL") else ["redis"])
+    hidden = [name for name in unused if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    return hidden
+
+
+def _restore(hidden: list[str]) -> None:
+    for name in hidden:
+        del sys.modules[name]
+
+
+_hidden = _without_unused_backends()
+try:
+    from huey import Huey, RedisHuey, SqliteHuey, crontab
+    from huey.consumer import Consumer
+finally:
+    _restore(_hidden)
 
 INSTANCE_DIR = Path(__file__).resolve().parents[2] / "instance"
 
@@ -49,6 +78,11 @@ def runs_scheduler() -> bool:
 def _make_huey() -> Huey:
     immediate = os.environ.get("HUEY_IMMEDIATE", "").lower() in {"1", "true", "yes"}
     redis_url = os.environ.get("HUEY_REDIS_URL")
+    if redis_url and "redis" in _hidden:
+        raise RuntimeError(
+            "HUEY_REDIS_URL was set after the job queue was loaded without Redis: set it in "
+            "the environment the process starts with."
+        )
     if redis_url:
         return _RedisHuey("medvirke", url=redis_url, immediate=immediate)
     INSTANCE_DIR.mkdir(exist_ok=True)

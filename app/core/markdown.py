@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -53,6 +54,24 @@ def render_markdown(text: str | None, below: int = 2) -> Markup:
     """
     if not text:
         return Markup("")
+    if len(text) <= _KEPT_LENGTH:
+        return _rendered(text, below)
+    return _render(text, below)
+
+
+#: Texts up to this long are rendered once per (text, heading level) and process (a
+#: proposal's body and its comments on every view of its page, a declaration's sections);
+#: _KEPT of them at most, a few MB in all
+_KEPT_LENGTH = 4000
+_KEPT = 256
+
+
+@lru_cache(maxsize=_KEPT)
+def _rendered(text: str, below: int) -> Markup:
+    return _render(text, below)
+
+
+def _render(text: str, below: int) -> Markup:
     html = _place_headings(_md.render(text), below)
     clean = nh3.clean(
         html,

@@ -8,7 +8,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.focus_areas import FOCUS_AREAS
-from app.core.forms import BaseForm, ChoiceField, DayField, WholeNumberField, strip_text
+from app.core.forms import (
+    BaseForm,
+    ChoiceField,
+    DayField,
+    WholeNumberField,
+    per_language,
+    strip_text,
+)
 from app.core.i18n import translated
 from app.proposals.labels import OUTCOME_LABELS, STATE_LABELS
 from app.proposals.queries import LISTED_STATES
@@ -151,18 +158,21 @@ class FilterForm(BaseForm):
     q = StringField(_l("Søk"), filters=[strip_text], validators=[Optional(), Length(max=200)])
     state = ChoiceField(
         _l("Status"),
-        choices=lambda: _state_choices(str(_l("Alle"))),
+        choices=lambda: per_language("filter.state", lambda: _state_choices(str(_l("Alle")))),
         default="",
     )
     focus_area = ChoiceField(
-        _l("Fokusområde"), choices=lambda: _area_choices(str(_l("Alle"))), default=""
+        _l("Fokusområde"),
+        choices=lambda: per_language("filter.area", lambda: _area_choices(str(_l("Alle")))),
+        default="",
     )
     topic = StringField(_l("Tema"), filters=[strip_text], validators=[Optional(), Length(max=60)])
     sort = ChoiceField(
         _l("Sorter etter"),
-        choices=lambda: [SelectChoice("newest", _l("Nyeste")),
-                         SelectChoice("signatures", _l("Flest underskrifter")),
-                         SelectChoice("deadline", _l("Frist for vedtak"))],
+        choices=lambda: per_language("filter.sort", lambda: [
+            SelectChoice("newest", str(_l("Nyeste"))),
+            SelectChoice("signatures", str(_l("Flest underskrifter"))),
+            SelectChoice("deadline", str(_l("Frist for vedtak")))]),
         default="newest",
     )  # fmt: skip
     submit = SubmitField(_l("Vis"))

@@ -25,3 +25,12 @@ STATE_LABELS = {
     ProposalState.rejected: _l("Avvist"),
     ProposalState.expired: _l("Innsamlingen er avsluttet"),
 }
+#: The colour of a state's tag (Designsystemet's data-color), on the list and the page
+STATE_COLORS = {
+    **dict.fromkeys(ProposalState, "accent"),
+    ProposalState.open: "info",
+    ProposalState.decided: "success",
+    ProposalState.rejected: "danger",
+    ProposalState.withdrawn: "neutral",
+    ProposalState.expired: "neutral",
+}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlalchemy as sa
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, load_only
 
 from app.extensions import db
 from app.proposals import search
@@ -36,6 +38,21 @@ SORTS = {
 }
 
 
+#: What a row of the list page shows; any other column read from its rows raises, so the
+#: page never loads the rest row by row
+CARD = load_only(
+    Proposal.id,
+    Proposal.title,
+    Proposal.summary,
+    Proposal.topic,
+    Proposal.state,
+    Proposal.signature_count,
+    Proposal.paper_count,
+    Proposal.threshold_reached_at,
+    raiseload=True,
+)
+
+
 def proposals(
     state: str | None = None,
     focus_area: int | None = None,
@@ -43,23 +60,43 @@ def proposals(
     q: str | None = None,
     sort: str = "newest",
     hits: int | None = None,
+    card: bool = False,
 ) -> sa.Select[tuple[Proposal]]:
     """Listed proposals (never drafts, never rejected ones) with the list page's filters; one
-    query, without the long body text the list does not show. ``hits``: how many proposals
-    the filters give, when known (``count``), so that a search with many hits is read in the
-    list's order (``search.MANY_HITS``)."""
+    query, without the long body text the list does not show (``card``: only the columns of
+    the list page's rows, ``CARD``). ``hits``: how many proposals the filters give, when
+    known (``count``), so that a search with many hits is read in the list's order
+    (``search.MANY_HITS``). Without a search the statement is built once per set of filters
+    (``_filtered``)."""
     sort = sort if sort in SORTS else "newest"
-    stmt = sa.select(Proposal).options(defer(Proposal.body), defer(Proposal.answer)).where(LISTED)
+    if not (q and search.words(q)):
+        return _filtered(state or None, focus_area or None, topic or None, sort, card)
+    stmt = _listed(state, focus_area, topic, card)
+    many = sort == "newest" and (hits or 0) >= search.MANY_HITS
+    if (clause := search.matching(q, in_list_order=many)) is not None:
+        stmt = stmt.where(clause)
+    return stmt.order_by(*SORTS[sort])
+
+
+@lru_cache(maxsize=64)
+def _filtered(
+    state: str | None, focus_area: int | None, topic: str | None, sort: str, card: bool
+) -> sa.Select[tuple[Proposal]]:
+    return _listed(state, focus_area, topic, card).order_by(*SORTS[sort])
+
+
+def _listed(
+    state: str | None, focus_area: int | None, topic: str | None, card: bool
+) -> sa.Select[tuple[Proposal]]:
+    columns = CARD if card else defer(Proposal.body)
+    stmt = sa.select(Proposal).options(columns, defer(Proposal.answer)).where(LISTED)
     if state:
         stmt = stmt.where(Proposal.state == ProposalState(state))
     if focus_area:
         stmt = stmt.where(Proposal.focus_area == focus_area)
     if topic:
         stmt = stmt.where(Proposal.topic == topic)
-    many = sort == "newest" and (hits or 0) >= search.MANY_HITS
-    if q and (clause := search.matching(q, in_list_order=many)) is not None:
-        stmt = stmt.where(clause)
-    return stmt.order_by(*SORTS[sort])
+    return stmt
 
 
 def count(

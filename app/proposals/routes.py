@@ -25,7 +25,7 @@ from app.proposals.forms import (
     ReportForm,
     SignForm,
 )
-from app.proposals.labels import OUTCOME_LABELS, STATE_LABELS
+from app.proposals.labels import OUTCOME_LABELS, STATE_COLORS, STATE_LABELS
 from app.proposals.models import (
     Comment,
     DecisionOutcome,
@@ -41,6 +41,7 @@ PER_PAGE = 20
 def _labels() -> dict[str, object]:
     return {
         "state_labels": translated(STATE_LABELS),
+        "state_colors": STATE_COLORS,
         "outcome_labels": translated(OUTCOME_LABELS),
         "focus_areas": translated(FOCUS_AREAS),
     }
@@ -83,11 +84,18 @@ def index():  # type: ignore[no-untyped-def]
          form.sort.data) if form.validate() else ()
     )  # fmt: skip
     total = queries.count(*args[:4])
-    stmt = queries.proposals(*args, hits=total)
+    stmt = queries.proposals(*args, hits=total, card=True)
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False, count=False)
     page.total = total  # counted the cheapest way (Flask-SQLAlchemy: "set manually")
+    # A proposal's address is this and its id (the route is /<int:proposal_id>): built once,
+    # not once per row
+    detail_prefix = url_for("proposals.detail", proposal_id=1).removesuffix("1")
     return render_template(
-        "proposals/index.html", form=form, page=page, threshold=services.threshold()
+        "proposals/index.html",
+        form=form,
+        page=page,
+        threshold=services.threshold(),
+        detail_prefix=detail_prefix,
     )
 
 

@@ -135,3 +135,42 @@ def test_foreign_keys_are_enforced(app):
     with pytest.raises(sa.exc.IntegrityError, match="(?i)foreign key"):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_web_worker_loads_no_migration_tools_nor_unused_queue_backends(tmp_path):
+    """gunicorn's import of wsgi, then a page: no Alembic or Flask-Migrate (only `flask db`
+    needs them), and huey without psycopg's or Redis's client when neither is used."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUEY_", "MEDVIRKE_"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}", MEDVIRKE_ENV="development")
+    code = (
+        "import sys, wsgi; wsgi.app.test_client().get('/auth/login');"
+        " print(' '.join(m for m in ('alembic', 'flask_migrate', 'psycopg', 'redis')"
+        " if m in sys.modules) or 'none')"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter, a fixed command
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.stdout.strip() == "none", out.stderr
+
+
+def test_flask_db_migrates_from_the_command_line(tmp_path):
+    """`flask db upgrade` and `flask db current` (Flask-Migrate, loaded by the command) on a
+    fresh database, and `flask db backup` beside them."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUEY_", "MEDVIRKE_"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}", MEDVIRKE_ENV="development")
+    flask = [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "db"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 - our own flask, fixed commands
+            [*flask, *args], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+
+    listed = run("--help")
+    assert "upgrade" in listed.stdout, listed.stderr
+    assert "backup" in listed.stdout
+    assert run("upgrade").returncode == 0
+    current = run("current")
+    assert "(head)" in current.stdout, current.stderr
+    backup = run("backup", str(tmp_path / "copy.sqlite3"))
+    assert backup.returncode == 0, backup.stderr
+    assert (tmp_path / "copy.sqlite3").stat().st_size > 0

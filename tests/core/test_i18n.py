@@ -67,3 +67,25 @@ def test_catalogues_hold_every_message_in_the_code(tmp_path):
         missing = extracted - known
         sample = sorted(map(str, missing))[:5]
         assert not missing, f"{language} lacks {sample}: run make translations-update"
+
+
+def test_template_gettext_escapes_each_value_once(app):
+    """Templates' _() and ngettext put values in escaped (a Markup value as it is), numbers
+    as numbers, and leave a message without values unformatted."""
+    from markupsafe import Markup
+
+    with app.test_request_context():
+        render = app.jinja_env.from_string
+        assert render("{{ _('Hei %(name)s', name=who) }}").render(who="<b>&") == (
+            "Hei &lt;b&gt;&amp;"
+        )
+        assert render("{{ _('Hei %(name)s', name=who) }}").render(who=Markup("<b>x</b>")) == (
+            "Hei <b>x</b>"
+        )
+        assert render("{{ _('100 %') }}").render() == "100 %"
+        page = render("{{ ngettext('%(num)d ting <i>%(x)s</i>', '%(num)d ting', n, x=x) }}")
+        assert page.render(n=1, x="<") == "1 ting <i>&lt;</i>"
+        assert page.render(n=2, x="<") == "2 ting"
+        assert render("{{ _('%(share).1f av %(of)s', share=s, of=o) }}").render(s=0.5, o="'") == (
+            "0.5 av &#39;"
+        )

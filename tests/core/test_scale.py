@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
-from huey import RedisHuey
 
-from app.core import jobs
 from app.extensions import db
 from tests.conftest import csrf_token
 
+ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -59,11 +61,30 @@ def test_rate_limits_are_counted_in_redis(app, config_class, config_overrides, r
         redis_server.delete(key)
 
 
-def test_the_job_queue_can_live_in_redis(monkeypatch, redis_server):
-    monkeypatch.setenv("HUEY_REDIS_URL", REDIS_URL)
-    queue = jobs._make_huey()
-    assert isinstance(queue, RedisHuey)
-    queue.storage.flush_queue()
-    queue.storage.enqueue(b"hello")
-    assert queue.storage.dequeue() == b"hello"
-    queue.storage.flush_queue()
+def test_the_job_queue_can_live_in_redis(redis_server):
+    """HUEY_REDIS_URL in the environment a process starts with: its queue is in Redis (the
+    job module loads huey with Redis then, and without it otherwise)."""
+    code = (
+        "from huey import RedisHuey; from app.core import jobs; q = jobs.huey;"
+        " assert isinstance(q, RedisHuey), q; q.storage.flush_queue();"
+        " q.storage.enqueue(b'hello'); print(q.storage.dequeue()); q.storage.flush_queue()"
+    )
+    env = {**os.environ, "HUEY_REDIS_URL": REDIS_URL}
+    out = subprocess.run(  # noqa: S603 - our own interpreter, a fixed command
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.stdout.strip() == "b'hello'", out.stderr
+
+
+def test_a_redis_queue_named_too_late_is_refused_clearly():
+    """Set after huey was loaded without Redis, HUEY_REDIS_URL is refused with a message."""
+    env = {k: v for k, v in os.environ.items() if k != "HUEY_REDIS_URL"}
+    code = (
+        "import os; from app.core import jobs; os.environ['HUEY_REDIS_URL'] = 'redis://x';"
+        " jobs._make_huey()"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter, a fixed command
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode != 0
+    assert "HUEY_REDIS_URL was set after the job queue was loaded" in out.stderr

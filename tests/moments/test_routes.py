@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -240,6 +241,32 @@ def test_gallery_queries_do_not_grow_with_the_number_of_winners(app, make_user, 
     few = queries()
     add_winners(range(2, 30))  # winners in this year and each of the two before
     assert queries() == few
+
+
+def test_year_page_queries_do_not_grow_with_the_number_of_winners(
+    app, make_user, make_unit, approved, client
+):
+    """A year's page: the same queries with one winner and its unit as with twelve of them
+    from six units, for a visitor and for a logged-in resident."""
+    committee = make_user(Role.committee)
+    reader = login(app.test_client(), make_user(Role.resident))
+    year = today().year - 2
+    units = [make_unit() for _ in range(6)]
+
+    def add_winners(months):
+        for m in months:
+            nomination = approved(unit=units[m % len(units)])
+            nomination.month = date(year, m, 1)
+            services.publish_winner(committee, date(year, m, 1), nomination, f"Kåret {m}")
+        db.session.commit()
+
+    add_winners([1])
+    url = f"/moments/{year}"
+    few = (count_queries(client, url), count_queries(reader, url))
+    add_winners(range(2, 13))
+    many = (count_queries(client, url), count_queries(reader, url))
+    assert few == many
+    assert "Kåret 12" in client.get(url).get_data(as_text=True)
 
 
 MANAGE = [

@@ -270,11 +270,63 @@ def test_list_page_queries_do_not_grow_with_the_number_of_proposals(app, residen
             proposal.state = ProposalState.open
         db.session.commit()
 
-    add(20)
+    add(1)  # a row's query each would show: 1 on this page, 20 on the next
     few = count_queries(client, "/proposals/")
-    add(180)
+    add(199)
     many = count_queries(client, "/proposals/")
     assert few == many
+    for filters in ("?sort=signatures", "?state=open&sort=deadline", "?topic=Ingen&page=2"):
+        assert count_queries(client, f"/proposals/{filters}") == few
+
+
+def test_proposal_page_queries_do_not_grow_with_comments_and_signatures(
+    app, open_proposal, resident
+):
+    """The proposal page's queries, for a visitor, a resident who signed and the initiator,
+    are the same with 2 comments and signatures as with 30 of each."""
+    author = resident()
+    proposal = open_proposal(author)
+    reader = resident()
+    clients = (
+        app.test_client(),
+        login(app.test_client(), reader),
+        login(app.test_client(), author),
+    )
+    url = f"/proposals/{proposal.id}"
+
+    def add(n):
+        for i in range(n):
+            someone = resident()
+            services.sign(someone, proposal.id, proposal.version)
+            services.add_comment(someone, proposal, f"Kommentar {i}, med *vekt*")
+        db.session.commit()
+
+    services.sign(reader, proposal.id, proposal.version)
+    add(2)
+    few = [count_queries(client, url) for client in clients]
+    add(28)
+    many = [count_queries(client, url) for client in clients]
+    assert few == many
+    assert "Kommentar 27, med <em>vekt</em>" in clients[0].get(url).get_data(as_text=True)
+
+
+def test_list_page_links_and_filter_labels_in_each_language(client, open_proposal):
+    """The list's links are the proposals' addresses, and the filter's labels and choices
+    (kept per language) follow the reader's language from one request to the next."""
+    proposal = open_proposal()
+    for language, sort_by, newest, everything in [
+        ("nb", "Sorter etter", "Nyeste", "Alle"),
+        ("en", "Sort by", "Newest", "All"),
+        ("nn", "Sorter etter", "Nyaste", "Alle"),
+        ("nb", "Sorter etter", "Nyeste", "Alle"),
+    ]:
+        html = client.get("/proposals/", headers={"Accept-Language": language}).get_data(
+            as_text=True
+        )
+        assert f'href="/proposals/{proposal.id}"' in html
+        assert f'<label class="ds-label" for="sort">{sort_by} <span' in html
+        assert f'<option selected value="newest">{newest}</option>' in html
+        assert f'<option selected value="">{everything}</option>' in html
 
 
 def test_overdue_is_flagged_on_page_and_in_queue(app, open_proposal, resident, make_user):
