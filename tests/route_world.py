@@ -38,9 +38,12 @@ class World:
 
         self._n += 1
         user = auth.create_user(
-            f"verden{self._n}@roros.example", f"Verden Bruker {self._n}", PASSWORD,
-            roles=roles or (Role.resident,), confirmed=confirmed,
-        )  # fmt: skip
+            f"verden{self._n}@roros.example",
+            f"Verden Bruker {self._n}",
+            PASSWORD,
+            roles=roles or (Role.resident,),
+            confirmed=confirmed,
+        )
         user.postal_code = "7374"
         for key, value in fields.items():
             setattr(user, key, value)
@@ -124,14 +127,28 @@ class World:
 
     def _survey(self, published: bool):  # type: ignore[no-untyped-def]
         s = panel.create_survey(
-            self.admin, title="Innbyggerundersøkelse 2026", intro="Hei!",
-            audience=Audience.residents, opens_on=rules.today(),
-            closes_on=rules.today() + timedelta(days=14), results_public=True,
-        )  # fmt: skip
-        panel.add_question(self.admin, s, kind=QuestionKind.scale6, text="Hvor fornøyd er du?",
-                           dimension="Helhetsvurdering")  # fmt: skip
-        panel.add_question(self.admin, s, kind=QuestionKind.single, text="Hvor bor du?",
-                           options=["Sentrum", "Utenfor"])  # fmt: skip
+            self.admin,
+            title="Innbyggerundersøkelse 2026",
+            intro="Hei!",
+            audience=Audience.residents,
+            opens_on=rules.today(),
+            closes_on=rules.today() + timedelta(days=14),
+            results_public=True,
+        )
+        panel.add_question(
+            self.admin,
+            s,
+            kind=QuestionKind.scale6,
+            text="Hvor fornøyd er du?",
+            dimension="Helhetsvurdering",
+        )
+        panel.add_question(
+            self.admin,
+            s,
+            kind=QuestionKind.single,
+            text="Hvor bor du?",
+            options=["Sentrum", "Utenfor"],
+        )
         if published:
             panel.publish(self.admin, s)
         db.session.commit()
@@ -149,6 +166,24 @@ class World:
         panel.close_now(self.admin, made)
         db.session.commit()
         return made
+
+    @cached_property
+    def answered_survey(self):  # type: ignore[no-untyped-def]
+        """Closed after six residents answered: one more than K, so its charts are drawn."""
+        made = self._survey(True)
+        scale, single = made.questions
+        for _ in range(6):
+            panel.submit_answers(self.user(Role.resident), made, {scale.id: 5, single.id: 0})
+        panel.close_now(self.admin, made)
+        db.session.commit()
+        return made
+
+    @cached_property
+    def volunteer_made(self) -> str:
+        """Nothing to put in a path: a panel member, so that a lottery has someone to draw."""
+        panel.join_panel(self.user(Role.resident), 1980, "Røros sentrum", [])
+        db.session.commit()
+        return ""
 
     @cached_property
     def survey_draft(self):  # type: ignore[no-untyped-def]
@@ -179,7 +214,7 @@ class World:
 
     @cached_property
     def unit(self) -> Unit:
-        made = Unit(name="Plan, byggesak og oppmåling")
+        made = Unit(name="Plan, byggesak og oppmåling", contact_id=self.owner.id)
         db.session.add(made)
         db.session.commit()
         return made
@@ -188,9 +223,14 @@ class World:
     def service(self):  # type: ignore[no-untyped-def]
         """Owned by ``owner``, with a published declaration."""
         made = declarations.create_service(
-            self.admin, name="Byggesak", slug="byggesak", unit_id=self.unit.id,
-            description="", focus_areas=[2, 5], owner_ids=[self.owner.id],
-        )  # fmt: skip
+            self.admin,
+            name="Byggesak",
+            slug="byggesak",
+            unit_id=self.unit.id,
+            description="",
+            focus_areas=[2, 5],
+            owner_ids=[self.owner.id],
+        )
         draft = declarations.start_draft(self.admin, made, "nb")
         declarations.save_draft(self.admin, draft, SECTIONS, PROMISES)
         declarations.publish(self.admin, draft, rules.today() - timedelta(days=1))
@@ -199,7 +239,11 @@ class World:
 
     @cached_property
     def published(self) -> DeclarationVersion:
-        return db.session.query(DeclarationVersion).filter_by(service_id=self.service.id, language="nb").one()
+        return (
+            db.session.query(DeclarationVersion)
+            .filter_by(service_id=self.service.id, language="nb")
+            .one()
+        )
 
     @cached_property
     def newer(self) -> DeclarationVersion:
@@ -233,9 +277,15 @@ class World:
     @cached_property
     def report(self):  # type: ignore[no-untyped-def]
         made = declarations.report_broken_promise(
-            AnonymousUserMixin(), self.service, self.promise_id, "Ingen svar på tre uker.",
-            rules.today() - timedelta(days=1), "Per Melder", "melder@roros.example", "nb",
-        )  # fmt: skip
+            AnonymousUserMixin(),
+            self.service,
+            self.promise_id,
+            "Ingen svar på tre uker.",
+            rules.today() - timedelta(days=1),
+            "Per Melder",
+            "melder@roros.example",
+            "nb",
+        )
         db.session.commit()
         return made
 
@@ -243,8 +293,9 @@ class World:
 
     @cached_property
     def evaluation(self):  # type: ignore[no-untyped-def]
-        made = compass.save_evaluation(self.admin, None, year=2017, evaluator="KS-Konsulent",
-                                       total=396, scores={})  # fmt: skip
+        made = compass.save_evaluation(
+            self.admin, None, year=2017, evaluator="KS-Konsulent", total=396, scores={2: 38, 5: 40}
+        )
         db.session.commit()
         return made
 
@@ -256,17 +307,24 @@ class World:
 
     @cached_property
     def strategy(self):  # type: ignore[no-untyped-def]
-        made = compass.save_strategy(self.admin, None, title="Servicekommunen Røros",
-                                     description="", position=1)  # fmt: skip
+        made = compass.save_strategy(
+            self.admin, None, title="Servicekommunen Røros", description="", position=1
+        )
         db.session.commit()
         return made
 
     @cached_property
     def measure(self):  # type: ignore[no-untyped-def]
         made = compass.save_measure(
-            self.admin, None, strategy=self.strategy, title="Brukerpanel", description="",
-            focus_areas=[2], owner="Servicetorget", due_on=date(2027, 12, 31),
-        )  # fmt: skip
+            self.admin,
+            None,
+            strategy=self.strategy,
+            title="Brukerpanel",
+            description="",
+            focus_areas=[2],
+            owner="Servicetorget",
+            due_on=date(2027, 12, 31),
+        )
         db.session.commit()
         return made
 
@@ -275,11 +333,16 @@ class World:
     @cached_property
     def nomination(self):  # type: ignore[no-untyped-def]
         made = moments.nominate(
-            AnonymousUserMixin(), unit_id=self.unit.id, employee_name="Siri Bakken",
-            happened_on=rules.today() - timedelta(days=2), story=STORY,
-            nominator_name="Nora Nominerer", nominator_email="nominerer@roros.example",
-            may_contact=True, language="nb",
-        )  # fmt: skip
+            AnonymousUserMixin(),
+            unit_id=self.unit.id,
+            employee_name="Siri Bakken",
+            happened_on=rules.today() - timedelta(days=2),
+            story=STORY,
+            nominator_name="Nora Nominerer",
+            nominator_email="nominerer@roros.example",
+            may_contact=True,
+            language="nb",
+        )
         db.session.commit()
         token = path_of(confirmation_link("nominerer@roros.example")).rsplit("/", 1)[1]
         moments.confirm_nomination(token)
