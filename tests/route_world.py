@@ -123,6 +123,13 @@ class World:
         db.session.commit()
         return made
 
+    @cached_property
+    def submitted_signature(self):  # type: ignore[no-untyped-def]
+        from app.proposals.models import Signature
+
+        proposal = self.submitted
+        return db.session.query(Signature).filter_by(proposal_id=proposal.id).one()
+
     # --- panel -----------------------------------------------------------------------
 
     def _survey(self, published: bool):  # type: ignore[no-untyped-def]

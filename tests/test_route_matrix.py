@@ -965,7 +965,48 @@ TABLE: list[Entry] = [
     ),
 ]
 
-CASES = sum(len(entry.expect) for entry in TABLE)
+#: The same routes on objects in another state, or with another of their forms
+VARIANTS: list[Entry] = [
+    # after submission no one strikes a signature: told so on the signatures page
+    P(
+        "/proposals/<int:proposal_id>/signatures/<int:signature_id>/strike",
+        but(
+            committee("/proposals/{w.submitted.id}/signatures"),
+            author="/proposals/{w.submitted.id}/signatures",
+        ),
+        "/proposals/{w.submitted.id}/signatures/{w.submitted_signature.id}/strike",
+        data=REASON,
+        tables=("signatures", "proposals"),
+        unchanged=frozenset({C, D, AUTHOR}),
+    ),
+    # an open proposal someone else has signed: its author may no longer change it
+    P(
+        "/proposals/<int:proposal_id>/edit",
+        but(confirmed(403), author=f"/proposals/{P_ID}"),
+        f"/proposals/{P_ID}/edit",
+        data=PROPOSAL,
+        tables=("proposals",),
+        unchanged=frozenset({AUTHOR}),
+    ),
+    # the survey's own details, the other form on its page
+    P(
+        "/panel/manage/surveys/<int:survey_id>",
+        admin("/panel/manage/surveys/{w.survey_draft.id}"),
+        "/panel/manage/surveys/{w.survey_draft.id}",
+        data={
+            "title": "Innbyggerundersøkelse 2027",
+            "intro": "Hei igjen!",
+            "audience": "residents",
+            "opens_on": day(1),
+            "closes_on": day(20),
+            "subpanel_id": "",
+            "submit": "1",
+        },
+        tables=("surveys",),
+    ),
+]
+
+CASES = sum(len(entry.expect) for entry in (*TABLE, *VARIANTS))
 
 
 def _methods(app: Flask) -> set[tuple[str, str]]:
@@ -983,11 +1024,13 @@ def test_table_covers_url_map(app):
     served = _methods(app)
     assert sorted(served - set(keys)) == [], "routes with no entry in the table"
     assert sorted(set(keys) - served) == [], "entries for routes the app does not have"
-    for entry in TABLE:
+    for entry in (*TABLE, *VARIANTS):
+        assert (entry.method, entry.rule) in served, entry.rule
         assert set(entry.expect) <= set(ALL_ROLES) | {"signer"}, entry.rule
         assert set(BASE) <= set(entry.expect), entry.rule
-    print(f"route matrix: {len(TABLE)} (rule, method) pairs, {CASES} (route, role) cases")
-    assert (len(TABLE), CASES) == (196, 1200)
+    pairs, variants = len(TABLE), len(VARIANTS)
+    print(f"route matrix: {pairs} (rule, method) pairs + {variants} variants, {CASES} cases")
+    assert (len(TABLE), CASES) == (196, 1220)
 
 
 # --- running the cases -----------------------------------------------------------------
@@ -1053,11 +1096,13 @@ def _check(expected: object, response, path: str) -> str | None:  # type: ignore
 
 @pytest.mark.parametrize("role", [*ALL_ROLES, "signer"])
 def test_route_matrix(app, role, capsys):
-    cases = [entry for entry in TABLE if role in entry.expect]
+    cases = [entry for entry in (*TABLE, *VARIANTS) if role in entry.expect]
     world, client = _fresh(app, role)
     failures, ran = [], 0
     for entry in cases:
         expected = entry.expect[role]
+        if isinstance(expected, str) and expected.startswith("/"):
+            expected = expected.format(w=world)
         path = entry.url.format(w=world)
         label = f"{entry.method} {path} as {role}"
         if entry.method == "GET":
