@@ -1098,7 +1098,7 @@ def _check(expected: object, response, path: str) -> str | None:  # type: ignore
 def test_route_matrix(app, role, capsys):
     cases = [entry for entry in (*TABLE, *VARIANTS) if role in entry.expect]
     world, client = _fresh(app, role)
-    failures, ran = [], 0
+    failures, ran, token = [], 0, None
     for entry in cases:
         expected = entry.expect[role]
         if isinstance(expected, str) and expected.startswith("/"):
@@ -1112,7 +1112,10 @@ def test_route_matrix(app, role, capsys):
         else:
             data = entry.data(world) if callable(entry.data) else entry.data
             before = _fingerprint(entry.tables)
-            response = client.post(path, data={"csrf_token": csrf_token(client), **data})
+            # the session's token, read once from a page as a browser would: it holds
+            # until the session changes, and after any change the world is built anew
+            token = token or csrf_token(client)
+            response = client.post(path, data={"csrf_token": token, **data})
             response.close()
             after = _fingerprint(entry.tables)
         ran += 1
@@ -1127,6 +1130,7 @@ def test_route_matrix(app, role, capsys):
             failures.append(f"{label}: {problem}")
         if entry.dirty or (before is not None and before != after) or problem:
             world, client = _fresh(app, role)
+            token = None
     with capsys.disabled():
         print(f"\nroute matrix, {role}: {ran} cases")
     assert ran == len(cases)
