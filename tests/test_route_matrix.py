@@ -189,9 +189,11 @@ TABLE: list[Entry] = [
         data=lambda w: {"email": w.target.email, "password": "et langt passord 123"},
         tables=("login_sessions",),
     ),
+    # a visitor has no session to end
     P("/auth/logout", public(MOVED), tables=("login_sessions",), unchanged=frozenset({A})),
     G("/auth/reauth", logged_in()),
     P("/auth/reauth", logged_in(MOVED), data={"reauth_password": "et langt passord 123"}),
+    # a logged-in user is sent to their account, and no account is made
     G("/auth/register", but(logged_in("/account"), A=200)),
     P(
         "/auth/register",
@@ -214,8 +216,14 @@ TABLE: list[Entry] = [
         data=lambda w: {"email": w.target.email},
         tables=("outbox",),
     ),
-    G("/auth/reset/<token>", public(MOVED), "/auth/reset/ugyldig"),
-    P("/auth/reset/<token>", public(MOVED), "/auth/reset/ugyldig", unchanged=frozenset(BASE)),
+    # a broken link: back to ask for a new one, nothing changed
+    G("/auth/reset/<token>", public("/auth/reset"), "/auth/reset/ugyldig"),
+    P(
+        "/auth/reset/<token>",
+        public("/auth/reset"),
+        "/auth/reset/ugyldig",
+        unchanged=frozenset(BASE),
+    ),
     G("/account", logged_in()),
     P(
         "/account",
@@ -223,6 +231,7 @@ TABLE: list[Entry] = [
         data={"name": "Nytt Navn", "postal_code": "7374", "language": "nb"},
         tables=("users",),
     ),
+    # only the unconfirmed user has an address to confirm (a new link is mailed)
     P(
         "/account/confirm",
         logged_in("/account"),
@@ -344,7 +353,6 @@ TABLE: list[Entry] = [
         "/proposals/{w.draft.id}/open",
         data={"campaign_ends_on": day(60)},
         tables=("proposals",),
-        unchanged=frozenset({R, C, S, D}),
     ),
     # an unconfirmed user is told on /account what is missing before they may sign
     P(
@@ -353,8 +361,8 @@ TABLE: list[Entry] = [
         f"/proposals/{P_ID}/sign",
         data=lambda w: {"version": str(w.proposal.version)},
         tables=("signatures",),
-        unchanged=frozenset({U}),
     ),
+    # only the signer has a signature to take back; the others are told they have none
     P(
         "/proposals/<int:proposal_id>/unsign",
         but(logged_in(MOVED), signer=MOVED),
@@ -465,6 +473,7 @@ TABLE: list[Entry] = [
         data={"birth_year": "1980", "area": "Røros sentrum"},
         tables=("panel_members",),
     ),
+    # only a member can leave (the viewers are not members)
     P(
         "/panel/leave",
         confirmed(MOVED),
@@ -952,9 +961,13 @@ TABLE: list[Entry] = [
     ),
     P(
         "/moments/manage/winner/<int:year>/<int:month>",
-        committee(),
-        "/moments/manage/winner/{w.this_year}/1",
-        unchanged=frozenset({C, D}),
+        committee("/moments/{w.this_year}"),
+        "/moments/manage/winner/{w.this_year}/{w.this_month}",
+        data=lambda w: {
+            "nomination": str(w.approved_nomination.id),
+            "citation": "For omtanke utover det vanlige.",
+        },
+        tables=("moment_winners",),
     ),
     G("/moments/manage/reflection", admin()),
     P(
