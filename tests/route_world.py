@@ -372,6 +372,18 @@ class World:
         db.session.commit()
         return made
 
+    # --- open data -------------------------------------------------------------------
+
+    @cached_property
+    def opendata_file(self) -> str:
+        """The open-data export written where the app serves it from: its metadata file."""
+        from flask import current_app
+
+        from app.compass.export import METADATA_FILE, export_open_data
+
+        export_open_data(current_app.config["OPENDATA_DIR"])
+        return METADATA_FILE
+
     # --- accounts --------------------------------------------------------------------
 
     viewer: User | None = None

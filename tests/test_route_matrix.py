@@ -153,8 +153,7 @@ TABLE: list[Entry] = [
     G("/healthz", public()),
     G("/language/<code>", public(MOVED), "/language/en", dirty=True),
     G("/opendata/", public()),
-    # No export on disk in the tests: only the manifest's files are served
-    G("/opendata/<path:filename>", public(404), "/opendata/proposals.csv"),
+    G("/opendata/<path:filename>", public(), "/opendata/{w.opendata_file}"),
     G("/static/<path:filename>", public(), "/static/css/medvirke.css"),
     G("/compass/static/<path:filename>", public(), "/compass/static/compass.css"),
     # --- API: public reads -----------------------------------------------------------------
@@ -1020,6 +1019,12 @@ VARIANTS: list[Entry] = [
 ]
 
 CASES = sum(len(entry.expect) for entry in (*TABLE, *VARIANTS))
+
+
+@pytest.fixture
+def config_overrides(tmp_path):
+    """Somewhere to write the open-data export that /opendata/ serves."""
+    return {"OPENDATA_DIR": str(tmp_path / "opendata")}
 
 
 def _methods(app: Flask) -> set[tuple[str, str]]:
