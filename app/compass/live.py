@@ -139,7 +139,7 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def add_months(month: date, n: int) -> date:
+def months_after(month: date, n: int) -> date:
     """The first day of the month ``n`` months after ``month`` (n may be negative)."""
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
@@ -147,10 +147,10 @@ def add_months(month: date, n: int) -> date:
 
 def month_bounds(month: date) -> tuple[date, date]:
     first = month_start(month)
-    return first, add_months(first, 1)
+    return first, months_after(first, 1)
 
 
 def trend_months(today: date, months: int = TREND_MONTHS) -> tuple[date, date]:
     """[first, end) covering the ``months`` whole months before the current one."""
     end = month_start(today)
-    return add_months(end, -months), end
+    return months_after(end, -months), end

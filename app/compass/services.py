@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.compass.live import add_months, month_bounds, month_start
+from app.compass.live import month_bounds, month_start, months_after
 from app.compass.models import (
     AreaScore,
     Evaluation,
@@ -269,7 +269,7 @@ def snapshot_months(today: date, months: int, replace: bool = False) -> dict[dat
     """Snapshots for each of the ``months`` whole months before the current one."""
     current = month_start(today)
     return {
-        add_months(current, -n): take_snapshot(add_months(current, -n), replace)
+        months_after(current, -n): take_snapshot(months_after(current, -n), replace)
         for n in range(months, 0, -1)
     }
 

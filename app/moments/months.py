@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.proposals.rules import add_months, today
+from app.core.dates import add_months, today
 
 __all__ = ["add_months", "add_week", "iso_week", "monday_of", "month_of", "this_month",
            "this_week", "today", "week_of"]  # fmt: skip

@@ -484,7 +484,7 @@ def dimension_means(results: list[QuestionResult]) -> list[tuple[str, Summary]]:
 def published_results() -> sa.Select[tuple[Survey]]:
     """Surveys whose results anyone may see: published, closed, results public; newest
     first. The same rule as ``may_see_results`` for a reader who is not staff."""
-    from app.proposals.rules import today
+    from app.core.dates import today
 
     closed = sa.or_(Survey.closed_at.is_not(None), Survey.closes_on < today())
     return (

@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.auth.models import User, UserRole
 from app.core.audit import audit
+from app.core.dates import today
 from app.core.db import upsert_insert, utcnow
 from app.core.links import absolute_url
 from app.core.mail import queue_mail
@@ -37,7 +38,6 @@ from app.panel.models import (
     Tally,
 )
 from app.panel.stats import age_band
-from app.proposals.rules import today
 
 
 class PanelError(Exception):

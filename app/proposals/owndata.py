@@ -7,10 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from huey import crontab
 
+from app.core import dates
 from app.core.jobs import first_run, periodic
 from app.core.owndata import register_own_data
 from app.extensions import db
-from app.proposals import rules
 from app.proposals.models import Comment, Proposal, ProposalState, Signature
 
 #: Before submission a signature is only a campaign's; after it, part of the case record
@@ -98,7 +98,7 @@ def deadline_digest_weekly() -> int:
     """Monday mornings: the committee's list of decision deadlines within 30 days."""
     from app.proposals.services import send_deadline_digest
 
-    year, week, _ = rules.today().isocalendar()
+    year, week, _ = dates.today().isocalendar()
     if not first_run("proposals.deadline_digest", f"{year}-W{week:02d}"):
         return 0  # another worker has sent this week's digest
     count = send_deadline_digest()

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from app.compass import queries, services
 from app.compass.live import month_start
 from app.compass.models import AreaScore, Evaluation, Measure, MeasureStatus, Snapshot
+from app.core.dates import today
 from app.extensions import db
-from app.proposals.rules import today
 from tests.compass.fixtures import ROROS_2017
 
 

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
+from app.core.dates import today
 from app.core.models import AuditEntry
 from app.declarations import queries, services
 from app.declarations.diff import diff_versions
@@ -23,7 +24,6 @@ from app.declarations.models import (
 )
 from app.declarations.owndata import close_answered_nightly
 from app.extensions import db
-from app.proposals.rules import today
 from tests.concurrency import in_workers
 from tests.conftest import outbox
 from tests.declarations.fixtures import PROMISES
