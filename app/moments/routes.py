@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.auth.routes import limit_posts
 from app.core.cache import cached_fragment, cached_page
 from app.core.feeds import Entry, atom_feed
 from app.core.i18n import translated
@@ -29,6 +28,7 @@ from app.core.links import BadLink, absolute_url
 from app.core.markdown import render_markdown
 from app.core.models import Unit
 from app.core.permissions import Role, role_required
+from app.core.ratelimits import limit_posts
 from app.core.settings import get_settings
 from app.core.templating import render_shared
 from app.extensions import db
