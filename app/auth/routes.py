@@ -27,7 +27,6 @@ from app.auth.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
     LoginForm,
-    LogoutForm,
     ReauthForm,
     RegisterForm,
     ResendConfirmationForm,
@@ -35,7 +34,7 @@ from app.auth.forms import (
     ResetRequestForm,
 )
 from app.core.audit import audit
-from app.core.forms import ConfirmForm, safe_next
+from app.core.forms import ConfirmForm, LogoutForm, safe_next
 from app.core.permissions import confirmed_required
 from app.core.ratelimits import limit_posts
 from app.extensions import db, limiter, login_manager

@@ -17,6 +17,7 @@ from jinja2 import pass_context
 
 from app.core.charts import distribution_height
 from app.core.descriptions import page_description
+from app.core.forms import LogoutForm
 from app.core.i18n import LANGUAGE_NAMES, catalogue
 from app.core.markdown import render_markdown
 from app.core.permissions import ROLE_LABELS
@@ -126,8 +127,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        from app.auth.forms import LogoutForm
-
         if not has_request_context():  # mail rendered by a worker or a command
             return {"municipality": get_settings(), "_catalogue": catalogue()}
         user = current_user._get_current_object()
