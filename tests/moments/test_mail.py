@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.core.jobs import send_outbox
+from app.core.mail import send_outbox
 from app.moments.models import NominationState
 from app.moments.months import today
 from tests.conftest import submit
