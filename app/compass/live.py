@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from flask import Flask, current_app
 
 from app.compass.registry import collect_indicators
+from app.core.dates import first_of_month
 from app.core.db import utcnow
 from app.core.indicators import Indicator
 from app.extensions import cache, db
@@ -135,10 +136,6 @@ def calendar_year(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year + 1, 1, 1)
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
 def months_after(month: date, n: int) -> date:
     """The first day of the month ``n`` months after ``month`` (n may be negative)."""
     index = month.year * 12 + month.month - 1 + n
@@ -146,11 +143,11 @@ def months_after(month: date, n: int) -> date:
 
 
 def month_bounds(month: date) -> tuple[date, date]:
-    first = month_start(month)
+    first = first_of_month(month)
     return first, months_after(first, 1)
 
 
 def trend_months(today: date, months: int = TREND_MONTHS) -> tuple[date, date]:
     """[first, end) covering the ``months`` whole months before the current one."""
-    end = month_start(today)
+    end = first_of_month(today)
     return months_after(end, -months), end

@@ -22,3 +22,8 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def first_of_month(day: date) -> date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)

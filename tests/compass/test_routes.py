@@ -146,10 +146,11 @@ def test_cards_write_their_months_values_and_words(client, compass_admin, strate
     measure says how many log entries there are beyond the three shown."""
     from datetime import timedelta
 
-    from app.compass.live import month_start, months_after
+    from app.compass.live import months_after
     from app.compass.models import Snapshot
+    from app.core.dates import first_of_month
 
-    first = months_after(month_start(today()), -3)
+    first = months_after(first_of_month(today()), -3)
     for n, value in enumerate([10.0, None, 12.5]):
         db.session.add(
             Snapshot(
