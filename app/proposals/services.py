@@ -11,8 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from app.auth.models import User
-from app.auth.services import active_holders
+from app.auth.models import User, active_holders
 from app.core import dates
 from app.core.audit import audit
 from app.core.db import utcnow
