@@ -13,6 +13,7 @@ from app.core.dates import today
 from app.core.models import AuditEntry
 from app.declarations import queries, services
 from app.declarations.diff import diff_versions
+from app.declarations.jobs import close_answered_nightly
 from app.declarations.models import (
     DeclarationVersion,
     Feedback,
@@ -22,7 +23,6 @@ from app.declarations.models import (
     Service,
     VersionStatus,
 )
-from app.declarations.owndata import close_answered_nightly
 from app.extensions import db
 from tests.concurrency import in_workers
 from tests.conftest import outbox

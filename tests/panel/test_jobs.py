@@ -13,8 +13,8 @@ from app.core.models import OutboxMail
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services
+from app.panel.jobs import invitations_hourly
 from app.panel.models import Audience, QuestionKind
-from app.panel.owndata import invitations_hourly
 from tests.concurrency import in_workers
 
 

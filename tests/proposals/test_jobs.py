@@ -13,8 +13,8 @@ from app.core import dates
 from app.core.models import JobRun, OutboxMail
 from app.core.permissions import Role
 from app.extensions import db
+from app.proposals.jobs import deadline_digest_weekly
 from app.proposals.models import ProposalState
-from app.proposals.owndata import deadline_digest_weekly
 from tests.concurrency import in_workers
 
 
