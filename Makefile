@@ -15,7 +15,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: setup migrate seed ## Set up, migrate, seed the Røros demo and serve on 127.0.0.1:$(PORT)
 	PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup lint ## Set up and run ruff and the whole test suite
+test: setup lint ## Set up and run ruff, lint-imports and the whole test suite
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed node_modules/.installed $(VENDOR)/index.css $(VENDOR)/theme.css $(MO_FILES)
@@ -44,6 +44,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .

@@ -62,6 +62,11 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     i18n.install_template_gettext(app)
     i18n.settle_locale_early(app)
 
+    # Proposals first: the order of its own-data section (in /account/export) and its demo
+    # seeder among the domains' is the one they have always had
+    from app import proposals  # noqa: F401
+
+    # isort: split
     from app.admin import bp as admin_bp
     from app.auth import account_bp
     from app.auth import bp as auth_bp

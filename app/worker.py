@@ -4,7 +4,9 @@ Creating the app imports every domain, so every task and scheduled job is regist
 before the consumer starts.
 """
 
+from app import create_app
 from app.core import jobs
+from config import config_from_env
 
-jobs._app()
+jobs.use_app(create_app(config_from_env()))
 huey = jobs.huey

@@ -11,6 +11,7 @@ from flask_login import AnonymousUserMixin
 from app.auth.models import User
 from app.auth.sessions import start_session
 from app.compass import services as compass
+from app.core import dates
 from app.core.models import Unit
 from app.core.permissions import Role
 from app.declarations import services as declarations
@@ -19,7 +20,6 @@ from app.extensions import db
 from app.moments import services as moments
 from app.panel import services as panel
 from app.panel.models import Audience, QuestionKind
-from app.proposals import rules
 from app.proposals import services as proposals
 from tests.conftest import PASSWORD
 from tests.declarations.fixtures import PROMISES, SECTIONS
@@ -94,7 +94,7 @@ class World:
     def proposal(self):  # type: ignore[no-untyped-def]
         """Open, with one signature by ``signer`` and one comment."""
         made = self._proposal()
-        proposals.open_proposal(self.author, made, rules.today() + timedelta(days=90))
+        proposals.open_proposal(self.author, made, dates.today() + timedelta(days=90))
         db.session.commit()
         proposals.sign(self.signer, made.id, made.version)
         db.session.commit()
@@ -116,7 +116,7 @@ class World:
     @cached_property
     def submitted(self):  # type: ignore[no-untyped-def]
         made = self._proposal(title="Et innsendt forslag om bibliotek")
-        proposals.open_proposal(self.author, made, rules.today() + timedelta(days=90))
+        proposals.open_proposal(self.author, made, dates.today() + timedelta(days=90))
         db.session.commit()
         proposals.sign(self.signer, made.id, made.version)
         proposals.submit(self.author, made)
@@ -138,8 +138,8 @@ class World:
             title="Innbyggerundersøkelse 2026",
             intro="Hei!",
             audience=Audience.residents,
-            opens_on=rules.today(),
-            closes_on=rules.today() + timedelta(days=14),
+            opens_on=dates.today(),
+            closes_on=dates.today() + timedelta(days=14),
             results_public=True,
         )
         panel.add_question(
@@ -243,7 +243,7 @@ class World:
         )
         draft = declarations.start_draft(self.admin, made, "nb")
         declarations.save_draft(self.admin, draft, SECTIONS, PROMISES)
-        declarations.publish(self.admin, draft, rules.today() - timedelta(days=1))
+        declarations.publish(self.admin, draft, dates.today() - timedelta(days=1))
         db.session.commit()
         return made
 
@@ -261,7 +261,7 @@ class World:
         self.published  # noqa: B018 - the first one
         made = declarations.start_draft(self.admin, self.service, "nb")
         declarations.save_draft(self.admin, made, {**SECTIONS, "price": "Gratis."}, PROMISES)
-        declarations.publish(self.admin, made, rules.today())
+        declarations.publish(self.admin, made, dates.today())
         db.session.commit()
         return made
 
@@ -291,7 +291,7 @@ class World:
             self.service,
             self.promise_id,
             "Ingen svar på tre uker.",
-            rules.today() - timedelta(days=1),
+            dates.today() - timedelta(days=1),
             "Per Melder",
             "melder@roros.example",
             "nb",
@@ -346,7 +346,7 @@ class World:
             AnonymousUserMixin(),
             unit_id=self.unit.id,
             employee_name="Siri Bakken",
-            happened_on=rules.today() - timedelta(days=2),
+            happened_on=dates.today() - timedelta(days=2),
             story=STORY,
             nominator_name="Nora Nominerer",
             nominator_email="nominerer@roros.example",
@@ -367,11 +367,11 @@ class World:
 
     @cached_property
     def this_month(self) -> int:
-        return rules.today().month
+        return dates.today().month
 
     @cached_property
     def prompt(self):  # type: ignore[no-untyped-def]
-        made = moments.publish_prompt(self.admin, rules.today(), "Hva lærte vi denne uka?")
+        made = moments.publish_prompt(self.admin, dates.today(), "Hva lærte vi denne uka?")
         db.session.commit()
         return made
 
@@ -411,4 +411,4 @@ class World:
 
     @cached_property
     def this_year(self) -> int:
-        return rules.today().year
+        return dates.today().year

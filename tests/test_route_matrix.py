@@ -29,12 +29,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.core.dates import today
 from app.core.demo import RØROS
 from app.core.models import MunicipalitySettings
 from app.core.permissions import Role
 from app.core.settings import invalidate_settings
 from app.extensions import cache, db, limiter
-from app.proposals.rules import today
 from tests.conftest import clear_tables, csrf_token, login
 from tests.route_world import World
 

@@ -23,8 +23,8 @@ from app.api.common import (
 from app.compass import queries, services
 from app.compass.live import dashboard_indicators
 from app.compass.models import Evaluation, Measure, MeasureStatus, Snapshot
+from app.core.dates import today
 from app.core.focus_areas import FOCUS_AREA_DESCRIPTIONS, FOCUS_AREAS
-from app.proposals.rules import today
 
 blp = ApiBlueprint(
     "api_compass",

@@ -123,10 +123,6 @@ class LoginForm(BaseForm):
     submit = SubmitField(_l("Logg inn"))
 
 
-class LogoutForm(BaseForm):
-    submit = SubmitField(_l("Logg ut"))
-
-
 class ResendConfirmationForm(BaseForm):
     submit = SubmitField(_l("Send bekreftelseslenken på nytt"))
 

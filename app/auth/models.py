@@ -119,3 +119,14 @@ class LoginSession(db.Model):
     last_seen_on: Mapped[date]
     #: As the browser gave it, cut short; shown summarised as browser and system
     user_agent: Mapped[str] = mapped_column(sa.String(USER_AGENT_MAX), default="")
+
+
+def active_holders(role: Role) -> list[User]:
+    """Every active account that holds ``role`` (the committee to notify, say)."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.active.is_(True), User.roles.any(UserRole.role == role))
+            .order_by(User.id)
+        )
+    )

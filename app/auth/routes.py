@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -28,7 +27,6 @@ from app.auth.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
     LoginForm,
-    LogoutForm,
     ReauthForm,
     RegisterForm,
     ResendConfirmationForm,
@@ -36,8 +34,9 @@ from app.auth.forms import (
     ResetRequestForm,
 )
 from app.core.audit import audit
-from app.core.forms import ConfirmForm, safe_next
+from app.core.forms import ConfirmForm, LogoutForm, safe_next
 from app.core.permissions import confirmed_required
+from app.core.ratelimits import limit_posts
 from app.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
@@ -57,11 +56,6 @@ def _logged_out(message: str, category: str = "success", to: str = "auth.login")
 
 def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
-
-
-def limit_posts(limit: Callable[[], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Rate-limit a view's POSTs; its GETs (showing the form) are not counted."""
-    return limiter.limit(limit, methods=["POST"])
 
 
 @bp.route("/register", methods=["GET", "POST"])

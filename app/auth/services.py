@@ -69,17 +69,6 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def active_holders(role: Role) -> list[User]:
-    """Every active account that holds ``role`` (the committee to notify, say)."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.active.is_(True), User.roles.any(UserRole.role == role))
-            .order_by(User.id)
-        )
-    )
-
-
 def create_user(
     email: str,
     name: str,

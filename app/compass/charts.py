@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 import pygal
 
-from app.panel.charts import _SCRIPT, STYLE
+from app.core.charts import STYLE, without_scripts
 
 Number = float | int | None
 
@@ -31,7 +31,7 @@ SMALL_STYLE = SERIES_STYLE.__class__(
 def _finish(chart: pygal.graph.graph.Graph, title: str, description: str) -> bytes:
     """Render without scripts, with a <title> (pygal writes one for a visible title) and a
     <desc> first inside the <svg>."""
-    svg = _SCRIPT.sub(b"", chart.render())
+    svg = without_scripts(chart.render())
     desc = f"<desc>{escape(description)}</desc>".encode()
     head, found, rest = svg.partition(b"</title>")
     if found:

@@ -8,9 +8,9 @@ import click
 import sqlalchemy as sa
 
 from app.compass import bp, services
-from app.compass.live import add_months, month_start
+from app.compass.live import months_after
+from app.core.dates import first_of_month, today
 from app.extensions import db
-from app.proposals.rules import today
 
 
 def _month(value: str | None) -> date | None:
@@ -34,8 +34,8 @@ def snapshot(month: str | None, months: int | None, replace: bool) -> None:
         if months:
             written = services.snapshot_months(today(), months, replace)
         else:
-            first = chosen or add_months(month_start(today()), -1)
-            if first >= month_start(today()) and not replace:
+            first = chosen or months_after(first_of_month(today()), -1)
+            if first >= first_of_month(today()) and not replace:
                 raise click.UsageError("the current month is not over; add --replace to store it")
             written = {first: services.take_snapshot(first, replace)}
         db.session.commit()

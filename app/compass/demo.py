@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.compass import services
 from app.compass.models import Evaluation, MeasureStatus, Snapshot, Strategy
+from app.core.dates import today
 from app.core.demo import SEEDERS
 from app.extensions import db
-from app.proposals.rules import today
 
 SOURCE = "Kilde: Røros kommune, Utviklingsstrategi 2 for 2018–2020 (K-sak 33/18). "
 EVALUATIONS = [

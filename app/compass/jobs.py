@@ -7,10 +7,10 @@ from flask import current_app
 from huey import crontab
 
 from app.compass import services
-from app.compass.live import add_months, month_start
+from app.compass.live import months_after
+from app.core.dates import first_of_month, today
 from app.core.jobs import periodic
 from app.extensions import db
-from app.proposals.rules import today
 
 
 @periodic(crontab(minute="15", hour="2"), "compass.snapshot")
@@ -18,7 +18,7 @@ def snapshot_last_month() -> int:
     """Every night: the last whole month's values, stored once (later nights keep them), so
     a night the worker was down is made up the next."""
     try:
-        written = services.take_snapshot(add_months(month_start(today()), -1))
+        written = services.take_snapshot(months_after(first_of_month(today()), -1))
         db.session.commit()
     except sa.exc.IntegrityError:  # another worker stored the month at the same time
         db.session.rollback()

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from flask import Flask, current_app
 
 from app.compass.registry import collect_indicators
+from app.core.dates import first_of_month
 from app.core.db import utcnow
 from app.core.indicators import Indicator
 from app.extensions import cache, db
@@ -135,22 +136,18 @@ def calendar_year(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year + 1, 1, 1)
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
+def months_after(month: date, n: int) -> date:
     """The first day of the month ``n`` months after ``month`` (n may be negative)."""
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
 
 
 def month_bounds(month: date) -> tuple[date, date]:
-    first = month_start(month)
-    return first, add_months(first, 1)
+    first = first_of_month(month)
+    return first, months_after(first, 1)
 
 
 def trend_months(today: date, months: int = TREND_MONTHS) -> tuple[date, date]:
     """[first, end) covering the ``months`` whole months before the current one."""
-    end = month_start(today)
-    return add_months(end, -months), end
+    end = first_of_month(today)
+    return months_after(end, -months), end

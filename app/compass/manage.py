@@ -13,10 +13,10 @@ from flask_login import current_user
 from app.compass import bp, queries, services
 from app.compass.forms import EvaluationForm, MeasureForm, StrategyForm, TargetForm, UpdateForm
 from app.compass.models import Evaluation, Measure, Strategy
+from app.core.dates import today
 from app.core.forms import ConfirmForm
 from app.core.permissions import Role, role_required
 from app.extensions import db
-from app.proposals.rules import today
 
 
 def _saved(message: str, endpoint: str, **values: Any):  # type: ignore[no-untyped-def]

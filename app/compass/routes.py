@@ -11,11 +11,11 @@ from app.compass import bp, charts, queries, report, services
 from app.compass.labels import formatters, month_label, number, resolved_labels
 from app.compass.live import dashboard_indicators, trend_months
 from app.core.cache import cached_fragment, cached_page
+from app.core.charts import CHART_CSP
 from app.core.csvfiles import csv_response
+from app.core.dates import today
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.templating import render_shared
-from app.panel.routes import CHART_CSP
-from app.proposals.rules import today
 
 FIRST_YEAR = 1990
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.compass.live import add_months, month_bounds, month_start
+from app.compass.live import month_bounds, months_after
 from app.compass.models import (
     AreaScore,
     Evaluation,
@@ -27,6 +27,7 @@ from app.compass.models import (
 )
 from app.compass.registry import collect_indicators
 from app.core.audit import audit
+from app.core.dates import first_of_month
 from app.core.focus_areas import AREA_MAX, FOCUS_AREAS
 from app.core.permissions import Role
 from app.extensions import db
@@ -267,9 +268,9 @@ def take_snapshot(month: date, replace: bool = False) -> int:
 
 def snapshot_months(today: date, months: int, replace: bool = False) -> dict[date, int]:
     """Snapshots for each of the ``months`` whole months before the current one."""
-    current = month_start(today)
+    current = first_of_month(today)
     return {
-        add_months(current, -n): take_snapshot(add_months(current, -n), replace)
+        months_after(current, -n): take_snapshot(months_after(current, -n), replace)
         for n in range(months, 0, -1)
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,3 +15,15 @@ def oslo_date(moment: datetime) -> date:
 
 def today() -> date:
     return datetime.now(UTC).astimezone(OSLO).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def first_of_month(day: date) -> date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)

@@ -7,8 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.auth.models import User
-from app.core.models import MunicipalityKind, MunicipalitySettings, Unit
+from app.core.models import MunicipalityKind, MunicipalitySettings
 from app.core.permissions import Role
 from app.core.settings import invalidate_settings
 from app.extensions import db
@@ -45,9 +44,15 @@ RØROS = {
     "electoral_period_end": date(2027, 9, 30),
 }
 
-#: Later domains append their own seeders here; each yields lines to print. A seeder marked
-#: ``late = True`` runs after all the others (the compass's snapshots read everyone's data).
+#: The domains append their own seeders here; each yields lines to print. A seeder marked
+#: ``early = True`` runs before the others (the accounts and units everyone refers to), one
+#: marked ``late = True`` after all the others (the compass's snapshots read everyone's data);
+#: otherwise they run in the order they were added.
 SEEDERS: list[Callable[[], Iterator[str]]] = []
+
+
+def _stage(seeder: Callable[[], Iterator[str]]) -> int:
+    return 0 if getattr(seeder, "early", False) else 2 if getattr(seeder, "late", False) else 1
 
 
 def seed_settings() -> Iterator[str]:
@@ -64,28 +69,16 @@ def seed_settings() -> Iterator[str]:
         yield f"Settings: kept ({settings.name})."
 
 
-def seed_users() -> Iterator[str]:
-    from app.auth import services
-
-    for email, name, password, roles, postal_code in DEMO_USERS:
-        if services.find_user_by_email(email):
-            yield f"User {email}: exists."
-            continue
-        user = services.create_user(email, name, password, roles=roles, confirmed=True)
-        user.postal_code = postal_code
-        yield f"User {email}: created ({', '.join(roles)})."
-
-
 def seed() -> Iterator[str]:
     """Run every seeder in one transaction and commit."""
-    ordered = sorted(SEEDERS, key=lambda seeder: getattr(seeder, "late", False))
-    for seeder in [seed_settings, seed_users, seed_units, *ordered]:
+    for seeder in [seed_settings, *sorted(SEEDERS, key=_stage)]:
         yield from seeder()
         db.session.flush()
     db.session.commit()
 
 
-#: Røros kommune's units in the demo (declarations and golden moments refer to them).
+#: Røros kommune's units in the demo (declarations and golden moments refer to them),
+#: seeded by app.auth.demo with the service owner as their contact.
 DEMO_UNITS = [
     "Servicetorget",
     "Plan, byggesak og oppmåling",
@@ -96,14 +89,3 @@ DEMO_UNITS = [
     "Kultur og bibliotek",
     "Helse og omsorg",
 ]
-
-
-def seed_units() -> Iterator[str]:
-    existing = set(db.session.scalars(sa.select(Unit.name)))
-    contact = db.session.scalar(
-        sa.select(User.id).where(User.email == "tjenesteleder@roros.example")
-    )
-    for name in DEMO_UNITS:
-        if name not in existing:
-            db.session.add(Unit(name=name, contact_id=contact))
-    yield f"Units: {len(DEMO_UNITS)} ({len(set(DEMO_UNITS) - existing)} new)."

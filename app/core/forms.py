@@ -231,6 +231,12 @@ class ConfirmForm(BaseForm):
     submit = SubmitField(_l("Bekreft"))
 
 
+class LogoutForm(BaseForm):
+    """The logout button every page's header shows to a signed-in reader."""
+
+    submit = SubmitField(_l("Logg ut"))
+
+
 def language_choices() -> list[SelectChoice]:
     """The languages with a catalogue, each named in its own language."""
     return [SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGE_NAMES.items()]

@@ -103,14 +103,17 @@ def configure(app: Flask) -> None:
         huey.immediate = True
 
 
-def _app() -> Flask:
-    """The Flask app a worker process runs tasks in, created on first use."""
+def use_app(app: Flask) -> None:
+    """Hand the worker its Flask app: app.worker creates it before the consumer starts (core
+    imports no domain, so it cannot create the app itself)."""
     global _worker_app
-    if _worker_app is None:
-        from app import create_app
-        from config import config_from_env
+    _worker_app = app
 
-        _worker_app = create_app(config_from_env())
+
+def _app() -> Flask:
+    """The Flask app a worker process runs tasks in."""
+    if _worker_app is None:
+        raise RuntimeError("No app for the jobs: start the worker as huey_consumer app.worker.huey")
     return _worker_app
 
 
@@ -156,21 +159,3 @@ def first_run(name: str, period: str) -> bool:
         .returning(JobRun.name)
     ).first()
     return claimed is not None
-
-
-@huey.task(name="mail.send_outbox")
-@in_app_context
-def send_outbox() -> int:
-    """Send every due mail in the outbox."""
-    from app.core.mail import deliver_pending
-
-    total = 0
-    while sent := deliver_pending():
-        total += sent
-    return total
-
-
-@periodic(crontab(minute="*"), "mail.retry_outbox")
-def retry_outbox() -> int:
-    """Every minute: send what is due, including retries after SMTP was down."""
-    return send_outbox.call_local()

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.core.db import utcnow
+from app.core.jobs import crontab, huey, in_app_context, periodic
 from app.core.models import MailStatus, OutboxMail
 from app.core.owndata import register_own_data
 from app.extensions import db
@@ -204,8 +205,6 @@ def deliver_committed() -> None:
         if current_app.config["MAIL_DELIVER_INLINE"]:
             deliver_pending(ids=ids)
         else:
-            from app.core.jobs import send_outbox
-
             send_outbox()
     except Exception:
         log.exception("mail delivery failed; the worker will retry")
@@ -241,3 +240,22 @@ def _anonymise_mail(user: Any) -> None:
 
 
 register_own_data("mail", _export_mail, _anonymise_mail)
+
+
+# --- the outbox's jobs (mail imports jobs, never the other way round) ----------------------
+
+
+@huey.task(name="mail.send_outbox")
+@in_app_context
+def send_outbox() -> int:
+    """Send every due mail in the outbox."""
+    total = 0
+    while sent := deliver_pending():
+        total += sent
+    return total
+
+
+@periodic(crontab(minute="*"), "mail.retry_outbox")
+def retry_outbox() -> int:
+    """Every minute: send what is due, including retries after SMTP was down."""
+    return send_outbox.call_local()

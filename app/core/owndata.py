@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from app.auth.models import User
+#: The person whose data it is: an app.auth.models.User, named loosely here because core
+#: imports no domain (the accounts included)
+User = Any
 
-Exporter = Callable[["User"], Any]
-Anonymiser = Callable[["User"], None]
+Exporter = Callable[[User], Any]
+Anonymiser = Callable[[User], None]
 
 
 @dataclass(frozen=True)

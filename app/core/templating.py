@@ -15,7 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
 
+from app.core.charts import distribution_height
 from app.core.descriptions import page_description
+from app.core.forms import LogoutForm
 from app.core.i18n import LANGUAGE_NAMES, catalogue
 from app.core.markdown import render_markdown
 from app.core.permissions import ROLE_LABELS
@@ -113,6 +115,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["fixed_url"] = fixed_url
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.globals["page_description"] = page_description
+    # the <img> tags of the panel's results and the declarations' figures: each chart's height
+    app.jinja_env.globals["distribution_height"] = distribution_height
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["number"] = _number_filter
@@ -123,8 +127,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        from app.auth.forms import LogoutForm
-
         if not has_request_context():  # mail rendered by a worker or a command
             return {"municipality": get_settings(), "_catalogue": catalogue()}
         user = current_user._get_current_object()

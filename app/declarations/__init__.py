@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("declarations", __name__, template_folder="templates")
 
-from app.declarations import demo, feeds, owndata, routes  # noqa: E402, F401
+from app.declarations import demo, feeds, jobs, owndata, routes  # noqa: E402, F401

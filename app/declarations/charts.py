@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from app.core.charts import distribution_svg
 from app.declarations import queries
 from app.declarations.labels import REPORT_STATUS_LABELS
 from app.declarations.models import Service
-from app.panel.charts import distribution_svg
 
 Rows = list[tuple[str, int]]
 

@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
 from app.auth.models import User
+from app.core.dates import OSLO, today
 from app.core.demo import SEEDERS
 from app.core.models import Unit
 from app.core.workdays import add_working_days, working_days_between
 from app.declarations import queries, services
 from app.declarations.models import Report, ReportStatus, Service, TargetUnit
 from app.extensions import db
-from app.proposals.rules import OSLO, today
 
 D, H = TargetUnit.working_days, TargetUnit.hours
 CONTACT = {

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.core.dates import OSLO, today
 from app.core.indicators import Direction, Indicator
 from app.declarations.models import (
     DeclarationVersion,
@@ -17,7 +18,6 @@ from app.declarations.models import (
     Service,
 )
 from app.declarations.queries import median_answer_days
-from app.proposals.rules import OSLO, today
 
 #: A declaration is up to date when it was published or reviewed within this long
 REVIEW_INTERVAL = timedelta(days=365)

@@ -8,9 +8,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.dates import oslo_date
 from app.core.db import utcnow
 from app.extensions import db
-from app.proposals.rules import oslo_date
 
 #: Languages a declaration can be written in; sma (South Sami) is content only
 CONTENT_LANGUAGES = ("nb", "nn", "en", "sma")

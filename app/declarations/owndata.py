@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from huey import crontab
 
-from app.core.jobs import periodic
 from app.core.owndata import register_own_data
 from app.declarations.models import Feedback, Promise, Report, Service, service_owners
 from app.extensions import db
@@ -56,13 +54,3 @@ def anonymise(user: Any) -> None:
 
 
 register_own_data("declarations", export, anonymise)
-
-
-@periodic(crontab(minute="20", hour="1"), "declarations.close_answered")
-def close_answered_nightly() -> int:
-    """Every night: close reports answered 30 days ago and erase the reporter's contact."""
-    from app.declarations.services import close_answered_reports
-
-    count = close_answered_reports()
-    db.session.commit()
-    return count

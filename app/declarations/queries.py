@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from app.core.dates import today
 from app.core.models import Unit
 from app.declarations.models import (
     DeclarationVersion,
@@ -26,7 +27,6 @@ from app.declarations.models import (
     VersionStatus,
     service_owners,
 )
-from app.proposals.rules import today
 
 PUBLIC_STATUSES = (VersionStatus.published, VersionStatus.superseded)
 WAITING = (ReportStatus.new, ReportStatus.acknowledged)

@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User, UserRole
 from app.core.audit import audit
+from app.core.dates import oslo_date, today
 from app.core.db import utcnow
 from app.core.links import absolute_url
 from app.core.mail import queue_mail
@@ -33,7 +34,6 @@ from app.declarations.models import (
     VersionStatus,
 )
 from app.extensions import db
-from app.proposals.rules import oslo_date, today
 
 #: A version still being written (at most one per service and language)
 OPEN = (VersionStatus.draft, VersionStatus.submitted)

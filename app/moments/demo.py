@@ -10,12 +10,12 @@ from datetime import UTC, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.core.dates import OSLO, add_months, today
 from app.core.demo import SEEDERS
 from app.core.models import Unit
 from app.extensions import db
 from app.moments.models import Nomination, NominationState, Reflection, ReflectionPrompt, Winner
-from app.moments.months import add_months, this_month, this_week, today
-from app.proposals.rules import OSLO
+from app.moments.months import this_month, this_week
 
 DEMO_NOMINATOR = "innbygger@roros.example"
 STORIES = [

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.core.dates import OSLO
 from app.core.indicators import Indicator
 from app.core.models import Unit
 from app.moments.models import Nomination, NominationState, Reflection, ReflectionPrompt, Winner
-from app.proposals.rules import OSLO
 
 
 def _moment(day: date) -> datetime:

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.proposals.rules import add_months, today
-
-__all__ = ["add_months", "add_week", "iso_week", "monday_of", "month_of", "this_month",
-           "this_week", "today", "week_of"]  # fmt: skip
-
-
-def month_of(day: date) -> date:
-    """The first day of ``day``'s month."""
-    return day.replace(day=1)
+from app.core.dates import first_of_month, today
 
 
 def this_month() -> date:
-    return month_of(today())
+    return first_of_month(today())
 
 
 def week_of(day: date) -> date:

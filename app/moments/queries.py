@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
+from app.core.dates import add_months
 from app.core.models import Unit
 from app.moments.models import (
     Nomination,
@@ -16,7 +17,6 @@ from app.moments.models import (
     UnitYearCount,
     Winner,
 )
-from app.moments.months import add_months
 
 #: What a public row carries: the consent rule (public.public_moment) decides the rest
 NOMINATION_COLUMNS = (

@@ -21,14 +21,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.auth.routes import limit_posts
 from app.core.cache import cached_fragment, cached_page
+from app.core.dates import add_months, today
 from app.core.feeds import Entry, atom_feed
 from app.core.i18n import translated
 from app.core.links import BadLink, absolute_url
 from app.core.markdown import render_markdown
 from app.core.models import Unit
 from app.core.permissions import Role, role_required
+from app.core.ratelimits import limit_posts
 from app.core.settings import get_settings
 from app.core.templating import render_shared
 from app.extensions import db
@@ -44,15 +45,7 @@ from app.moments.forms import (
 )
 from app.moments.labels import STATE_LABELS
 from app.moments.models import Nomination, NominationState, ReflectionPrompt
-from app.moments.months import (
-    add_months,
-    add_week,
-    iso_week,
-    monday_of,
-    this_month,
-    this_week,
-    today,
-)
+from app.moments.months import add_week, iso_week, monday_of, this_month, this_week
 from app.moments.public import public_moment
 
 #: Winners on the gallery's front page; older ones are on the year pages

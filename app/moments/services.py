@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User
 from app.core.audit import audit
+from app.core.dates import add_months, first_of_month, today
 from app.core.db import utcnow
 from app.core.links import BadLink, ExpiredLink, absolute_url, read_signed_token, signed_token
 from app.core.mail import queue_mail
@@ -24,7 +25,7 @@ from app.moments.models import (
     ReflectionPrompt,
     Winner,
 )
-from app.moments.months import add_months, month_of, this_month, today, week_of
+from app.moments.months import this_month, week_of
 from app.moments.public import public_name
 
 CONFIRM_SALT = "confirm-nomination"
@@ -229,7 +230,7 @@ def _has_won(nomination: Nomination) -> bool:
 
 
 def publishable_month(month: date) -> bool:
-    return month_of(month) == month and month <= this_month()
+    return first_of_month(month) == month and month <= this_month()
 
 
 def publish_winner(actor: User, month: date, nomination: Nomination, citation: str) -> Winner:

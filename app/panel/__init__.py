@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("panel", __name__, template_folder="templates")
 
-from app.panel import demo, frontpage, owndata, routes  # noqa: E402, F401
+from app.panel import demo, frontpage, jobs, owndata, routes  # noqa: E402, F401

@@ -9,13 +9,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.auth.models import User, UserRole
+from app.core.dates import today
 from app.core.db import utcnow
 from app.core.demo import RØROS, SEEDERS
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services
 from app.panel.models import Audience, FollowUp, FollowUpStatus, PanelMember, QuestionKind, Survey
-from app.proposals.rules import today
 
 VOLUNTEERS = 40
 CLOSED_TITLE = "Innbyggerundersøkelsen 2026: tjenestene i Røros"

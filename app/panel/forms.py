@@ -28,19 +28,12 @@ from app.core.forms import (
     strip_text,
     valid_birth_year,
 )
-from app.panel.models import Audience, FollowUpStatus, Question, QuestionKind
+from app.panel.models import USER_GROUPS, Audience, FollowUpStatus, Question, QuestionKind
 
 #: Numbers answers may take at most, and a new number question's range until changed
 NUMBER_LIMIT = 10**9
 DEFAULT_NUMBER_RANGE = (0, 100)
 
-USER_GROUPS = [
-    ("barnehage", _l("Barnehage")),
-    ("skole", _l("Skole")),
-    ("helse_omsorg", _l("Helse og omsorg")),
-    ("byggesak", _l("Byggesak")),
-    ("kultur", _l("Kultur")),
-]
 DIMENSIONS = [
     "Informasjon",
     "Brukermedvirkning",

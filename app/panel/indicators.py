@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.core.dates import today
 from app.core.indicators import Indicator
 from app.core.settings import get_settings
 from app.panel import results
@@ -19,7 +20,6 @@ from app.panel.models import (
     Survey,
 )
 from app.panel.stats import age_band
-from app.proposals.rules import today
 
 
 def indicators(session: Session, start: date, end: date) -> list[Indicator]:

@@ -18,10 +18,21 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import utcnow
 from app.extensions import db
+
+#: The service user groups a panel member may tick; their order is the bit order of
+#: Respondent.user_groups_mask (bit i: USER_GROUPS[i]), so never reorder them
+USER_GROUPS = [
+    ("barnehage", _l("Barnehage")),
+    ("skole", _l("Skole")),
+    ("helse_omsorg", _l("Helse og omsorg")),
+    ("byggesak", _l("Byggesak")),
+    ("kultur", _l("Kultur")),
+]
 
 
 def random_key() -> str:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from huey import crontab
 
-from app.core.jobs import periodic
 from app.core.owndata import register_own_data
 from app.extensions import db
 from app.panel.models import PanelMember, Participation, Survey
@@ -41,22 +39,3 @@ def anonymise(user: Any) -> None:
 
 
 register_own_data("panel", export, anonymise)
-
-
-@periodic(crontab(minute="30", hour="2"), "panel.reorder")
-def reorder_nightly() -> None:
-    """Every night: rewrite the answer tables in key order (see reorder_for_anonymity)."""
-    from app.panel.services import reorder_for_anonymity
-
-    reorder_for_anonymity()
-    db.session.commit()
-
-
-@periodic(crontab(minute="10"), "panel.invitations")
-def invitations_hourly() -> tuple[int, int]:
-    """Every hour: invitations for surveys that have opened, and the one reminder."""
-    from app.panel.services import send_invitations_and_reminders
-
-    counts = send_invitations_and_reminders()
-    db.session.commit()
-    return counts

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.panel import disclosure
 from app.panel.disclosure import Atom, Group, shown_groups, threshold
 from app.panel.models import (
+    USER_GROUPS,
     Answer,
     Participation,
     ProfileTally,
@@ -310,8 +311,6 @@ def _shown_breakdowns(
     distribution shown (``cell_of``, each value's cell) and never one whose answers are all
     ``alike``. Without the profile counts of all n answers (answers written in bulk and not
     recounted) none is. ``memo`` keeps the check's answer for questions answered alike."""
-    from app.panel.forms import USER_GROUPS
-
     bits = {key: i for i, (key, _label) in enumerate(USER_GROUPS)}
     labels = {key: str(label) for key, label in USER_GROUPS}
     groups = {g: v for g, v in groups.items() if g[0] != "user_groups" or g[1] in bits}
@@ -484,7 +483,7 @@ def dimension_means(results: list[QuestionResult]) -> list[tuple[str, Summary]]:
 def published_results() -> sa.Select[tuple[Survey]]:
     """Surveys whose results anyone may see: published, closed, results public; newest
     first. The same rule as ``may_see_results`` for a reader who is not staff."""
-    from app.proposals.rules import today
+    from app.core.dates import today
 
     closed = sa.or_(Survey.closed_at.is_not(None), Survey.closes_on < today())
     return (

@@ -7,12 +7,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.charts import CHART_CSP, distribution_svg
 from app.core.csvfiles import csv_response
 from app.core.forms import ConfirmForm
 from app.core.permissions import Role, confirmed_required, role_required
 from app.core.settings import get_settings
 from app.extensions import db
-from app.panel import bp, charts, results, services
+from app.panel import bp, results, services
 from app.panel.disclosure import threshold
 from app.panel.forms import (
     KIND_LABELS,
@@ -330,14 +331,6 @@ def _results_or_abort(survey_id: int) -> tuple[Survey, bool]:
     return survey, staff
 
 
-#: An SVG shown as an image cannot run scripts; pygal's own <style> inside it is allowed
-CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
-
-
-#: The results page's <img> tags (and the declarations' figures) give each chart's height
-bp.add_app_template_global(charts.distribution_height, "distribution_height")
-
-
 @bp.get("/surveys/<int:survey_id>/charts/<int:question_id>.svg")
 def chart(survey_id: int, question_id: int):  # type: ignore[no-untyped-def]
     """The distribution of one question's answers as an SVG bar chart."""
@@ -348,7 +341,7 @@ def chart(survey_id: int, question_id: int):  # type: ignore[no-untyped-def]
     distribution = results.distribution(question)
     if not distribution:  # the survey is open, or too few answered: nothing to show
         abort(404)
-    svg = charts.distribution_svg(question.text, distribution)
+    svg = distribution_svg(question.text, distribution)
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": CHART_CSP})
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.auth.models import User, UserRole
 from app.core.audit import audit
+from app.core.dates import today
 from app.core.db import upsert_insert, utcnow
 from app.core.links import absolute_url
 from app.core.mail import queue_mail
@@ -21,6 +22,7 @@ from app.core.permissions import Role, can_participate
 from app.extensions import db
 from app.panel import disclosure
 from app.panel.models import (
+    USER_GROUPS,
     Answer,
     Audience,
     FollowUp,
@@ -37,7 +39,6 @@ from app.panel.models import (
     Tally,
 )
 from app.panel.stats import age_band
-from app.proposals.rules import today
 
 
 class PanelError(Exception):
@@ -291,8 +292,6 @@ def audience_profiles(survey: Survey, year: int) -> Counter[disclosure.Profile]:
 
 def _groups(response: Response | Answer) -> list[tuple[str, str]]:
     """The (breakdown, group) pairs an answer is counted in, "" overall first."""
-    from app.panel.forms import USER_GROUPS
-
     pairs = [("", "")]
     if response.age_band:
         pairs.append(("age_band", response.age_band))
@@ -352,8 +351,6 @@ def _valued(answer: Answer) -> bool:
 def recount(survey_id: int) -> None:
     """Count a survey's tallies afresh from its answers (for answers written in bulk, as
     the benchmark does; submit_answers keeps them up to date itself)."""
-    from app.panel.forms import USER_GROUPS
-
     questions = sa.select(Question.id).where(Question.survey_id == survey_id)
     db.session.execute(sa.delete(Tally).where(Tally.question_id.in_(questions)))
     db.session.execute(sa.delete(ProfileTally).where(ProfileTally.question_id.in_(questions)))
@@ -458,8 +455,6 @@ def reorder_for_anonymity() -> None:
 
 
 def group_mask(groups: list[str]) -> int:
-    from app.panel.forms import USER_GROUPS
-
     keys = [key for key, _label in USER_GROUPS]
     return sum(1 << keys.index(g) for g in groups if g in keys)
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("proposals", __name__, template_folder="templates")
 
-from app.proposals import cli, demo, feeds, frontpage, owndata, routes  # noqa: E402, F401
+from app.proposals import cli, demo, feeds, frontpage, jobs, owndata, routes  # noqa: E402, F401

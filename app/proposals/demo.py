@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.core import dates
 from app.core.demo import SEEDERS
 from app.extensions import db
 from app.proposals import rules
@@ -61,7 +62,7 @@ def seed_proposals() -> Iterator[str]:
         proposal = Proposal(
             title=title, summary=summary, body=BODY, topic=topic, focus_area=area,
             author_id=author.id, state=state, created_at=opened - timedelta(days=3),
-            opened_at=opened, campaign_ends_on=rules.add_months(rules.oslo_date(opened), 6),
+            opened_at=opened, campaign_ends_on=dates.add_months(dates.oslo_date(opened), 6),
             paper_count=paper, signature_count=1,
         )  # fmt: skip
         db.session.add(proposal)
@@ -72,7 +73,7 @@ def seed_proposals() -> Iterator[str]:
         )  # fmt: skip
         if paper:
             db.session.add(PaperBatch(proposal_id=proposal.id, count=paper,
-                                      received_on=rules.oslo_date(opened) + timedelta(days=10),
+                                      received_on=dates.oslo_date(opened) + timedelta(days=10),
                                       note="Samlet inn på biblioteket"))  # fmt: skip
         _finish(proposal, state, opened)
         yield f"Proposal: {title} ({state.value})."
@@ -91,7 +92,7 @@ def _finish(proposal: Proposal, state: ProposalState, opened: datetime) -> None:
     if state == S.in_review:
         proposal.review_started_at = proposal.submitted_at + timedelta(days=7)
     if state == S.decided:
-        proposal.decided_on = rules.oslo_date(proposal.submitted_at) + timedelta(days=120)
+        proposal.decided_on = dates.oslo_date(proposal.submitted_at) + timedelta(days=120)
         proposal.outcome = DecisionOutcome.adopted
         proposal.case_reference = "K-sak 41/26"
         proposal.answer = (

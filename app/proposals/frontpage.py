@@ -14,10 +14,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core import dates
 from app.core.frontpage import Section, register_section
 from app.core.i18n import translated
 from app.extensions import db
-from app.proposals import rules, services
+from app.proposals import services
 from app.proposals.labels import STATE_LABELS
 from app.proposals.models import Proposal, ProposalCount, ProposalState, Signature
 from app.proposals.queries import LISTED
@@ -137,7 +138,7 @@ def _lists(stmt: sa.CompoundSelect, params: dict[str, Any], *names: str) -> list
 
 
 def front_sections(reader: Any) -> list[Section]:
-    today = rules.today()
+    today = dates.today()
     threshold = services.threshold()
     counts = {state: int(n or 0) for state, n in db.session.execute(COUNTS, {"today": today})}
     collecting, awaiting = _lists(PUBLIC_LISTS, {}, "collecting", "awaiting")

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.core.dates import OSLO
 from app.core.indicators import Direction, Indicator
 from app.core.settings import get_settings
 from app.proposals.models import Proposal, ProposalState, Signature
-from app.proposals.rules import OSLO
 
 
 def _moment(day: date) -> datetime:

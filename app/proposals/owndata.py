@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from huey import crontab
 
-from app.core.jobs import first_run, periodic
 from app.core.owndata import register_own_data
 from app.extensions import db
-from app.proposals import rules
 from app.proposals.models import Comment, Proposal, ProposalState, Signature
 
 #: Before submission a signature is only a campaign's; after it, part of the case record
@@ -81,26 +78,3 @@ def anonymise(user: Any) -> None:
 
 
 register_own_data("proposals", export, anonymise)
-
-
-@periodic(crontab(minute="5", hour="0"), "proposals.expire_campaigns")
-def expire_campaigns_daily() -> int:
-    """Just after midnight: campaigns that ended yesterday become expired."""
-    from app.proposals.services import expire_campaigns
-
-    count = expire_campaigns()
-    db.session.commit()
-    return count
-
-
-@periodic(crontab(minute="0", hour="7", day_of_week="1"), "proposals.deadline_digest")
-def deadline_digest_weekly() -> int:
-    """Monday mornings: the committee's list of decision deadlines within 30 days."""
-    from app.proposals.services import send_deadline_digest
-
-    year, week, _ = rules.today().isocalendar()
-    if not first_run("proposals.deadline_digest", f"{year}-W{week:02d}"):
-        return 0  # another worker has sent this week's digest
-    count = send_deadline_digest()
-    db.session.commit()
-    return count

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from app.core import dates
 from app.core.cache import cached_page
 from app.core.focus_areas import FOCUS_AREAS
 from app.core.forms import ConfirmForm
@@ -165,8 +166,8 @@ def detail(proposal_id: int):  # type: ignore[no-untyped-def]
         manage_signatures=services.can_manage_signatures(current_user, proposal),
         is_committee=current_user.is_authenticated
         and current_user.has_role(Role.committee, Role.admin),
-        today=rules.today(),
-        latest_end=rules.latest_campaign_end(rules.today()),
+        today=dates.today(),
+        latest_end=rules.latest_campaign_end(dates.today()),
         sign_form=SignForm(version=proposal.version),
         # Forms are built for what the page shows (each costs a few hundredths of a ms)
         open_form=OpenForm() if proposal.state == ProposalState.draft else None,

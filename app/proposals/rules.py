@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 
-# OSLO and today live in core; the domains that read them from here still may
-from app.core.dates import OSLO as OSLO
-from app.core.dates import oslo_date
-from app.core.dates import today as today
+from app.core.dates import add_months, oslo_date
 from app.core.models import MunicipalityKind
 
 #: 300 signatures are always enough in a municipality, 500 in a county
@@ -23,13 +19,6 @@ def signature_threshold(population: int, kind: MunicipalityKind) -> int:
         raise ValueError("population must be at least 1")
     two_percent = (population * 2 + 99) // 100
     return min(two_percent, CAP[kind])
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later; the month's last day when it has no such day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def decision_deadline(submitted_at: datetime) -> date:

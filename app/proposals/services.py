@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from app.auth.models import User
-from app.auth.services import active_holders
+from app.auth.models import User, active_holders
+from app.core import dates
 from app.core.audit import audit
 from app.core.db import utcnow
 from app.core.links import absolute_url
@@ -61,13 +61,13 @@ def is_overdue(proposal: Proposal, on: date | None = None) -> bool:
         proposal.obliged
         and proposal.state in AWAITING_DECISION
         and proposal.decision_due_on is not None
-        and proposal.decision_due_on < (on or rules.today())
+        and proposal.decision_due_on < (on or dates.today())
     )
 
 
 def campaign_running(proposal: Proposal, on: date | None = None) -> bool:
     return proposal.state == ProposalState.open and (
-        proposal.campaign_ends_on is None or (on or rules.today()) <= proposal.campaign_ends_on
+        proposal.campaign_ends_on is None or (on or dates.today()) <= proposal.campaign_ends_on
     )
 
 
@@ -148,7 +148,7 @@ def open_proposal(actor: User, proposal: Proposal, campaign_ends_on: date) -> No
     """Publish a draft for signatures until ``campaign_ends_on`` (at most 12 months)."""
     if proposal.author_id != actor.id or proposal.state != ProposalState.draft:
         raise ProposalError(_l("Bare et utkast kan åpnes, og bare av den som skrev det."))
-    today = rules.today()
+    today = dates.today()
     if not today < campaign_ends_on <= rules.latest_campaign_end(today):
         raise ProposalError(_l("Innsamlingen må slutte etter i dag og senest om tolv måneder."))
     proposal.state = ProposalState.open
@@ -216,7 +216,7 @@ def sign(actor: User, proposal_id: int, version: int | None, notify: bool = Fals
         raise NotReadyToSign(" ".join(missing))
     counts = db.session.execute(
         _count_statement(),
-        {"proposal": proposal_id, "signed_version": version, "today": rules.today()},
+        {"proposal": proposal_id, "signed_version": version, "today": dates.today()},
     ).first()
     if counts is None:
         raise _not_counted(actor, proposal_id)
@@ -347,7 +347,7 @@ def decide(
     """Record the council's decision; the initiator and the signers who asked are told."""
     if proposal.state not in AWAITING_DECISION:
         raise ProposalError(_l("Bare forslag som er sendt inn kan få et vedtak."))
-    if decided_on > rules.today():
+    if decided_on > dates.today():
         raise ProposalError(_l("Vedtaksdatoen kan ikke være fram i tid."))
     if outcome == DecisionOutcome.not_considered_same_content:
         _check_same_content(proposal, same_as, same_as_case)
@@ -396,7 +396,7 @@ def expire_campaigns(on: date | None = None) -> int:
     result = db.session.execute(
         sa.update(Proposal)
         .where(
-            Proposal.state == ProposalState.open, Proposal.campaign_ends_on < (on or rules.today())
+            Proposal.state == ProposalState.open, Proposal.campaign_ends_on < (on or dates.today())
         )
         .values(state=ProposalState.expired)
     )
@@ -440,7 +440,7 @@ def _check_same_content(proposal: Proposal, same_as: Proposal | None, case: str 
             or when is None
             or not (
                 settings.electoral_period_start
-                <= rules.oslo_date(when)
+                <= dates.oslo_date(when)
                 <= settings.electoral_period_end
             )
         ):
@@ -581,7 +581,7 @@ def toggle_follow(actor: User, proposal: Proposal) -> bool:
 def send_deadline_digest(on: date | None = None) -> int:
     """Mail each committee member the obliged proposals whose deadline is within 30 days
     (and those already overdue). Returns how many mails were queued."""
-    today = on or rules.today()
+    today = on or dates.today()
     due = db.session.scalars(
         sa.select(Proposal)
         .where(Proposal.state.in_(AWAITING_DECISION), Proposal.obliged.is_(True),

@@ -6,11 +6,12 @@ import pytest
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
+from app.core import dates
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services as panel_services
 from app.panel.results import question_results
-from app.proposals import rules, services
+from app.proposals import services
 from tests.panel.fixtures import _answers
 
 
@@ -192,7 +193,7 @@ def test_declarations_show_figures_and_versions_never_reporters(client, service,
     declaration_services.give_feedback(AnonymousUserMixin(), service, promise.id, False,
                                        "Ventet i fire uker")  # fmt: skip
     declaration_services.report_broken_promise(
-        AnonymousUserMixin(), service, promise.id, "Ingen svar", rules.today(),
+        AnonymousUserMixin(), service, promise.id, "Ingen svar", dates.today(),
         "Rita Rapportør", "rita@roros.example", "nb")  # fmt: skip
     db.session.commit()
     listing = client.get("/api/v1/declarations").json

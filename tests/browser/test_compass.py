@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app.compass import services
+from app.core.dates import today
 from app.extensions import db
-from app.proposals.rules import today
 from tests.browser.conftest import assert_accessible, log_in
 
 UNKNOWN = {"nb": "ikke oppgitt", "nn": "ikkje oppgitt", "en": "not stated"}

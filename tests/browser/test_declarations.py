@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from app.core.dates import today
 from app.declarations import services
 from app.extensions import db
-from app.proposals.rules import today
 from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import outbox
 

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from app.core.dates import today
 from app.core.permissions import Role
 from app.extensions import db
 from app.moments import services
-from app.moments.months import this_week, today
+from app.moments.months import this_week
 from tests.browser.conftest import assert_accessible, log_in
 from tests.moments.fixtures import confirmation_link, path_of
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from app.core.dates import today
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services
-from app.proposals.rules import today
 from tests.browser.conftest import assert_accessible, log_in
 
 

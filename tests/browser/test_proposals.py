@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from app.core import dates
 from app.core.models import MunicipalitySettings
 from app.core.permissions import Role
 from app.core.settings import invalidate_settings
 from app.extensions import db
-from app.proposals import rules
 from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import outbox
 
@@ -40,7 +40,7 @@ def test_write_open_sign_submit_decide(page_in, make_user, language):
     assert_accessible(author)
     author.locator("button[name=save]").click()
     assert_accessible(author)
-    author.fill("#campaign_ends_on", (rules.today() + timedelta(days=30)).isoformat())
+    author.fill("#campaign_ends_on", (dates.today() + timedelta(days=30)).isoformat())
     author.locator("form[action$='/open'] button[type=submit]").click()
     expect(author.locator("progress")).to_be_visible()
     proposal_url = author.url
@@ -71,7 +71,7 @@ def test_write_open_sign_submit_decide(page_in, make_user, language):
     reviewer.goto(proposal_url + "/decide")
     assert_accessible(reviewer)
     reviewer.select_option("#outcome", "adopted")
-    reviewer.fill("#decided_on", rules.today().isoformat())
+    reviewer.fill("#decided_on", dates.today().isoformat())
     reviewer.fill("#case_reference", "K-sak 33/18")
     reviewer.fill("#answer", "Vi bygger sykkelveien i 2027.")
     reviewer.locator("main form button[type=submit]").click()

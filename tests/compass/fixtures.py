@@ -8,9 +8,9 @@ import pytest
 
 from app.compass import services
 from app.compass.models import MeasureStatus
+from app.core.dates import today
 from app.core.permissions import Role
 from app.extensions import db
-from app.proposals.rules import today
 
 #: Røros' published evaluations (Utviklingsstrategi 2): 2017 has six of the eight areas
 ROROS_2017 = {1: 33, 2: 38, 3: 65, 4: None, 5: None, 6: 43, 7: 35, 8: 69}

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from app.compass.jobs import snapshot_last_month
 from app.compass.models import MeasureUpdate, Snapshot
+from app.core.dates import today
 from app.extensions import db
-from app.proposals.rules import today
 from tests.conftest import PASSWORD, login, submit
 
 

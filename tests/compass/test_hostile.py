@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.compass.models import Evaluation, Measure, MeasureUpdate, Strategy
+from app.core.dates import today
 from app.extensions import db
-from app.proposals.rules import today
 from tests.auth.test_hostile import _assert_safe
 from tests.conftest import submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused

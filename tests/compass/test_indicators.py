@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from app.core.dates import today
 from app.extensions import cache, db
 from app.panel import services as panel_services
 from app.proposals import services as proposal_services
-from app.proposals.rules import today
 from tests.panel.fixtures import _answers
 
 

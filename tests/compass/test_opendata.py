@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from app.compass import registry
 from app.compass.export import ExportError, export_open_data, read_manifest
 from app.compass.jobs import rebuild_open_data
+from app.core.dates import today
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services as panel_services
 from app.proposals import services as proposal_services
-from app.proposals.rules import today
 from tests.panel.fixtures import _answers
 
 SIGNER = "Signe Hemmeligsen"

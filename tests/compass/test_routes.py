@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from app.compass import services
 from app.compass.models import Evaluation, Measure, MeasureStatus, MeasureUpdate, Strategy, Target
+from app.core.dates import today
 from app.core.models import AuditEntry
 from app.extensions import db
-from app.proposals.rules import today
 from tests.conftest import ROLES, csrf_token, submit
 
 PUBLIC = ["/compass/", "/compass/areas/1", "/compass/areas/8", "/compass/report/2017",
@@ -146,15 +146,16 @@ def test_cards_write_their_months_values_and_words(client, compass_admin, strate
     measure says how many log entries there are beyond the three shown."""
     from datetime import timedelta
 
-    from app.compass.live import add_months, month_start
+    from app.compass.live import months_after
     from app.compass.models import Snapshot
+    from app.core.dates import first_of_month
 
-    first = add_months(month_start(today()), -3)
+    first = months_after(first_of_month(today()), -3)
     for n, value in enumerate([10.0, None, 12.5]):
         db.session.add(
             Snapshot(
                 key="proposals.opened",
-                month=add_months(first, n),
+                month=months_after(first, n),
                 focus_area=1,
                 label="Innbyggerforslag åpnet",
                 value=value,

@@ -12,15 +12,15 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from app.compass import services
-from app.compass.live import add_months, month_start
+from app.compass.live import months_after
 from app.compass.models import MeasureStatus
+from app.core.dates import first_of_month, today
 from app.core.permissions import Role
 from app.declarations import services as declarations
 from app.extensions import db
 from app.panel import services as panel
 from app.panel.models import Audience, Participation, QuestionKind
 from app.proposals import services as proposals
-from app.proposals.rules import today
 from tests.conftest import count_queries, login
 
 
@@ -92,7 +92,7 @@ def grow(compass_admin, open_proposal, resident, member, make_service, publish, 
             )
             make_nomination()
             db.session.commit()
-            services.take_snapshot(add_months(month_start(today()), -i))
+            services.take_snapshot(months_after(first_of_month(today()), -i))
             db.session.commit()
 
     return add

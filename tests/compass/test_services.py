@@ -9,10 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.compass import queries, services
-from app.compass.live import month_start
 from app.compass.models import AreaScore, Evaluation, Measure, MeasureStatus, Snapshot
+from app.core.dates import first_of_month, today
 from app.extensions import db
-from app.proposals.rules import today
 from tests.compass.fixtures import ROROS_2017
 
 
@@ -176,7 +175,7 @@ def test_snapshot_is_idempotent_per_month(open_proposal, resident):
     proposal = open_proposal()
     proposal_services.sign(resident(), proposal.id, proposal.version, notify=False)
     db.session.commit()
-    month = month_start(today())
+    month = first_of_month(today())
     first = services.take_snapshot(month)
     db.session.commit()
     assert first > 5

@@ -6,10 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.compass.live import add_months as add_whole_months
-from app.compass.live import month_bounds, trend_months
-from app.core.dates import oslo_date, today
-from app.proposals.rules import add_months
+from app.compass.live import month_bounds, months_after, trend_months
+from app.core.dates import add_months, oslo_date, today
 from tests.clock import EDGES
 
 
@@ -54,7 +52,7 @@ def test_add_months_keeps_the_day_or_takes_the_month_end(day, months, expected):
     ],
 )
 def test_whole_months_step_from_first_to_first(month, n, expected):
-    assert add_whole_months(month, n) == expected
+    assert months_after(month, n) == expected
 
 
 def test_month_bounds_and_trend_months_are_literal():

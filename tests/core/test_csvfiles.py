@@ -17,10 +17,10 @@ import pytest
 from app.compass import services as compass_services
 from app.compass.export import DATABASE_FILE, export_open_data, read_manifest
 from app.core.csvfiles import FORMULA_STARTS, Writer, safe_cell, to_csv
+from app.core.dates import today
 from app.declarations.services import PromiseInput
 from app.extensions import db
 from app.panel import services as panel_services
-from app.proposals.rules import today
 from tests.panel.fixtures import _answers
 
 #: What a resident could type to have a spreadsheet run something on the reader's machine

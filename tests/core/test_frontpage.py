@@ -8,21 +8,21 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.core import frontpage
+from app.core import dates, frontpage
 from app.core.frontpage import FrontPageError, Section
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services as panel_services
 from app.panel.models import Audience, QuestionKind
-from app.proposals import rules, services
+from app.proposals import services
 from app.proposals.models import DecisionOutcome, Proposal, ProposalState
 from tests.conftest import count_queries, login
 
 
 def _survey(admin, title, audience=Audience.residents, closes_in=14):
     survey = panel_services.create_survey(
-        admin, title=title, intro="", audience=audience, opens_on=rules.today(),
-        closes_on=rules.today() + timedelta(days=closes_in), results_public=True,
+        admin, title=title, intro="", audience=audience, opens_on=dates.today(),
+        closes_on=dates.today() + timedelta(days=closes_in), results_public=True,
     )  # fmt: skip
     panel_services.add_question(admin, survey, kind=QuestionKind.scale6, text="Hvor fornøyd?")
     panel_services.publish(admin, survey)
@@ -41,7 +41,7 @@ def _overdue(open_proposal, author, title):
     proposal = open_proposal(author=author, title=title)
     services.count_signatures(proposal, paper=services.threshold())
     services.submit(author, proposal)
-    proposal.decision_due_on = rules.today() - timedelta(days=30)
+    proposal.decision_due_on = dates.today() - timedelta(days=30)
     db.session.commit()
     return proposal
 
@@ -144,7 +144,7 @@ def _grow(open_proposal, resident, make_user, n):
         _overdue(open_proposal, author, f"Forsinket {i}")
         done = open_proposal(author=author, title=f"Avgjort {i}")
         services.submit(author, done)
-        services.decide(admin, done, DecisionOutcome.adopted, rules.today(), f"K-sak {i}/26", "Ja")
+        services.decide(admin, done, DecisionOutcome.adopted, dates.today(), f"K-sak {i}/26", "Ja")
         services.create_proposal(author, title=f"Utkast {i}", summary="Utkast.", body="Tekst",
                                  focus_area=2, topic=None)  # fmt: skip
         _survey(admin, f"Undersøkelse {i}", audience=list(Audience)[i % 2 * 2])

@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 
 from app.core import mail as mail_module
 from app.core.db import utcnow
-from app.core.jobs import send_outbox
+from app.core.mail import send_outbox
 from app.core.models import MailStatus, OutboxMail
 from app.extensions import db
 from tests.conftest import PASSWORD, outbox, submit
@@ -224,7 +224,7 @@ def test_without_inline_delivery_the_request_hands_mail_to_the_job_queue(app, sm
     app.config["MAIL_DELIVER_INLINE"] = False
     called = []
     real = send_outbox.call_local
-    monkeypatch.setattr("app.core.jobs.send_outbox", lambda: called.append(1) or real())
+    monkeypatch.setattr("app.core.mail.send_outbox", lambda: called.append(1) or real())
     client = app.test_client()
     assert _register(client, "queued@roros.example", "en").status_code == 302
     assert called == [1]

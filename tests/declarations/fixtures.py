@@ -8,12 +8,12 @@ from datetime import date, timedelta
 import pytest
 
 from app.auth.models import User
+from app.core.dates import today
 from app.core.models import Unit
 from app.core.permissions import Role
 from app.declarations import services
 from app.declarations.models import DeclarationVersion, Service, TargetUnit
 from app.extensions import db
-from app.proposals.rules import today
 
 SECTIONS = {
     "about": "Byggesak behandler søknader etter plan- og bygningsloven.",

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
+from app.core.dates import today
 from app.core.demo import seed
 from app.core.models import Unit
 from app.core.permissions import Role
@@ -17,7 +18,6 @@ from app.declarations.indicators import indicators
 from app.declarations.models import Feedback, Report, ReportStatus, Service, VersionStatus
 from app.declarations.opendata import open_data_tables
 from app.extensions import db
-from app.proposals.rules import today
 from tests.conftest import PASSWORD, login, submit
 
 VISITOR = AnonymousUserMixin()

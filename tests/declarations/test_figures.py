@@ -12,10 +12,10 @@ from flask_login import AnonymousUserMixin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.core.dates import OSLO, today
 from app.declarations import queries, services
 from app.declarations.models import Report, ReportStatus, Service
 from app.extensions import db
-from app.proposals.rules import OSLO, today
 from tests.concurrency import in_workers
 from tests.conftest import count_queries, login
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.core.dates import today
 from app.declarations.models import Report
 from app.extensions import db
-from app.proposals.rules import today
 from tests.conftest import login, submit
 from tests.core.test_mail import _text, config_overrides, smtp  # noqa: F401 - fixtures
 

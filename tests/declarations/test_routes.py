@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core.dates import today
 from app.core.permissions import Role
 from app.declarations import services
 from app.declarations.models import (
@@ -20,7 +21,6 @@ from app.declarations.models import (
     VersionStatus,
 )
 from app.extensions import db
-from app.proposals.rules import today
 from tests.conftest import ROLES, login, mail_text, outbox, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
 

@@ -9,9 +9,11 @@ import pytest
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
+from app.core.dates import today
 from app.core.models import AuditEntry
 from app.declarations import queries, services
 from app.declarations.diff import diff_versions
+from app.declarations.jobs import close_answered_nightly
 from app.declarations.models import (
     DeclarationVersion,
     Feedback,
@@ -21,9 +23,7 @@ from app.declarations.models import (
     Service,
     VersionStatus,
 )
-from app.declarations.owndata import close_answered_nightly
 from app.extensions import db
-from app.proposals.rules import today
 from tests.concurrency import in_workers
 from tests.conftest import outbox
 from tests.declarations.fixtures import PROMISES

@@ -12,12 +12,13 @@ from flask.testing import FlaskClient
 from flask_login import AnonymousUserMixin
 
 from app.auth.models import User
+from app.core.dates import today
 from app.core.models import OutboxMail, Unit
 from app.core.permissions import Role
 from app.extensions import db
 from app.moments import services
 from app.moments.models import Nomination, Winner
-from app.moments.months import this_month, today
+from app.moments.months import this_month
 from tests.conftest import outbox, submit
 
 STORY = "Hun ringte tilbake samme kveld og løste saken min. **Tusen takk!**"

@@ -10,11 +10,12 @@ from flask_login import AnonymousUserMixin
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from app.core.dates import add_months, today
 from app.core.permissions import Role
 from app.extensions import db
 from app.moments import queries, services
 from app.moments.models import Nomination, NominationState, UnitYearCount, Winner
-from app.moments.months import add_months, this_month, today
+from app.moments.months import this_month
 from tests.moments.fixtures import confirmation_link, path_of
 
 EMAILS = itertools.count(1)

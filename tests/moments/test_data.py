@@ -9,13 +9,14 @@ import sqlalchemy as sa
 
 from app.auth import services as auth_services
 from app.core import demo
+from app.core.dates import add_months, today
 from app.core.indicators import Indicator
 from app.core.permissions import Role
 from app.extensions import db
 from app.moments import services
 from app.moments.indicators import indicators
 from app.moments.models import Nomination, NominationState, Reflection, ReflectionPrompt, Winner
-from app.moments.months import add_months, this_month, this_week, today
+from app.moments.months import this_month, this_week
 from tests.conftest import login
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from app.core.jobs import send_outbox
+from app.core.dates import today
+from app.core.mail import send_outbox
 from app.moments.models import NominationState
-from app.moments.months import today
 from tests.conftest import submit
 from tests.core.test_mail import _text, config_overrides, smtp  # noqa: F401 - fixtures
 from tests.moments.fixtures import path_of

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import URLSafeTimedSerializer
 
+from app.core.dates import today
 from app.core.models import OutboxMail
 from app.extensions import db
 from app.moments import services
 from app.moments.models import Nomination, NominationState
-from app.moments.months import today
 from tests.conftest import csrf_token, login, mail_text, outbox, submit
 from tests.moments.fixtures import STORY, confirmation_link, path_of
 

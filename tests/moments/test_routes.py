@@ -9,12 +9,13 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from app.core.dates import add_months, today
 from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.extensions import db
 from app.moments import services
 from app.moments.models import Nomination, NominationState, Winner
-from app.moments.months import add_months, this_month, today
+from app.moments.months import this_month
 from tests.concurrency import at_once
 from tests.conftest import ROLES, count_queries, csrf_token, login, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused

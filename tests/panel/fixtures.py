@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from app.core.dates import today
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services
 from app.panel.models import Audience, QuestionKind
-from app.proposals.rules import today
 
 
 @pytest.fixture

@@ -43,15 +43,22 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from app.auth.models import User, UserRole
+from app.core.dates import today
 from app.core.db import utcnow
 from app.core.permissions import Role
 from app.extensions import cache, db
 from app.panel import opendata, results, services
-from app.panel.forms import USER_GROUPS
 from app.panel.indicators import indicators
-from app.panel.models import Answer, Audience, PanelMember, QuestionKind, Response, Survey
+from app.panel.models import (
+    USER_GROUPS,
+    Answer,
+    Audience,
+    PanelMember,
+    QuestionKind,
+    Response,
+    Survey,
+)
 from app.panel.stats import age_band
-from app.proposals.rules import today
 
 BIRTH_YEARS = [None, 1950, 1975, 1990, 2005]
 AREAS = [None, "Brekken", "Glåmos", "Feragen"]

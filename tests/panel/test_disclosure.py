@@ -15,13 +15,13 @@ from flask import current_app
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.core.dates import today
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import disclosure, services
 from app.panel.indicators import indicators
 from app.panel.models import PanelMember, Question, QuestionKind, Survey
 from app.panel.results import question_results
-from app.proposals.rules import today
 from tests.conftest import ROLES, login, submit
 from tests.panel.fixtures import _answers
 from tests.panel.test_anonymity import linkable

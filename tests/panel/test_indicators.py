@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.core.dates import today
 from app.extensions import db
 from app.panel import services
 from app.panel.indicators import indicators
 from app.panel.models import FollowUp, FollowUpStatus
-from app.proposals.rules import today
 from tests.panel.fixtures import _answers
 
 

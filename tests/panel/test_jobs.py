@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.core.dates import today
 from app.core.db import utcnow
 from app.core.models import OutboxMail
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services
+from app.panel.jobs import invitations_hourly
 from app.panel.models import Audience, QuestionKind
-from app.panel.owndata import invitations_hourly
-from app.proposals.rules import today
 from tests.concurrency import in_workers
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.core.dates import today
 from app.core.permissions import Role
 from app.extensions import db
 from app.panel import services
@@ -25,7 +26,6 @@ from app.panel.models import (
     Tally,
 )
 from app.panel.results import question_results
-from app.proposals.rules import today
 from tests.conftest import ROLES, count_queries, login, submit
 from tests.hostile import HOSTILE_STRINGS, must_be_refused
 from tests.panel.fixtures import _answers

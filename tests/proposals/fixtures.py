@@ -11,9 +11,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.auth.models import User
+from app.core import dates
 from app.core.permissions import Role
 from app.extensions import db
-from app.proposals import rules, services
+from app.proposals import services
 from app.proposals.models import Proposal
 
 TEXT = {
@@ -62,7 +63,7 @@ def open_proposal(resident) -> Callable[..., Proposal]:
     def make(author: User | None = None, **fields: object) -> Proposal:
         author = author or resident()
         proposal = services.create_proposal(author, **{**TEXT, **fields})
-        services.open_proposal(author, proposal, rules.today() + timedelta(days=90))
+        services.open_proposal(author, proposal, dates.today() + timedelta(days=90))
         db.session.commit()
         return proposal
 

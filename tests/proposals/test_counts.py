@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from app.core import dates
 from app.core.permissions import Role
 from app.extensions import db
-from app.proposals import queries, rules, services
+from app.proposals import queries, services
 from app.proposals.models import DecisionOutcome, Proposal, ProposalCount
 from tests.proposals.fixtures import TEXT
 
@@ -38,7 +39,7 @@ def _act(action, proposal, area, author, committee):
     if proposal is None or action == "create":
         services.create_proposal(author, **{**TEXT, "focus_area": area})
     elif action == "open":
-        services.open_proposal(author, proposal, rules.today() + timedelta(days=30))
+        services.open_proposal(author, proposal, dates.today() + timedelta(days=30))
     elif action == "area":
         services.update_proposal(author, proposal, focus_area=area)
     elif action == "submit":
@@ -47,13 +48,13 @@ def _act(action, proposal, area, author, committee):
         services.start_review(committee, proposal)
     elif action == "decide":
         outcome = DecisionOutcome.adopted
-        services.decide(committee, proposal, outcome, rules.today(), "K-sak 1/26", "Vedtatt.")
+        services.decide(committee, proposal, outcome, dates.today(), "K-sak 1/26", "Vedtatt.")
     elif action == "reject":
         services.reject(committee, proposal, "Bryter vilkårene.")
     elif action == "withdraw":
         services.withdraw(author, proposal)
     elif action == "expire":  # the nightly job's bulk UPDATE, as if the campaigns had ended
-        services.expire_campaigns(rules.today() + timedelta(days=365))
+        services.expire_campaigns(dates.today() + timedelta(days=365))
     else:
         db.session.delete(proposal)
 

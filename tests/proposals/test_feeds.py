@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from app.core import dates
 from app.core.permissions import Role
 from app.extensions import db
-from app.proposals import rules, services
+from app.proposals import services
 from app.proposals.models import DecisionOutcome
 from tests.feeds import NS, parse_atom
 
@@ -26,7 +27,7 @@ def test_decided_feed_tells_the_outcome(client, open_proposal, resident, make_us
     proposal = open_proposal(author, title="Gatelys i Bergmannsgata")
     open_proposal(title="Fortsatt åpent")
     services.submit(author, proposal)
-    services.decide(make_user(Role.committee), proposal, DecisionOutcome.adopted, rules.today(),
+    services.decide(make_user(Role.committee), proposal, DecisionOutcome.adopted, dates.today(),
                     "K-sak 12/26", "Kommunestyret sa ja.")  # fmt: skip
     db.session.commit()
     feed = parse_atom(client.get("/proposals/decided.atom"))

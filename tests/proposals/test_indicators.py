@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.core import dates
 from app.core.models import MunicipalitySettings
 from app.core.settings import invalidate_settings
 from app.extensions import db
-from app.proposals import rules, services
+from app.proposals import services
 from app.proposals.indicators import indicators
 from app.proposals.models import DecisionOutcome, ProposalState, Signature
 
@@ -19,7 +20,7 @@ def test_indicators_for_a_period(open_proposal, resident, make_user):
     settings.population = 1000
     db.session.commit()
     invalidate_settings()
-    this_year = rules.today().year
+    this_year = dates.today().year
     proposal = open_proposal()
     services.sign(resident(birth_year=this_year - 10), proposal.id, proposal.version)  # under 18
     services.sign(resident(birth_year=this_year - 40), proposal.id, proposal.version)
@@ -47,7 +48,7 @@ def test_indicators_for_a_period(open_proposal, resident, make_user):
     overdue.decision_due_on = date(2026, 1, 1)
     db.session.commit()
 
-    start, end = date(2026, 1, 1), rules.today() + timedelta(days=1)
+    start, end = date(2026, 1, 1), dates.today() + timedelta(days=1)
     values = {i.key: i for i in indicators(db.session, start, end)}
     assert values["proposals.opened"].value == 4
     assert values["proposals.signatures"].value == 3  # the struck one does not count

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import dates
 from app.core.models import JobRun, OutboxMail
 from app.core.permissions import Role
 from app.extensions import db
-from app.proposals import rules
+from app.proposals.jobs import deadline_digest_weekly
 from app.proposals.models import ProposalState
-from app.proposals.owndata import deadline_digest_weekly
 from tests.concurrency import in_workers
 
 
@@ -33,7 +33,7 @@ def _due_soon(open_proposal) -> None:
     proposal = open_proposal(title="Snart")
     proposal.state = ProposalState.submitted
     proposal.obliged = True
-    proposal.decision_due_on = rules.today() + timedelta(days=10)
+    proposal.decision_due_on = dates.today() + timedelta(days=10)
     db.session.commit()
 
 
@@ -49,7 +49,7 @@ def test_two_workers_sending_the_weekly_digest_at_once_mail_each_member_once(
 
     assert sorted(counts) == [0, len(members)]
     assert _digests() == dict.fromkeys((m.email for m in members), 1)
-    year, week, _ = rules.today().isocalendar()
+    year, week, _ = dates.today().isocalendar()
     assert db.session.scalars(sa.select(JobRun.period)).all() == [f"{year}-W{week:02d}"]
 
 

@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import dates
 from app.core.models import MunicipalitySettings
 from app.core.permissions import Role
 from app.core.settings import invalidate_settings
 from app.extensions import db
-from app.proposals import rules, services
+from app.proposals import services
 from app.proposals.models import Proposal, ProposalState, Signature
 from tests.concurrency import at_once
 from tests.conftest import ROLES, count_queries, csrf_token, login, outbox, submit
@@ -39,7 +40,7 @@ def test_journey_write_preview_open_sign_submit_decide(app, resident, make_user)
     assert response.status_code == 302
     proposal_id = int(response.location.rsplit("/", 1)[1])
     assert app.test_client().get(f"/proposals/{proposal_id}").status_code == 404  # a draft
-    end = (rules.today() + timedelta(days=60)).isoformat()
+    end = (dates.today() + timedelta(days=60)).isoformat()
     submit(a, f"/proposals/{proposal_id}/open", {"campaign_ends_on": end})
 
     signers = []
@@ -62,7 +63,7 @@ def test_journey_write_preview_open_sign_submit_decide(app, resident, make_user)
     committee = login(app.test_client(), make_user(Role.committee))
     assert "Sykkelvei langs Hyttelva" in committee.get("/proposals/review").get_data(as_text=True)
     response = submit(committee, f"/proposals/{proposal_id}/decide", {
-        "outcome": "adopted", "decided_on": rules.today().isoformat(),
+        "outcome": "adopted", "decided_on": dates.today().isoformat(),
         "case_reference": "K-sak 33/18", "answer": "Vi bygger **sykkelveien**.",
     })  # fmt: skip
     assert response.status_code == 302
@@ -193,7 +194,7 @@ def test_signing_what_cannot_be_signed(app, open_proposal, resident):
     author = resident()
     draft = services.create_proposal(author, **TEXT)
     closed = open_proposal()
-    closed.campaign_ends_on = rules.today() - timedelta(days=1)
+    closed.campaign_ends_on = dates.today() - timedelta(days=1)
     db.session.commit()
     client = login(app.test_client(), resident())
     assert submit(client, "/proposals/999999/sign").status_code == 404
@@ -334,7 +335,7 @@ def test_overdue_is_flagged_on_page_and_in_queue(app, open_proposal, resident, m
     proposal = open_proposal(author)
     services.submit(author, proposal)
     proposal.obliged = True
-    proposal.decision_due_on = rules.today() - timedelta(days=1)
+    proposal.decision_due_on = dates.today() - timedelta(days=1)
     db.session.commit()
     assert "Fristen er passert" in app.test_client().get(f"/proposals/{proposal.id}").get_data(
         as_text=True
@@ -371,7 +372,7 @@ def test_permission_matrix(client_for, open_proposal, role, method, path, allowe
         status = client.get(url).status_code
     else:
         status = submit(
-            client, url, {"count": "5", "received_on": rules.today().isoformat()}
+            client, url, {"count": "5", "received_on": dates.today().isoformat()}
         ).status_code
     if role in allowed:
         assert status in {200, 302}

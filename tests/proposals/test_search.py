@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.core import dates
 from app.core.permissions import Role
 from app.extensions import db
-from app.proposals import queries, rules, search, services
+from app.proposals import queries, search, services
 from app.proposals.models import Proposal
 from tests.proposals.fixtures import TEXT
 
@@ -88,7 +89,7 @@ def test_search_counts_equal_a_recount_of_the_listed_proposals(app, resident, ma
     db.session.commit()
     author, committee = resident(), make_user(Role.committee)
     made: list[Proposal] = []
-    ends = rules.today() + timedelta(days=30)
+    ends = dates.today() + timedelta(days=30)
     for action, n, words in steps:
         proposal = made[n % len(made)] if made else None
         try:

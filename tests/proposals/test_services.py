@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import dates
 from app.core.models import AuditEntry, MunicipalitySettings
 from app.core.permissions import Role
 from app.core.settings import invalidate_settings
@@ -45,8 +46,8 @@ def test_draft_is_created_by_a_confirmed_resident_only(resident, make_user):
 def test_campaign_end_must_be_within_twelve_months(resident, days):
     author = resident()
     proposal = services.create_proposal(author, **TEXT)
-    end = rules.today() + timedelta(days=days)
-    if rules.today() < end <= rules.latest_campaign_end(rules.today()):
+    end = dates.today() + timedelta(days=days)
+    if dates.today() < end <= rules.latest_campaign_end(dates.today()):
         pytest.skip("inside the window")
     with pytest.raises(
         services.ProposalError, match="Innsamlingen må slutte etter i dag og senest"
@@ -58,7 +59,7 @@ def test_campaign_end_must_be_within_twelve_months(resident, days):
 def test_campaign_may_end_exactly_twelve_months_ahead(resident):
     author = resident()
     proposal = services.create_proposal(author, **TEXT)
-    services.open_proposal(author, proposal, rules.latest_campaign_end(rules.today()))
+    services.open_proposal(author, proposal, rules.latest_campaign_end(dates.today()))
     assert proposal.state == S.open
 
 
@@ -117,18 +118,18 @@ def test_who_may_sign(open_proposal, resident, fields, message):
 
 def test_any_age_may_sign(open_proposal, resident):
     proposal = open_proposal()
-    services.sign(resident(birth_year=rules.today().year - 9), proposal.id, proposal.version)
+    services.sign(resident(birth_year=dates.today().year - 9), proposal.id, proposal.version)
     assert proposal.signature_count == 1
 
 
 def test_signing_closes_with_the_campaign_and_outside_open(open_proposal, resident):
     proposal = open_proposal()
-    proposal.campaign_ends_on = rules.today() - timedelta(days=1)
+    proposal.campaign_ends_on = dates.today() - timedelta(days=1)
     with pytest.raises(services.ProposalError, match="samler ikke inn"):
         services.sign(resident(), proposal.id, proposal.version)
     for state in (S.draft, S.submitted, S.in_review, S.decided, S.withdrawn, S.rejected, S.expired):
         proposal.state = state
-        proposal.campaign_ends_on = rules.today() + timedelta(days=5)
+        proposal.campaign_ends_on = dates.today() + timedelta(days=5)
         with pytest.raises(services.ProposalError):
             services.sign(resident(), proposal.id, proposal.version)
 
@@ -165,7 +166,7 @@ def test_struck_signatures_do_not_count_paper_batches_do(open_proposal, resident
     proposal = open_proposal()
     signer = resident()
     signature = db.session.get(Signature, services.sign(signer, proposal.id, proposal.version))
-    services.add_paper_batch(committee, proposal, 40, rules.today(), "Fra biblioteket")
+    services.add_paper_batch(committee, proposal, 40, dates.today(), "Fra biblioteket")
     assert proposal.total_signatures == 41
     with pytest.raises(services.ProposalError, match="Skriv hvorfor underskriften strykes"):
         services.strike_signature(committee, signature, "  ")
@@ -193,7 +194,7 @@ def test_submit_with_threshold_obliges_a_decision_in_six_months(open_proposal, r
     db.session.commit()
     assert proposal.state == S.submitted
     assert proposal.obliged is True
-    assert proposal.decision_due_on == rules.add_months(rules.oslo_date(proposal.submitted_at), 6)
+    assert proposal.decision_due_on == dates.add_months(dates.oslo_date(proposal.submitted_at), 6)
     assert [m.template for m in outbox("utvalg@roros.example")] == ["proposal_submitted_committee"]
 
 
@@ -203,13 +204,13 @@ def test_submit_below_threshold_has_no_obligation(open_proposal, resident):
     services.submit(author, proposal)
     assert proposal.obliged is False
     assert proposal.decision_due_on is None
-    assert not services.is_overdue(proposal, rules.today() + timedelta(days=400))
+    assert not services.is_overdue(proposal, dates.today() + timedelta(days=400))
 
 
 def test_expired_campaigns_can_still_be_submitted(open_proposal, resident):
     author = resident()
     proposal = open_proposal(author)
-    proposal.campaign_ends_on = rules.today() - timedelta(days=1)
+    proposal.campaign_ends_on = dates.today() - timedelta(days=1)
     db.session.commit()
     assert services.expire_campaigns() == 1
     db.session.refresh(proposal)
@@ -249,7 +250,7 @@ def test_decision_is_recorded_and_told(open_proposal, resident, make_user):
         committee,
         proposal,
         DecisionOutcome.adopted,
-        rules.today(),
+        dates.today(),
         "K-sak 33/18",
         "Vi bygger sykkelveien i 2027.",
     )
@@ -270,7 +271,7 @@ def test_decision_date_cannot_be_in_the_future(open_proposal, resident, make_use
             committee,
             proposal,
             DecisionOutcome.adopted,
-            rules.today() + timedelta(days=1),
+            dates.today() + timedelta(days=1),
             "K-sak 1/26",
             "Ja",
         )
@@ -283,24 +284,24 @@ def test_same_content_needs_an_earlier_case_in_this_electoral_period(
     _, proposal = _submitted(open_proposal, resident)
     outcome = DecisionOutcome.not_considered_same_content
     with pytest.raises(services.ProposalError, match="tidligere"):
-        services.decide(committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei")
+        services.decide(committee, proposal, outcome, dates.today(), "K-sak 2/26", "Nei")
     with pytest.raises(services.ProposalError, match="valgperiode"):
         services.decide(
-            committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei", same_as=proposal
+            committee, proposal, outcome, dates.today(), "K-sak 2/26", "Nei", same_as=proposal
         )  # itself is no earlier case
     earlier = open_proposal()
     earlier.submitted_at = earlier.opened_at
     settings = db.session.scalar(sa.select(MunicipalitySettings))
-    settings.electoral_period_start = rules.today() + timedelta(days=10)
-    settings.electoral_period_end = rules.today() + timedelta(days=1500)
+    settings.electoral_period_start = dates.today() + timedelta(days=10)
+    settings.electoral_period_end = dates.today() + timedelta(days=1500)
     db.session.commit()
     invalidate_settings()
     with pytest.raises(services.ProposalError, match="valgperiode"):
         services.decide(
-            committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei", same_as=earlier
+            committee, proposal, outcome, dates.today(), "K-sak 2/26", "Nei", same_as=earlier
         )
     services.decide(
-        committee, proposal, outcome, rules.today(), "K-sak 2/26", "Nei", same_as_case="K-sak 12/24"
+        committee, proposal, outcome, dates.today(), "K-sak 2/26", "Nei", same_as_case="K-sak 12/24"
     )
     assert proposal.same_as_case == "K-sak 12/24"
 
@@ -313,7 +314,7 @@ def test_referral_to_a_plan_case_lifts_the_deadline(open_proposal, resident, mak
         committee,
         proposal,
         DecisionOutcome.referred_to_plan_case,
-        rules.today(),
+        dates.today(),
         "PS 4/26",
         "Tas inn i kommuneplanens arealdel.",
     )
@@ -374,7 +375,7 @@ def test_review_and_decision_refused_outside_submitted(open_proposal, make_user,
     ):
         services.start_review(committee, proposal)
     with pytest.raises(services.ProposalError, match="Bare forslag som er sendt inn kan få et"):
-        services.decide(committee, proposal, DecisionOutcome.adopted, rules.today(), "K", "A")
+        services.decide(committee, proposal, DecisionOutcome.adopted, dates.today(), "K", "A")
 
 
 def test_deleting_an_account_removes_campaign_signatures_and_unlinks_submitted_ones(
@@ -413,7 +414,7 @@ def test_followers_are_told_on_submission_and_decision(open_proposal, resident, 
     assert services.toggle_follow(follower, proposal) is True
     services.submit(author, proposal)
     services.decide(
-        committee, proposal, DecisionOutcome.not_adopted, rules.today(), "K-sak 9/26", "Nei takk."
+        committee, proposal, DecisionOutcome.not_adopted, dates.today(), "K-sak 9/26", "Nei takk."
     )
     db.session.commit()
     assert [m.template for m in outbox(follower.email)] == [
@@ -429,7 +430,7 @@ def test_weekly_digest_lists_deadlines_within_30_days(open_proposal, resident, m
     for proposal, days in ((soon, 20), (later, 45)):
         proposal.state = S.submitted
         proposal.obliged = True
-        proposal.decision_due_on = rules.today() + timedelta(days=days)
+        proposal.decision_due_on = dates.today() + timedelta(days=days)
     db.session.commit()
     assert services.send_deadline_digest() == 1
     db.session.commit()
@@ -459,7 +460,7 @@ def test_an_earlier_case_is_kept_only_for_the_same_content_outcome(
         committee,
         proposal,
         DecisionOutcome.adopted,
-        rules.today(),
+        dates.today(),
         "K-sak 3/26",
         "Ja",
         same_as=draft,

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from app.core import dates
 from app.core.models import MunicipalitySettings
 from app.core.permissions import Role
 from app.extensions import db
-from app.proposals import rules
 from app.proposals.models import Signature
 from tests.conftest import csrf_token, login, outbox
 from tests.proposals.fixtures import sign_form
@@ -96,7 +96,7 @@ def test_the_rate_limit_applies_to_signing(app, open_proposal, resident):
 
 def test_refusals_are_explained_and_change_nothing(app, open_proposal, resident, make_user):
     proposal, closed = open_proposal(), open_proposal()
-    closed.campaign_ends_on = rules.today() - timedelta(days=1)
+    closed.campaign_ends_on = dates.today() - timedelta(days=1)
     db.session.commit()
     client = login(app.test_client(), resident())
     form = sign_form(client, proposal.id)  # two tabs with the page open

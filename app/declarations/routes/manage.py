@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User, UserRole
+from app.core.dates import today
 from app.core.forms import BaseForm, ConfirmForm
 from app.core.models import Unit
 from app.core.permissions import Role, role_required
@@ -26,7 +27,6 @@ from app.declarations.forms import (
 )
 from app.declarations.models import DeclarationVersion, Report, Service
 from app.extensions import db
-from app.proposals.rules import today
 
 STAFF = (Role.admin, Role.service_owner)
 #: Promise rows on a new draft's form

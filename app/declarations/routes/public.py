@@ -9,13 +9,13 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.core.cache import cached_page
+from app.core.charts import CHART_CSP
 from app.declarations import bp, queries, services
 from app.declarations.charts import chart_svg, service_figures
 from app.declarations.diff import diff_versions
 from app.declarations.forms import DiffForm, FeedbackForm, ReportForm
 from app.declarations.models import DeclarationVersion, Report, Service
 from app.extensions import db, limiter
-from app.panel.routes import CHART_CSP
 
 
 def feedback_limit() -> str:

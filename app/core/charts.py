@@ -1,5 +1,6 @@
-"""Server-rendered SVG charts (pygal) for survey results; each is shown beside a table
-with the same numbers, so the chart is never the only way to read them."""
+"""Server-rendered SVG charts (pygal), shared by the domains: each is shown beside a table
+with the same numbers, so the chart is never the only way to read them, and served with
+CHART_CSP, so it can run nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import pygal
 from pygal.style import Style
 
 _SCRIPT = re.compile(rb"<script\b.*?</script>", re.DOTALL)
+
+#: An SVG shown as an image cannot run scripts; pygal's own <style> inside it is allowed
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 STYLE = Style(
     background="white",
@@ -23,6 +27,11 @@ STYLE = Style(
     title_font_size=16,
     value_font_size=13,
 )
+
+
+def without_scripts(svg: bytes) -> bytes:
+    """pygal always writes a small configuration script for its (unused) tooltips; drop it."""
+    return _SCRIPT.sub(b"", svg)
 
 
 def distribution_height(bars: int) -> int:
@@ -44,5 +53,4 @@ def distribution_svg(title: str, distribution: list[tuple[str, int]]) -> bytes:
     )
     chart.x_labels = [label for label, _count in distribution]
     chart.add(title, [count for _label, count in distribution])
-    # pygal always writes a small configuration script for its (unused) tooltips; drop it
-    return _SCRIPT.sub(b"", chart.render())
+    return without_scripts(chart.render())
