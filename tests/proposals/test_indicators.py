@@ -67,3 +67,41 @@ def test_nothing_to_measure_is_none_not_zero(app):
     assert values["proposals.median_days_to_decision"] is None
     assert values["proposals.signers_under_18"] is None
     assert values["proposals.opened"] == 0
+
+
+def test_the_share_under_18_takes_the_oslo_year_of_each_signature(open_proposal, resident):
+    """Counted by the database per Oslo calendar year, against a recount in Python of the
+    rows: signatures around two New Years (23:30 UTC on 31 December is already the next
+    year in Oslo), born on either side of the 18-year line, one struck, one without a year."""
+    import random
+
+    rng = random.Random(7)
+    proposal = open_proposal()
+    rows = []
+    for n in range(60):
+        signer = resident(birth_year=rng.choice([None, 2007, 2008, 2009, 2010, 1980]))
+        at = datetime(2025, 12, 31, 23, 30, tzinfo=UTC) + timedelta(
+            days=rng.choice([-1, 0, 1, 200, 365]), minutes=rng.choice([-40, 0, 40])
+        )
+        struck = datetime(2026, 6, 1, tzinfo=UTC) if n == 3 else None
+        db.session.add(
+            Signature(
+                proposal_id=proposal.id,
+                user_id=signer.id,
+                full_name="x",
+                postal_code="7374",
+                birth_year=signer.birth_year,
+                created_at=at,
+                struck_at=struck,
+            )
+        )
+        rows.append((signer.birth_year, at, struck))
+    db.session.commit()
+    for start, end in [(date(2025, 12, 1), date(2027, 2, 1)), (date(2026, 1, 1), date(2026, 2, 1))]:
+        t0 = datetime(start.year, start.month, 1, tzinfo=dates.OSLO)
+        t1 = datetime(end.year, end.month, 1, tzinfo=dates.OSLO)
+        counted = [(y, at) for y, at, s in rows if y is not None and s is None and t0 <= at < t1]
+        under = sum(1 for y, at in counted if at.astimezone(dates.OSLO).year - y < 18)
+        found = {i.key: i.value for i in indicators(db.session, start, end)}
+        assert counted, (start, end)
+        assert found["proposals.signers_under_18"] == round(100 * under / len(counted), 1)
