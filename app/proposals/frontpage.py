@@ -90,13 +90,14 @@ PUBLIC_LISTS = sa.union_all(_part("collecting", COLLECTING), _part("awaiting", A
 #: alone (only an obliged proposal has a deadline, see services.submit and services.decide,
 #: so this is services.is_overdue in SQL)
 COUNTS = sa.union_all(
-    sa.select(sa.type_coerce(ProposalCount.state, sa.String), sa.func.sum(ProposalCount.listed))
-    .group_by(ProposalCount.state),
+    sa.select(
+        sa.type_coerce(ProposalCount.state, sa.String), sa.func.sum(ProposalCount.listed)
+    ).group_by(ProposalCount.state),
     sa.select(sa.literal("overdue"), sa.func.count()).where(
         Proposal.state.in_(services.AWAITING_DECISION),
         Proposal.decision_due_on < sa.bindparam("today"),
     ),
-)  # fmt: skip
+)
 
 #: The reader's drafts, the latest changed first
 DRAFTS = (

@@ -26,8 +26,9 @@ def busy_municipality(open_proposal, resident, make_user, winner, evaluations):
     _signed(moved, [me])
     services.submit(author, moved)
     _overdue(open_proposal, author, "Lys i lysløypa")
-    services.create_proposal(me, title="Mitt utkast", summary="Et utkast.", body="Tekst",
-                             focus_area=1, topic=None)  # fmt: skip
+    services.create_proposal(
+        me, title="Mitt utkast", summary="Et utkast.", body="Tekst", focus_area=1, topic=None
+    )
     db.session.commit()
     _survey(make_user(Role.admin), "Hva synes du om biblioteket?", audience=Audience.residents)
     winner(citation="For omtanke utover det vanlige.")

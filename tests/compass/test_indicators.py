@@ -17,8 +17,9 @@ from tests.panel.fixtures import _answers
 
 def _card(html: str, label: str) -> str:
     """The value the dashboard's summary of its area gives for the indicator ``label``."""
-    match = re.search(r'<th scope="row">' + re.escape(label) + r'</th><td class="v">([^<]+)</td>',
-                      html)  # fmt: skip
+    match = re.search(
+        r'<th scope="row">' + re.escape(label) + r'</th><td class="v">([^<]+)</td>', html
+    )
     assert match, label
     return match.group(1)
 

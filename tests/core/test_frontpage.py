@@ -21,9 +21,14 @@ from tests.conftest import count_queries, login
 
 def _survey(admin, title, audience=Audience.residents, closes_in=14):
     survey = panel_services.create_survey(
-        admin, title=title, intro="", audience=audience, opens_on=dates.today(),
-        closes_on=dates.today() + timedelta(days=closes_in), results_public=True,
-    )  # fmt: skip
+        admin,
+        title=title,
+        intro="",
+        audience=audience,
+        opens_on=dates.today(),
+        closes_on=dates.today() + timedelta(days=closes_in),
+        results_public=True,
+    )
     panel_services.add_question(admin, survey, kind=QuestionKind.scale6, text="Hvor fornøyd?")
     panel_services.publish(admin, survey)
     db.session.commit()
@@ -96,10 +101,12 @@ def test_an_empty_municipality_says_so(client):
 def test_a_resident_sees_what_is_theirs(app, open_proposal, resident, make_user):
     me = resident()
     other = resident()
-    draft = services.create_proposal(me, title="Mitt utkast", summary="Et utkast.", body="Tekst",
-                                     focus_area=1, topic=None)  # fmt: skip
-    services.create_proposal(other, title="Andres utkast", summary="Et utkast.", body="Tekst",
-                             focus_area=1, topic=None)  # fmt: skip
+    draft = services.create_proposal(
+        me, title="Mitt utkast", summary="Et utkast.", body="Tekst", focus_area=1, topic=None
+    )
+    services.create_proposal(
+        other, title="Andres utkast", summary="Et utkast.", body="Tekst", focus_area=1, topic=None
+    )
     db.session.commit()
     moved = open_proposal(author=other, title="Kom videre")
     still_open = open_proposal(author=other, title="Fortsatt åpen")
@@ -145,8 +152,9 @@ def _grow(open_proposal, resident, make_user, n):
         done = open_proposal(author=author, title=f"Avgjort {i}")
         services.submit(author, done)
         services.decide(admin, done, DecisionOutcome.adopted, dates.today(), f"K-sak {i}/26", "Ja")
-        services.create_proposal(author, title=f"Utkast {i}", summary="Utkast.", body="Tekst",
-                                 focus_area=2, topic=None)  # fmt: skip
+        services.create_proposal(
+            author, title=f"Utkast {i}", summary="Utkast.", body="Tekst", focus_area=2, topic=None
+        )
         _survey(admin, f"Undersøkelse {i}", audience=list(Audience)[i % 2 * 2])
         db.session.commit()
 
